@@ -1,0 +1,221 @@
+import { waitFor } from '@klaxon/testing';
+import type { Bus, BusMessage, Outcome, Subscription, TopicSpec } from '../src/port';
+
+/** How a contract run gets buses: each `newBus` is a separate client, as another process would be. */
+export interface BusFixture {
+  newBus(): Promise<Bus>;
+  /** A bus whose backend is unreachable or gone. */
+  downBus(): Promise<Bus>;
+  /** A topic name no other test uses. */
+  uniqueName(base: string): string;
+  close(): Promise<void>;
+}
+
+const text = new TextEncoder();
+const fromBytes = new TextDecoder();
+const msg = (key: string, body: string) => ({ key, value: text.encode(body) });
+const body = (m: BusMessage) => fromBytes.decode(m.value);
+
+/** The one contract both adapters honour; run by each adapter's integration test. */
+export function busContract(name: string, makeFixture: () => Promise<BusFixture>): void {
+  describe(`bus contract: ${name}`, () => {
+    let fixture: BusFixture;
+    const buses: Bus[] = [];
+    const newBus = async () => {
+      const bus = await fixture.newBus();
+      buses.push(bus);
+      return bus;
+    };
+    const topic = async (bus: Bus, partitions = 4): Promise<TopicSpec> => {
+      const spec = { name: fixture.uniqueName('contract'), partitions, compacted: false };
+      await bus.ensureTopics([spec]);
+      return spec;
+    };
+    const collect = (into: BusMessage[], outcome: (m: BusMessage) => Outcome = () => 'ok') => {
+      return async (m: BusMessage): Promise<Outcome> => {
+        into.push(m);
+        return outcome(m);
+      };
+    };
+
+    beforeAll(async () => {
+      fixture = await makeFixture();
+    });
+    afterEach(async () => {
+      await Promise.all(buses.splice(0).map((b) => b.close()));
+    });
+    afterAll(async () => {
+      await fixture.close();
+    });
+
+    it('delivers every message and keeps the order of each key', async () => {
+      const bus = await newBus();
+      const t = await topic(bus);
+      const keys = ['svc-a', 'svc-b', 'svc-c', 'svc-d', 'svc-e'];
+      // Concurrent publishes, as the ingest hot path makes them.
+      await Promise.all(
+        keys.map(async (key) => {
+          for (let seq = 0; seq < 40; seq += 4) {
+            await bus.publish(
+              t.name,
+              [0, 1, 2, 3].map((i) => msg(key, `${key}:${seq + i}`)),
+            );
+          }
+        }),
+      );
+      const got: BusMessage[] = [];
+      await bus.subscribe({ group: fixture.uniqueName('g'), topics: [t.name], handler: collect(got) });
+      await waitFor(() => got.length >= 200, { what: '200 messages' });
+      for (const key of keys) {
+        const seqs = got.filter((m) => m.key === key).map((m) => Number(body(m).split(':')[1]));
+        expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i));
+      }
+      const perKeyPartitions = new Set(got.filter((m) => m.key === 'svc-a').map((m) => m.partition));
+      expect(perKeyPartitions.size).toBe(1);
+    });
+
+    it('redelivers a message whose consumer died before committing it', async () => {
+      const first = await newBus();
+      const t = await topic(first, 1);
+      const group = fixture.uniqueName('g');
+      await first.publish(t.name, [msg('k', 'one'), msg('k', 'two')]);
+
+      const seenByFirst: BusMessage[] = [];
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const dying = await first.subscribe({
+        group,
+        topics: [t.name],
+        handler: async (m) => {
+          seenByFirst.push(m);
+          await gate;
+          return 'ok';
+        },
+      });
+      await waitFor(() => seenByFirst.length === 1, { what: 'first delivery' });
+      const aborted = dying.abort();
+      release();
+      await aborted;
+
+      const second = await newBus();
+      const seenBySecond: BusMessage[] = [];
+      await second.subscribe({ group, topics: [t.name], handler: collect(seenBySecond) });
+      await waitFor(() => seenBySecond.length >= 2, { what: 'redelivery', timeoutMs: 30_000 });
+      expect(seenBySecond.map(body)).toEqual(['one', 'two']);
+      expect(seenBySecond[0]?.offset).toBe(seenByFirst[0]?.offset);
+    });
+
+    it('shares the partitions of a topic between two consumers of one group', async () => {
+      const producer = await newBus();
+      const t = await topic(producer, 4);
+      const group = fixture.uniqueName('g');
+      const a: BusMessage[] = [];
+      const b: BusMessage[] = [];
+      const subA = await (await newBus()).subscribe({ group, topics: [t.name], handler: collect(a) });
+      const subB = await (await newBus()).subscribe({ group, topics: [t.name], handler: collect(b) });
+      await Promise.all([subA.started, subB.started]);
+      let n = 0;
+      // Keep publishing over many keys until both members have work; bounded by waitFor's timeout.
+      await waitFor(
+        async () => {
+          await producer.publish(
+            t.name,
+            Array.from({ length: 8 }, () => msg(`key-${n}`, `m-${n++}`)),
+          );
+          return a.length > 0 && b.length > 0;
+        },
+        { what: 'both members to receive messages', timeoutMs: 60_000, intervalMs: 200 },
+      );
+      await waitFor(() => new Set([...a, ...b].map(body)).size === n, { what: 'every message' });
+      const partitionsOfA = new Set(a.map((m) => m.partition));
+      const partitionsOfB = new Set(b.map((m) => m.partition));
+      expect(partitionsOfA.size).toBeGreaterThan(0);
+      expect(partitionsOfB.size).toBeGreaterThan(0);
+    });
+
+    it('resumes a group after a restart from its committed offsets', async () => {
+      const group = fixture.uniqueName('g');
+      const before = await newBus();
+      const t = await topic(before, 2);
+      await before.publish(
+        t.name,
+        ['1', '2', '3', '4', '5'].map((n) => msg(`k${n}`, n)),
+      );
+      const firstRun: BusMessage[] = [];
+      const sub = await before.subscribe({ group, topics: [t.name], handler: collect(firstRun) });
+      await waitFor(() => firstRun.length === 5, { what: 'first run' });
+      await sub.stop();
+      await before.close();
+
+      const after = await newBus();
+      await after.publish(
+        t.name,
+        ['6', '7', '8'].map((n) => msg(`k${n}`, n)),
+      );
+      const secondRun: BusMessage[] = [];
+      await after.subscribe({ group, topics: [t.name], handler: collect(secondRun) });
+      await waitFor(() => secondRun.length >= 3, { what: 'second run', timeoutMs: 30_000 });
+      expect(secondRun.map(body).sort()).toEqual(['6', '7', '8']);
+    });
+
+    it('retries a message in place before moving on, and dead-letters what cannot succeed', async () => {
+      const bus = await newBus();
+      const t = await topic(bus, 1);
+      await bus.ensureTopics([{ name: `${t.name}.dead-letter`, partitions: 1, compacted: false }]);
+      await bus.publish(t.name, [msg('k', 'flaky'), msg('k', 'poison'), msg('k', 'after')]);
+      const attempts: string[] = [];
+      let flakyFailures = 0;
+      await bus.subscribe({
+        group: fixture.uniqueName('g'),
+        topics: [t.name],
+        maxAttempts: 5,
+        handler: async (m) => {
+          attempts.push(body(m));
+          if (body(m) === 'flaky' && flakyFailures++ < 2) return 'retry';
+          if (body(m) === 'poison') throw new Error('cannot handle poison');
+          return 'ok';
+        },
+      });
+      const dead: BusMessage[] = [];
+      await bus.subscribe({
+        group: fixture.uniqueName('g'),
+        topics: [`${t.name}.dead-letter`],
+        handler: collect(dead),
+      });
+      await waitFor(() => attempts.includes('after') && dead.length === 1, { what: 'retries', timeoutMs: 30_000 });
+      expect(attempts).toEqual(['flaky', 'flaky', 'flaky', 'poison', 'poison', 'poison', 'poison', 'poison', 'after']);
+      expect(body(dead[0] as BusMessage)).toBe('poison');
+      expect(dead[0]?.key).toBe('k');
+    });
+
+    it('gives every read-model subscriber the whole topic from the start, every time', async () => {
+      const bus = await newBus();
+      const t = await topic(bus, 2);
+      await bus.publish(t.name, [msg('a', '1'), msg('b', '2'), msg('c', '3')]);
+      const one: BusMessage[] = [];
+      const two: BusMessage[] = [];
+      const group = fixture.uniqueName('rm');
+      const first: Subscription = await bus.subscribe({
+        group,
+        topics: [t.name],
+        readModel: true,
+        handler: collect(one),
+      });
+      await (await newBus()).subscribe({ group, topics: [t.name], readModel: true, handler: collect(two) });
+      await waitFor(() => one.length === 3 && two.length === 3, { what: 'both read models' });
+      await first.stop();
+      const again: BusMessage[] = [];
+      await bus.subscribe({ group, topics: [t.name], readModel: true, handler: collect(again) });
+      await waitFor(() => again.length === 3, { what: 'replay after restart' });
+      expect(again.map(body).sort()).toEqual(['1', '2', '3']);
+    });
+
+    it('fails a publish loudly when the backend is down', async () => {
+      const down = await fixture.downBus();
+      await expect(down.publish(fixture.uniqueName('nowhere'), [msg('k', 'lost?')])).rejects.toThrow();
+      await down.close().catch(() => undefined);
+    });
+  });
+}

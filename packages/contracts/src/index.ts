@@ -1,0 +1,6 @@
+export { timestampDate, timestampFromDate, timestampNow } from '@bufbuild/protobuf/wkt';
+export * from './gen/klaxon/v1/catalog_pb';
+export * from './gen/klaxon/v1/events_pb';
+export * from './gen/klaxon/v1/incidents_pb';
+export * from './gen/klaxon/v1/notifications_pb';
+export * from './topics';

@@ -1,0 +1,25 @@
+import { type PgSchema, text, timestamp } from 'drizzle-orm/pg-core';
+import type { Executor } from './database';
+
+/** Ids of the bus messages a service's consumers have applied: what makes redelivery harmless. */
+export function inboxTable(schema: PgSchema) {
+  return schema.table('inbox', {
+    messageId: text('message_id').primaryKey(),
+    processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
+  });
+}
+
+export type InboxTable = ReturnType<typeof inboxTable>;
+
+/**
+ * Records that a message is being applied, in the transaction that applies it. Returns false when
+ * it was applied before, so the caller changes nothing twice.
+ */
+export async function claimMessage(tx: Executor, inbox: InboxTable, messageId: string): Promise<boolean> {
+  const rows = await tx
+    .insert(inbox)
+    .values({ messageId })
+    .onConflictDoNothing()
+    .returning({ messageId: inbox.messageId });
+  return rows.length === 1;
+}

@@ -1,0 +1,5 @@
+export * from './catalog-replica.table';
+export * from './database';
+export * from './inbox';
+export * from './migrate';
+export * from './outbox';

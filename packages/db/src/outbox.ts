@@ -1,0 +1,173 @@
+import { asc, inArray, sql } from 'drizzle-orm';
+import { bigserial, customType, jsonb, type PgSchema, text, timestamp } from 'drizzle-orm/pg-core';
+import type { Logger } from 'pino';
+import type { Database, Executor } from './database';
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  // node-postgres returns Buffer (a Uint8Array); PGlite returns Uint8Array.
+  fromDriver: (value) => new Uint8Array(value),
+});
+
+/** The transactional outbox of one service: message rows written in the same transaction as its state. */
+export function outboxTable(schema: PgSchema) {
+  return schema.table('outbox', {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    topic: text('topic').notNull(),
+    key: text('key').notNull(),
+    value: bytea('value').notNull(),
+    headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  });
+}
+
+/** Only one relay per schema publishes at a time, so the outbox order becomes the bus order. */
+export function outboxLeaseTable(schema: PgSchema) {
+  return schema.table('outbox_lease', {
+    name: text('name').primaryKey(),
+    owner: text('owner').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  });
+}
+
+export type OutboxTable = ReturnType<typeof outboxTable>;
+export type OutboxLeaseTable = ReturnType<typeof outboxLeaseTable>;
+
+export interface OutboxMessage {
+  topic: string;
+  key: string;
+  value: Uint8Array;
+  headers?: Record<string, string>;
+}
+
+/** Writes messages into the outbox; call it with the transaction that changes the state. */
+export async function enqueueOutbox(tx: Executor, table: OutboxTable, messages: OutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  await tx.insert(table).values(messages.map((m) => ({ ...m, headers: m.headers ?? {} })));
+}
+
+/** What the relay needs of the bus: an append that resolves once durable. */
+export type Publish = (
+  topic: string,
+  messages: { key: string; value: Uint8Array; headers?: Record<string, string> }[],
+) => Promise<void>;
+
+export interface OutboxRelayOptions {
+  db: Database;
+  outbox: OutboxTable;
+  lease: OutboxLeaseTable;
+  publish: Publish;
+  log: Logger;
+  /** Unique per process, to own the lease. */
+  owner: string;
+  batchSize?: number;
+  pollMs?: number;
+  leaseMs?: number;
+}
+
+export interface OutboxRelay {
+  /** Asks for a prompt pass (after a commit), instead of waiting for the next poll. */
+  wake(): void;
+  /** Publishes everything currently in the outbox; for tests and shutdown. */
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Publishes outbox rows in id order, then deletes them. A crash between publish and delete
+ * publishes the rows again on the next pass: at-least-once, which consumers absorb by message id.
+ * The transaction is not held across the publish, because on PGlite the bus may share the single
+ * connection.
+ */
+export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const { db, outbox, lease, publish, log, owner } = options;
+  const batchSize = options.batchSize ?? 500;
+  const pollMs = options.pollMs ?? 200;
+  const leaseMs = options.leaseMs ?? 15_000;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let again = false;
+  let busy = false;
+
+  async function holdLease(): Promise<boolean> {
+    const until = new Date(Date.now() + leaseMs);
+    const rows = (await db
+      .insert(lease)
+      .values({ name: 'relay', owner, expiresAt: until })
+      .onConflictDoUpdate({
+        target: lease.name,
+        set: { owner, expiresAt: until },
+        setWhere: sql`${lease.owner} = ${owner} or ${lease.expiresAt} < now()`,
+      })
+      .returning({ owner: lease.owner })) as { owner: string }[];
+    return rows.length === 1;
+  }
+
+  async function pass(): Promise<number> {
+    if (!(await holdLease())) return 0;
+    const rows = await db.select().from(outbox).orderBy(asc(outbox.id)).limit(batchSize);
+    if (rows.length === 0) return 0;
+    // Consecutive rows of one topic go out as one append, keeping the outbox order.
+    let start = 0;
+    while (start < rows.length) {
+      let end = start + 1;
+      while (end < rows.length && rows[end]?.topic === rows[start]?.topic) end++;
+      const run = rows.slice(start, end);
+      await publish(
+        run[0]?.topic ?? '',
+        run.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+      );
+      start = end;
+    }
+    await db.delete(outbox).where(
+      inArray(
+        outbox.id,
+        rows.map((r) => r.id),
+      ),
+    );
+    return rows.length;
+  }
+
+  async function drain(): Promise<void> {
+    do {
+      again = false;
+      while ((await pass()) === batchSize) {
+        /* a full batch: more may be waiting */
+      }
+    } while (again && !stopped);
+  }
+
+  // One pass at a time: a wake during a pass makes that pass loop once more instead.
+  function kick(): void {
+    if (stopped) return;
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = true;
+    clearTimeout(timer);
+    running = drain()
+      .catch((err: unknown) => log.warn({ err }, 'outbox_relay_failed'))
+      .finally(() => {
+        busy = false;
+        if (!stopped) timer = setTimeout(kick, pollMs);
+      });
+  }
+
+  kick();
+
+  return {
+    wake: kick,
+    async flush() {
+      kick();
+      again = true;
+      await running;
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import { newMessageId, newObjectId, newSecret32 } from '../src';
+
+describe('ids', () => {
+  it('makes PagerDuty-shaped object ids', () => {
+    for (let i = 0; i < 200; i++) expect(newObjectId()).toMatch(/^P[A-Z0-9]{6}$/);
+  });
+
+  it('makes 32-character secrets that do not repeat', () => {
+    const secrets = new Set(Array.from({ length: 1000 }, newSecret32));
+    expect(secrets.size).toBe(1000);
+    for (const s of secrets) expect(s).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('makes message ids that sort by creation time', () => {
+    const early = newMessageId(new Date('2026-01-01T00:00:00Z'));
+    const late = newMessageId(new Date('2026-06-01T00:00:00Z'));
+    expect(early < late).toBe(true);
+    expect(newMessageId()).not.toBe(newMessageId());
+  });
+});

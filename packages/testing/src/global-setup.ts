@@ -1,0 +1,69 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
+// jest globalSetup for `pnpm test:infra`: real PostgreSQL and Kafka for the integration suites.
+// Given KLAXON_TEST_DATABASE_URL / KLAXON_TEST_KAFKA_BROKERS, use them; else testcontainers when a
+// Docker engine answers; else our own scripts (Debian's PostgreSQL 15, Kafka from Maven jars).
+// Variables set here reach the test workers, which start after it.
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+type Stop = () => Promise<void>;
+// jest loads globalTeardown apart from globalSetup; only globals carry state between them.
+const holder = globalThis as typeof globalThis & { klaxonInfraStops?: Stop[] };
+holder.klaxonInfraStops ??= [];
+const stops = holder.klaxonInfraStops;
+
+async function dockerAvailable(): Promise<boolean> {
+  try {
+    const { getContainerRuntimeClient } = await import('testcontainers');
+    await getContainerRuntimeClient();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs one of scripts/*-start.sh and returns the VALUE of the `NAME=VALUE` line it prints last. */
+function runStartScript(script: string): string {
+  const out = execFileSync('bash', [path.join(repoRoot, 'scripts', script)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const last = out.trim().split('\n').pop() ?? '';
+  return last.slice(last.indexOf('=') + 1);
+}
+
+export default async function globalSetup(): Promise<void> {
+  if (process.env.KLAXON_TEST_INFRA !== '1') return;
+  const needDb = !process.env.KLAXON_TEST_DATABASE_URL;
+  const needKafka = !process.env.KLAXON_TEST_KAFKA_BROKERS;
+  if (!needDb && !needKafka) return;
+
+  if (await dockerAvailable()) {
+    if (needDb) {
+      const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+      const pg = await new PostgreSqlContainer('postgres:15').start();
+      process.env.KLAXON_TEST_DATABASE_URL = pg.getConnectionUri();
+      stops.push(async () => void (await pg.stop()));
+    }
+    if (needKafka) {
+      const { KafkaContainer } = await import('@testcontainers/kafka');
+      const kafka = await new KafkaContainer('confluentinc/cp-kafka:8.0.0').withKraft().start();
+      process.env.KLAXON_TEST_KAFKA_BROKERS = `${kafka.getHost()}:${kafka.getMappedPort(9093)}`;
+      stops.push(async () => void (await kafka.stop()));
+    }
+    return;
+  }
+  if (needDb) {
+    process.env.KLAXON_TEST_DATABASE_URL = runStartScript('postgres-start.sh');
+    stops.push(async () => void runStartScript('postgres-stop.sh'));
+  }
+  if (needKafka) {
+    process.env.KLAXON_TEST_KAFKA_BROKERS = runStartScript('kafka-start.sh');
+    stops.push(async () => void runStartScript('kafka-stop.sh'));
+  }
+}
+
+export async function globalTeardown(): Promise<void> {
+  for (const stop of (holder.klaxonInfraStops ?? []).splice(0).reverse()) await stop();
+}

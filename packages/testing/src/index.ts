@@ -1,0 +1,3 @@
+export * from './backends';
+export * from './bus';
+export * from './wait-for';

@@ -1,0 +1,1 @@
+export { type AllInOneConfig, mountAll } from './mount';

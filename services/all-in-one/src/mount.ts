@@ -1,0 +1,23 @@
+import { type CatalogConfig, catalogPlugin } from '@klaxon/catalog';
+import { escalationPlugin } from '@klaxon/escalation';
+import { groupingPlugin } from '@klaxon/grouping';
+import { ingestPlugin } from '@klaxon/ingest';
+import { notifyPlugin } from '@klaxon/notify';
+import type { ServiceContext } from '@klaxon/runtime';
+import type { FastifyInstance } from 'fastify';
+
+export interface AllInOneConfig {
+  catalog: CatalogConfig;
+}
+
+/**
+ * Mounts every service on one app: the only place that imports the services' plugins. Catalog
+ * goes first, so the bootstrap owner exists before others start consuming.
+ */
+export async function mountAll(app: FastifyInstance, ctx: ServiceContext, config: AllInOneConfig): Promise<void> {
+  await app.register(catalogPlugin, { ...ctx, config: config.catalog });
+  await app.register(ingestPlugin, ctx);
+  await app.register(groupingPlugin, ctx);
+  await app.register(escalationPlugin, ctx);
+  await app.register(notifyPlugin, ctx);
+}

@@ -1,0 +1,82 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { waitFor } from '@klaxon/testing';
+
+// What `pnpm start` does on a laptop: one process, embedded storage in a folder, data kept across a
+// restart, a clean exit on SIGTERM.
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+interface Running {
+  child: ChildProcess;
+  lines: Record<string, unknown>[];
+  exited: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Running {
+  const child = spawn(tsx, [path.join(__dirname, '..', 'src', 'main.ts')], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: Record<string, unknown>[] = [];
+  let buffered = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString('utf8');
+    const parts = buffered.split('\n');
+    buffered = parts.pop() ?? '';
+    for (const line of parts) if (line.startsWith('{')) lines.push(JSON.parse(line) as Record<string, unknown>);
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, lines, exited };
+}
+
+describe('all-in-one process', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'klaxon-data-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('serves /healthz, exits cleanly on SIGTERM and keeps its data across a restart', async () => {
+    const port = await freePort();
+    const env = {
+      KLAXON_PORT: String(port),
+      KLAXON_HOST: '127.0.0.1',
+      KLAXON_DATA_DIR: dataDir,
+      KLAXON_BOOTSTRAP_TOKEN: 'a-bootstrap-token-for-the-process-test',
+      KLAXON_DATABASE_URL: '',
+      KLAXON_KAFKA_BROKERS: '',
+    };
+    const healthy = () =>
+      waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200, {
+        what: 'healthz',
+        timeoutMs: 60_000,
+        intervalMs: 200,
+      });
+
+    const first = start(env);
+    await healthy();
+    expect(first.lines.find((l) => l.msg === 'catalog_bootstrap')?.result).toBe('created');
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const second = start(env);
+    await healthy();
+    expect(second.lines.find((l) => l.msg === 'catalog_bootstrap')?.result).toBe('exists');
+    // The bootstrap token never reaches the logs.
+    expect(JSON.stringify([...first.lines, ...second.lines])).not.toContain('a-bootstrap-token-for-the-process-test');
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+});

@@ -1,0 +1,102 @@
+import { catalogPlugin, loadCatalogConfig } from '@klaxon/catalog';
+import { allTopics } from '@klaxon/contracts';
+import { queryRows, sql } from '@klaxon/db';
+import { createApp } from '@klaxon/kit';
+import { notifyPlugin } from '@klaxon/notify';
+import { type ServiceContext, systemClock } from '@klaxon/runtime';
+import { silentLog, type TestDatabase, testBus, testDatabase, uniqueSuffix, waitFor } from '@klaxon/testing';
+import type { FastifyInstance } from 'fastify';
+import { mountAll } from '../src';
+
+// A catalog change made by the catalog's plugin must reach other services' consumers through the
+// bus: Postgres log on PGlite under `pnpm test`, Kafka and PostgreSQL under `pnpm test:infra`.
+describe('services meet through the bus', () => {
+  let database: TestDatabase;
+  const apps: FastifyInstance[] = [];
+  const closers: (() => Promise<void>)[] = [];
+  const token = `bootstrap-${uniqueSuffix()}-${uniqueSuffix()}`;
+
+  async function newApp(
+    name: string,
+    prefix: string,
+    mount: (app: FastifyInstance, ctx: ServiceContext) => Promise<unknown>,
+  ) {
+    const bus = await testBus(database.db, { prefix });
+    await bus.ensureTopics(allTopics);
+    closers.push(() => bus.close());
+    const app = createApp({ name, logger: silentLog, ready: [{ name: 'bus', check: () => bus.ping() }] });
+    await mount(app, {
+      db: database.db,
+      bus,
+      log: silentLog,
+      clock: systemClock,
+      instanceId: `${name}-${uniqueSuffix()}`,
+    });
+    await app.ready();
+    apps.push(app);
+    return app;
+  }
+
+  const replicatedUsers = (schema: string) =>
+    queryRows<{ entity_id: string; snapshot: { email: string; role: string } }>(
+      database.db,
+      sql`select entity_id, snapshot from ${sql.identifier(schema)}.catalog_replica where entity_type = 'user'`,
+    );
+
+  beforeEach(async () => {
+    database = await testDatabase();
+  });
+  afterEach(async () => {
+    for (const app of apps.splice(0)) await app.close();
+    for (const close of closers.splice(0)) await close();
+    await database.close();
+  });
+
+  it('all-in-one: the bootstrap owner created by catalog reaches notify and escalation', async () => {
+    const app = await newApp('all-in-one', `t${uniqueSuffix()}.`, (a, ctx) =>
+      mountAll(a, ctx, {
+        catalog: loadCatalogConfig({ KLAXON_BOOTSTRAP_TOKEN: token, KLAXON_BOOTSTRAP_EMAIL: 'sre@example.com' }),
+      }),
+    );
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+
+    const [owner] = await queryRows<{ id: string }>(
+      database.db,
+      sql`select id from catalog.users where role = 'owner'`,
+    );
+    expect(owner).toBeDefined();
+    for (const schema of ['notify', 'escalation']) {
+      const users = await waitFor(
+        async () => {
+          const rows = await replicatedUsers(schema);
+          return rows.length > 0 ? rows : undefined;
+        },
+        { what: `${schema} replica`, timeoutMs: 30_000 },
+      );
+      expect(users).toEqual([
+        { entity_id: owner?.id, snapshot: expect.objectContaining({ email: 'sre@example.com', role: 'owner' }) },
+      ]);
+    }
+    // Catalog stores only the token's hash.
+    const tokens = await queryRows<{ token_hash: string }>(database.db, sql`select token_hash from catalog.api_tokens`);
+    expect(tokens).toHaveLength(1);
+    expect(tokens[0]?.token_hash).not.toContain(token);
+  });
+
+  it('distributed: catalog and notify in separate apps with their own bus clients', async () => {
+    const prefix = `t${uniqueSuffix()}.`;
+    await newApp('catalog', prefix, (a, ctx) =>
+      a.register(catalogPlugin, { ...ctx, config: loadCatalogConfig({ KLAXON_BOOTSTRAP_TOKEN: token }) }),
+    );
+    await newApp('notify', prefix, (a, ctx) => a.register(notifyPlugin, ctx));
+    const users = await waitFor(
+      async () => {
+        const rows = await replicatedUsers('notify');
+        return rows.length > 0 ? rows : undefined;
+      },
+      { what: 'notify replica', timeoutMs: 30_000 },
+    );
+    expect(users[0]?.snapshot.role).toBe('owner');
+  });
+});

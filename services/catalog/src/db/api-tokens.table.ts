@@ -1,0 +1,16 @@
+import { text, timestamp } from 'drizzle-orm/pg-core';
+import { catalogSchema } from './schema';
+import { users } from './users.table';
+
+export const apiTokens = catalogSchema.table('api_tokens', {
+  id: text('id').primaryKey(),
+  /** SHA-256 of the token: the token itself is never stored. */
+  tokenHash: text('token_hash').notNull().unique(),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id),
+  /** full_access or read_only, as PagerDuty's API keys. */
+  access: text('access').notNull(),
+  description: text('description').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

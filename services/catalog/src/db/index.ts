@@ -1,0 +1,4 @@
+export * from './api-tokens.table';
+export * from './outbox.table';
+export * from './schema';
+export * from './users.table';

@@ -1,0 +1,1 @@
+export { escalationCatalogTypes, escalationPlugin } from './plugin';

@@ -1,0 +1,1 @@
+export { groupingCatalogTypes, groupingPlugin } from './plugin';

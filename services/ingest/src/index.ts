@@ -1,0 +1,2 @@
+export { createRoutingTable, type Route, type RoutingTable } from './domain/routing-table';
+export { type IngestOptions, ingestPlugin } from './plugin';

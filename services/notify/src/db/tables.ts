@@ -1,0 +1,6 @@
+import { catalogReplicaTable, outboxLeaseTable, outboxTable } from '@klaxon/db';
+import { notifySchema } from './schema';
+
+export const outbox = outboxTable(notifySchema);
+export const outboxLease = outboxLeaseTable(notifySchema);
+export const catalogReplica = catalogReplicaTable(notifySchema);

@@ -1,0 +1,1 @@
+export { notifyCatalogTypes, notifyPlugin } from './plugin';
