@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { connect } from 'node:net';
 import path from 'node:path';
 
 // jest globalSetup for `pnpm test:infra`: real PostgreSQL and Kafka for the integration suites.
@@ -33,6 +34,25 @@ function runStartScript(script: string): string {
   return last.slice(last.indexOf('=') + 1);
 }
 
+/** Whether something already listens on a loopback port: then it is someone else's, and we leave it running. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function startUnlessRunning(what: 'postgres' | 'kafka', port: number): Promise<string> {
+  const running = await listening(port);
+  const value = runStartScript(`${what}-start.sh`);
+  if (!running) stops.push(async () => void runStartScript(`${what}-stop.sh`));
+  return value;
+}
+
 export default async function globalSetup(): Promise<void> {
   if (process.env.KLAXON_TEST_INFRA !== '1') return;
   const needDb = !process.env.KLAXON_TEST_DATABASE_URL;
@@ -55,12 +75,10 @@ export default async function globalSetup(): Promise<void> {
     return;
   }
   if (needDb) {
-    process.env.KLAXON_TEST_DATABASE_URL = runStartScript('postgres-start.sh');
-    stops.push(async () => void runStartScript('postgres-stop.sh'));
+    process.env.KLAXON_TEST_DATABASE_URL = await startUnlessRunning('postgres', Number(process.env.KLAXON_PG_PORT ?? 55432));
   }
   if (needKafka) {
-    process.env.KLAXON_TEST_KAFKA_BROKERS = runStartScript('kafka-start.sh');
-    stops.push(async () => void runStartScript('kafka-stop.sh'));
+    process.env.KLAXON_TEST_KAFKA_BROKERS = await startUnlessRunning('kafka', Number(process.env.KLAXON_KAFKA_PORT ?? 19092));
   }
 }
 

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { type FastifyBaseLogger, type FastifyInstance, fastify, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { handleError, handleNotFound } from './error-handler';
+import { createHttpMetrics } from './metrics';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This app's Prometheus registry; services register their own metrics here. */
+    metrics: Registry;
+  }
+}
+
+/** A readiness check; name it when it is an inline arrow, so /readyz can say what failed. */
+export type ReadyCheck = (() => Promise<void>) | { name: string; check: () => Promise<void> };
+
+export interface AppOptions {
+  /** The service name, added as the `service` label on every metric. */
+  name: string;
+  logger: Logger;
+  /** Largest accepted request body in bytes (Fastify's default is 1 MiB). */
+  bodyLimit?: number;
+  /** Dependencies that must answer before the service takes traffic (database, bus). */
+  ready?: ReadyCheck[];
+  /** How long /readyz waits for one check before counting it as failed. */
+  readyTimeoutMs?: number;
+}
+
+// A caller's id is reused only when it is short and plain, so it cannot forge log lines or bloat them.
+const requestIdPattern = /^[\w.:-]{1,128}$/;
+
+// Probes and scrapes arrive every few seconds; logging each would drown the useful lines.
+const quietRoutes = new Set(['/healthz', '/readyz', '/metrics']);
+
+function checkName(check: ReadyCheck, index: number): string {
+  if (typeof check !== 'function') return check.name;
+  return check.name || `check_${index}`;
+}
+
+async function runCheck(check: ReadyCheck, timeoutMs: number): Promise<void> {
+  const run = typeof check === 'function' ? check : check.check;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`readiness check timed out after ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([run(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The Fastify app every Klaxon service starts from: request ids, the PagerDuty-shaped error and 404
+ * handlers, probes and metrics. Services add their routes as plugins on the returned instance.
+ */
+export function createApp(options: AppOptions): FastifyInstance {
+  const checks = options.ready ?? [];
+  const readyTimeoutMs = options.readyTimeoutMs ?? 5_000;
+  // Typed as Fastify's base logger so the app matches the plain FastifyInstance plugins expect.
+  const logger: FastifyBaseLogger = options.logger;
+  const app = fastify({
+    loggerInstance: logger,
+    ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+    },
+    // Fastify's own request lines are replaced by one `request_completed` line, written in onResponse below.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+  });
+
+  const metrics = createHttpMetrics(options.name);
+  app.decorate('metrics', metrics.registry);
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    // Unmatched URLs share one label value: raw paths would give every scanner its own series.
+    const route = request.routeOptions.url ?? 'unmatched';
+    if (route === '/metrics') return;
+    const statusCode = reply.statusCode;
+    metrics.observe({ method: request.method, route, statusCode }, reply.elapsedTime / 1000);
+    if (quietRoutes.has(route)) return;
+    // Successes are the bulk of the Events API's traffic: logged only at debug, so the hot path stays cheap.
+    const level = statusCode >= 500 ? 'error' : statusCode >= 400 ? 'info' : 'debug';
+    if (!options.logger.isLevelEnabled(level)) return;
+    request.log[level](
+      { method: request.method, route, statusCode, durationMs: Math.round(reply.elapsedTime) },
+      'request_completed',
+    );
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (request, reply) => {
+    const results = await Promise.allSettled(checks.map((check) => runCheck(check, readyTimeoutMs)));
+    const failed: string[] = [];
+    results.forEach((result, index) => {
+      const check = checks[index];
+      if (result.status === 'fulfilled' || check === undefined) return;
+      const name = checkName(check, index);
+      failed.push(name);
+      request.log.warn({ err: result.reason, check: name }, 'readiness_check_failed');
+    });
+    if (failed.length > 0) return reply.status(503).send({ status: 'unavailable', failed });
+    return { status: 'ok' };
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    const text = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(text);
+  });
+
+  return app;
+}
