@@ -65,6 +65,12 @@ export interface Subscription {
    * member of the group receives it again. For fatal errors, and for tests of redelivery.
    */
   abort(): Promise<void>;
+  /**
+   * Resolves once this subscription has handled every message that was in its topics when called
+   * (a read model is then as fresh as the log); rejects after timeoutMs. Lets ingest check a key it
+   * does not know against the catalog's latest changes before refusing it.
+   */
+  caughtUp(timeoutMs: number): Promise<void>;
 }
 
 export interface Bus {

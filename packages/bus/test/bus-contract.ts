@@ -212,6 +212,38 @@ export function busContract(name: string, makeFixture: () => Promise<BusFixture>
       expect(again.map(body).sort()).toEqual(['1', '2', '3']);
     });
 
+    it('tells when a subscription has caught up with everything appended before the call', async () => {
+      const bus = await newBus();
+      const t = await topic(bus, 3);
+      await bus.publish(
+        t.name,
+        Array.from({ length: 30 }, (_, i) => msg(`k${i % 7}`, String(i))),
+      );
+      const got: BusMessage[] = [];
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const sub = await bus.subscribe({
+        group: fixture.uniqueName('rm'),
+        topics: [t.name],
+        readModel: true,
+        handler: async (m) => {
+          await gate;
+          got.push(m);
+          return 'ok';
+        },
+      });
+      // Held back by the gate, it cannot be caught up yet.
+      await expect(sub.caughtUp(300)).rejects.toThrow();
+      release();
+      await sub.caughtUp(15_000);
+      expect(got).toHaveLength(30);
+      await bus.publish(t.name, [msg('late', '30')]);
+      await sub.caughtUp(15_000);
+      expect(got.map(body)).toContain('30');
+    });
+
     it('fails a publish loudly when the backend is down', async () => {
       const down = await fixture.downBus();
       await expect(down.publish(fixture.uniqueName('nowhere'), [msg('k', 'lost?')])).rejects.toThrow();

@@ -75,10 +75,16 @@ export default async function globalSetup(): Promise<void> {
     return;
   }
   if (needDb) {
-    process.env.KLAXON_TEST_DATABASE_URL = await startUnlessRunning('postgres', Number(process.env.KLAXON_PG_PORT ?? 55432));
+    process.env.KLAXON_TEST_DATABASE_URL = await startUnlessRunning(
+      'postgres',
+      Number(process.env.KLAXON_PG_PORT ?? 55432),
+    );
   }
   if (needKafka) {
-    process.env.KLAXON_TEST_KAFKA_BROKERS = await startUnlessRunning('kafka', Number(process.env.KLAXON_KAFKA_PORT ?? 19092));
+    process.env.KLAXON_TEST_KAFKA_BROKERS = await startUnlessRunning(
+      'kafka',
+      Number(process.env.KLAXON_KAFKA_PORT ?? 19092),
+    );
   }
 }
 

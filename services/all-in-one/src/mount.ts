@@ -1,13 +1,14 @@
 import { type CatalogConfig, catalogPlugin } from '@klaxon/catalog';
 import { escalationPlugin } from '@klaxon/escalation';
 import { groupingPlugin } from '@klaxon/grouping';
-import { ingestPlugin } from '@klaxon/ingest';
+import { type IngestConfig, ingestPlugin } from '@klaxon/ingest';
 import { notifyPlugin } from '@klaxon/notify';
 import type { ServiceContext } from '@klaxon/runtime';
 import type { FastifyInstance } from 'fastify';
 
 export interface AllInOneConfig {
   catalog: CatalogConfig;
+  ingest: IngestConfig;
 }
 
 /**
@@ -16,7 +17,7 @@ export interface AllInOneConfig {
  */
 export async function mountAll(app: FastifyInstance, ctx: ServiceContext, config: AllInOneConfig): Promise<void> {
   await app.register(catalogPlugin, { ...ctx, config: config.catalog });
-  await app.register(ingestPlugin, ctx);
+  await app.register(ingestPlugin, { ...ctx, config: config.ingest });
   await app.register(groupingPlugin, ctx);
   await app.register(escalationPlugin, ctx);
   await app.register(notifyPlugin, ctx);

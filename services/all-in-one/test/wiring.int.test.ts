@@ -1,6 +1,7 @@
 import { catalogPlugin, loadCatalogConfig } from '@klaxon/catalog';
 import { allTopics } from '@klaxon/contracts';
 import { queryRows, sql } from '@klaxon/db';
+import { loadIngestConfig } from '@klaxon/ingest';
 import { createApp } from '@klaxon/kit';
 import { notifyPlugin } from '@klaxon/notify';
 import { type ServiceContext, systemClock } from '@klaxon/runtime';
@@ -19,7 +20,7 @@ describe('services meet through the bus', () => {
   async function newApp(
     name: string,
     prefix: string,
-    mount: (app: FastifyInstance, ctx: ServiceContext) => Promise<unknown>,
+    mount: (app: FastifyInstance, ctx: ServiceContext) => PromiseLike<unknown>,
   ) {
     const bus = await testBus(database.db, { prefix });
     await bus.ensureTopics(allTopics);
@@ -55,6 +56,7 @@ describe('services meet through the bus', () => {
   it('all-in-one: the bootstrap owner created by catalog reaches notify and escalation', async () => {
     const app = await newApp('all-in-one', `t${uniqueSuffix()}.`, (a, ctx) =>
       mountAll(a, ctx, {
+        ingest: loadIngestConfig({}),
         catalog: loadCatalogConfig({ KLAXON_BOOTSTRAP_TOKEN: token, KLAXON_BOOTSTRAP_EMAIL: 'sre@example.com' }),
       }),
     );

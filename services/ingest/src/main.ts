@@ -1,5 +1,7 @@
 import { runService } from '@klaxon/runtime';
+import { loadIngestConfig } from './config';
 import { ingestPlugin } from './plugin';
 
 // Runs ingest alone (distributed mode), configured by environment.
-void runService({ name: 'ingest', mount: (app, ctx) => app.register(ingestPlugin, ctx) });
+const config = loadIngestConfig();
+void runService({ name: 'ingest', mount: (app, ctx) => app.register(ingestPlugin, { ...ctx, config }) });

@@ -1,26 +1,55 @@
+import path from 'node:path';
 import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
+import { runMigrations } from '@klaxon/db';
 import type { ServiceContext } from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
+import type { IngestConfig } from './config';
 import { catalogChangesConsumer } from './consumers/catalog-changes.consumer';
+import { createRouteResolver } from './domain/route-resolver';
 import { createRoutingTable, type RoutingTable } from './domain/routing-table';
+import { eventsRoutes } from './http/events.routes';
+import { createPgRateStore } from './rate-limit/pg-rate-store';
+import { createRateLimiter } from './rate-limit/rate-limiter';
 
 export interface IngestOptions extends ServiceContext {
+  config: IngestConfig;
   /** Injected by tests; a fresh one otherwise. */
   routing?: RoutingTable;
 }
 
+const RATE_WINDOW_MS = 60_000;
+
 /**
- * Ingest: the Events API endpoints (arriving with the ingest issue) in front of an in-memory routing
- * table that every replica rebuilds from catalog.changes.
+ * Ingest: the Events API v1/v2 endpoints in front of an in-memory routing table that every replica
+ * rebuilds from catalog.changes. Nothing durable but the shared rate-limit counters.
  */
 export const ingestPlugin: FastifyPluginAsync<IngestOptions> = async (app, options) => {
+  const { db, bus, clock, log, config } = options;
+  await runMigrations(db, { folder: path.join(__dirname, '..', 'drizzle'), schema: 'ingest' });
   const routing = options.routing ?? createRoutingTable();
-  const subscription = await subscribeTo(options.bus, {
+  const subscription = await subscribeTo(bus, {
     group: 'ingest.routing',
     topic: topics.catalogChanges,
     readModel: true,
     handler: catalogChangesConsumer(routing),
   });
-  app.addHook('onClose', () => subscription.stop());
+  const limiter = createRateLimiter({
+    limit: config.KLAXON_INGEST_RATE_LIMIT,
+    windowMs: RATE_WINDOW_MS,
+    store: createPgRateStore(db),
+    clock,
+    log,
+    syncMs: config.KLAXON_INGEST_RATE_SYNC_MS,
+  });
+  const resolver = createRouteResolver({
+    table: routing,
+    now: () => clock.now(),
+    catchUp: () => subscription.caughtUp(config.KLAXON_INGEST_CATCH_UP_TIMEOUT_MS),
+  });
+  await app.register(eventsRoutes, { bus, resolver, limiter, clock, log });
+  app.addHook('onClose', async () => {
+    await subscription.stop();
+    await limiter.stop();
+  });
 };

@@ -1,0 +1,184 @@
+import type { EachBatchPayload } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { BusMessage, Handler, Outcome } from '../port';
+import { type DeadLetterInfo, toBusMessage } from './messages';
+
+/** What stop() and abort() tell the batches in flight. */
+export interface SubscriptionControl {
+  readonly state: 'running' | 'stopping' | 'aborted';
+  /** Resolves on abort: the in-flight handler is abandoned, not awaited. */
+  readonly aborted: Promise<void>;
+}
+
+export interface BatchHandlerOptions {
+  /** The group as the caller named it (logs, dead-letter headers). */
+  group: string;
+  /** Topic name as the caller knows it (the bus may prefix names). */
+  logicalTopic(physical: string): string;
+  handler: Handler;
+  maxAttempts: number;
+  retryBackoffMs: number;
+  heartbeatIntervalMs: number;
+  /** Read models never commit: every instance rereads the topic from the start. */
+  commit: boolean;
+  control: SubscriptionControl;
+  deadLetter(message: BusMessage, info: DeadLetterInfo): Promise<void>;
+  log: Logger;
+}
+
+const maxBackoffMs = 5_000;
+/** Inside a long batch, committed progress is at most this old (bounds redelivery after a crash). */
+const commitIntervalMs = 1_000;
+const outcomes: ReadonlySet<Outcome> = new Set(['ok', 'retry', 'dead-letter', 'drop']);
+const abandoned = Symbol('abandoned');
+
+type Attempt = { outcome: Outcome; err?: undefined } | { outcome: 'retry'; err: unknown } | typeof abandoned;
+
+/**
+ * kafkajs eachBatch for one partition, strictly in order: a message is handed to the handler until
+ * it is settled (ok, drop, dead-lettered) before the next one; retries hold the partition. Offsets
+ * are resolved only after the work, and committed at the end of the batch, every second inside a
+ * long one, and before giving the partition back on a rebalance.
+ */
+export function createBatchHandler(options: BatchHandlerOptions) {
+  const { control, log, group } = options;
+
+  return async (payload: EachBatchPayload): Promise<void> => {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const { partition } = batch;
+    const topic = options.logicalTopic(batch.topic);
+    const where = { topic, partition, group };
+    /** A heartbeat failure (rebalance, eviction): finish the message in hand, commit, hand back. */
+    let heartbeatError: unknown;
+    let beating = false;
+    let nextOffset: string | undefined;
+    let committedOffset: string | undefined;
+    let lastCommit = Date.now();
+
+    const live = () => control.state === 'running' && isRunning() && !isStale() && heartbeatError === undefined;
+
+    // kafkajs sends a heartbeat only when the interval has passed, so calling it often is cheap.
+    const beat = async () => {
+      if (beating || heartbeatError !== undefined) return;
+      beating = true;
+      try {
+        await heartbeat();
+      } catch (err) {
+        heartbeatError = err;
+        // Usually a rebalance: the message in hand is finished and committed before rejoining.
+        log.info({ ...where, err }, 'consumer_heartbeat_refused');
+      } finally {
+        beating = false;
+      }
+    };
+
+    /** Keeps the membership alive while a slow handler or a backoff runs. */
+    const withHeartbeats = async <T>(work: Promise<T>): Promise<T> => {
+      const timer = setInterval(() => void beat(), options.heartbeatIntervalMs);
+      try {
+        return await work;
+      } finally {
+        clearInterval(timer);
+      }
+    };
+
+    /** Waits, unless stop, abort, a rebalance or a seek comes first; true when the wait ran out. */
+    const pause = (ms: number): Promise<boolean> =>
+      withHeartbeats(
+        new Promise<boolean>((resolve) => {
+          const until = Date.now() + ms;
+          const tick = setInterval(
+            () => {
+              if (!live()) resolve(false);
+              else if (Date.now() >= until) resolve(true);
+              else return;
+              clearInterval(tick);
+            },
+            Math.min(50, ms),
+          );
+        }),
+      );
+
+    const backoff = (attempt: number) => Math.min(maxBackoffMs, options.retryBackoffMs * 2 ** (attempt - 1));
+
+    const attempt = async (message: BusMessage): Promise<Attempt> => {
+      const work = (async (): Promise<Attempt> => {
+        try {
+          const outcome = await options.handler(message);
+          if (outcomes.has(outcome)) return { outcome };
+          return { outcome: 'retry', err: new Error(`handler returned an unknown outcome: ${String(outcome)}`) };
+        } catch (err) {
+          return { outcome: 'retry', err };
+        }
+      })();
+      return withHeartbeats(Promise.race([work, control.aborted.then((): typeof abandoned => abandoned)]));
+    };
+
+    /** Dead-letters until it works: skipping a message that is not safely copied would lose it. */
+    const deadLetter = async (message: BusMessage, info: DeadLetterInfo): Promise<boolean> => {
+      for (let failures = 1; ; failures++) {
+        try {
+          await options.deadLetter(message, info);
+          log.error(
+            { ...where, offset: message.offset, reason: info.reason, attempts: info.attempts, err: info.error },
+            'message_dead_lettered',
+          );
+          return true;
+        } catch (err) {
+          log.error({ ...where, offset: message.offset, err }, 'dead_letter_failed');
+          if (!(await pause(backoff(failures)))) return false;
+        }
+      }
+    };
+
+    /** True when the message is settled; false when stop, abort or a rebalance interrupted it. */
+    const deliver = async (message: BusMessage): Promise<boolean> => {
+      for (let n = 1; ; n++) {
+        const result = await attempt(message);
+        if (result === abandoned) return false;
+        if (result.outcome === 'ok' || result.outcome === 'drop') return true;
+        if (result.outcome === 'dead-letter') return deadLetter(message, { group, reason: 'rejected', attempts: n });
+        const failure = {
+          ...where,
+          offset: message.offset,
+          attempt: n,
+          maxAttempts: options.maxAttempts,
+          err: result.err,
+        };
+        if (n >= options.maxAttempts) {
+          return deadLetter(message, { group, reason: 'max_attempts', attempts: n, error: result.err });
+        }
+        log.warn(failure, result.err === undefined ? 'message_retry_requested' : 'message_handler_failed');
+        if (!(await pause(backoff(n)))) return false;
+      }
+    };
+
+    const commit = async () => {
+      lastCommit = Date.now();
+      if (!options.commit || nextOffset === undefined || nextOffset === committedOffset) return;
+      const offset = nextOffset;
+      await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition, offset }] }] });
+      committedOffset = offset;
+    };
+
+    for (const raw of batch.messages) {
+      if (!live()) break;
+      const settled = await deliver(toBusMessage(topic, partition, raw));
+      if (!settled) break;
+      resolveOffset(raw.offset);
+      nextOffset = (BigInt(raw.offset) + 1n).toString();
+      await beat();
+      if (Date.now() - lastCommit >= commitIntervalMs && heartbeatError === undefined) await commit();
+    }
+
+    // Abort is a crash: nothing of this batch is committed, another member gets it again.
+    if (control.state === 'aborted') return;
+    if (heartbeatError !== undefined) {
+      // Commit what was done before the partition goes back; a stale generation is refused by the
+      // broker, which is fine: the work is then redone elsewhere (at least once).
+      await commit().catch((err: unknown) => log.warn({ ...where, err }, 'offset_commit_on_rebalance_failed'));
+      throw heartbeatError;
+    }
+    await commit();
+  };
+}

@@ -1,0 +1,92 @@
+import { sql } from 'drizzle-orm';
+import { deadLetterCopy } from '../kafka/messages';
+import { type Bus, deadLetterTopic } from '../port';
+import { type LogSubscription, subscribeLog } from './consumer';
+import { type PostgresLogBusOptions, resolveSettings } from './options';
+import { createPublisher } from './publish';
+import { schemaSetup } from './schema-setup';
+import { createTopicCatalog } from './topic-catalog';
+import { createWatermarks } from './watermarks';
+
+export type { PostgresLogBusOptions } from './options';
+export { UnknownTopicError } from './topic-catalog';
+
+/** Dead-letter topics the bus makes on first use have one partition: they are for inspection, not throughput. */
+const deadLetterPartitions = 1;
+
+/**
+ * The bus as an append-only log table in PostgreSQL (or PGlite), for the all-in-one mode. Creates or
+ * migrates its schema `bus` first; when the database is away, this still resolves (the failure is
+ * logged) and publish, ensureTopics and subscribe reject until it is back, as the Kafka bus does
+ * while its brokers are away. The caller owns `db`: close() stops this bus, never the database.
+ */
+export async function createPostgresLogBus(options: PostgresLogBusOptions): Promise<Bus> {
+  const settings = resolveSettings(options);
+  const { db } = options;
+  const { log } = settings;
+  const ensureSchema = schemaSetup(db);
+  const catalog = createTopicCatalog(db, settings);
+  const watermarks = createWatermarks(db, settings);
+  const publisher = createPublisher({ db, settings, catalog, ensureSchema, appended: watermarks.advance });
+  const subscriptions = new Set<LogSubscription>();
+  const deadLetterTopics = new Map<string, Promise<void>>();
+  let closed = false;
+
+  try {
+    await ensureSchema();
+  } catch (err) {
+    log.warn({ err }, 'bus_schema_setup_failed');
+  }
+
+  const ensureDeadLetterTopic = (name: string): Promise<void> => {
+    let ensured = deadLetterTopics.get(name);
+    if (!ensured) {
+      ensured = catalog.ensure([{ name, partitions: deadLetterPartitions, compacted: false }]);
+      deadLetterTopics.set(name, ensured);
+      // A failure is not remembered: the next dead letter tries again.
+      ensured.catch(() => deadLetterTopics.delete(name));
+    }
+    return ensured;
+  };
+
+  return {
+    kind: 'postgres-log',
+    async ensureTopics(topics) {
+      await ensureSchema();
+      await catalog.ensure(topics);
+    },
+    publish: (topic, messages) => publisher.publish(topic, messages),
+    async subscribe(subscribeOptions) {
+      if (closed) throw new Error('the bus is closed');
+      await ensureSchema();
+      const subscription = await subscribeLog(
+        {
+          db,
+          settings,
+          watermarks,
+          deadLetter: async (message, info) => {
+            const topic = deadLetterTopic(message.topic);
+            await ensureDeadLetterTopic(topic);
+            await publisher.publish(topic, [deadLetterCopy(message, info)]);
+          },
+        },
+        subscribeOptions,
+      );
+      subscriptions.add(subscription);
+      void subscription.closed.then(() => subscriptions.delete(subscription));
+      return subscription;
+    },
+    async ping() {
+      await db.execute(sql`select 1`);
+    },
+    async close() {
+      closed = true;
+      const stops = await Promise.allSettled([...subscriptions].map((s) => s.stop()));
+      for (const stop of stops) {
+        if (stop.status === 'rejected') log.warn({ err: stop.reason }, 'bus_consumer_stop_failed');
+      }
+      watermarks.stop();
+      await publisher.close();
+    },
+  };
+}

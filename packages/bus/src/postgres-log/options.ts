@@ -1,0 +1,57 @@
+import type { Database } from '@klaxon/db';
+import type { Logger } from 'pino';
+
+export interface PostgresLogBusOptions {
+  /** The database the log lives in (schema `bus`); the caller owns the handle and closes it. */
+  db: Database;
+  log: Logger;
+  /** A member that stops heartbeating for this long is gone and its partition leases expire (default 10 s). */
+  sessionTimeoutMs?: number;
+  /** How often consumers look for messages other processes appended (default 100 ms). */
+  pollMs?: number;
+  /** First delay before a handler retry; it doubles per attempt, capped at 5 s (default 200 ms). */
+  retryBackoffMs?: number;
+  /** Called once per committed publish transaction with its message count (metrics; tests of the batching). */
+  onPublishTransaction?: (messages: number) => void;
+}
+
+/** Options with every default applied; what the capability modules receive. */
+export interface LogBusSettings {
+  log: Logger;
+  sessionTimeoutMs: number;
+  /** A member renews its membership and leases, and rebalances, this often. */
+  heartbeatMs: number;
+  pollMs: number;
+  retryBackoffMs: number;
+  maxBackoffMs: number;
+  /** Rows read per fetch of one partition. */
+  fetchLimit: number;
+  /** Inside a long run of messages, the committed position is at most this old (bounds redelivery). */
+  commitIntervalMs: number;
+  /** Messages carried by one publish transaction at most; the rest wait for the next one. */
+  maxBatchMessages: number;
+  onPublishTransaction: ((messages: number) => void) | undefined;
+}
+
+export function resolveSettings(options: PostgresLogBusOptions): LogBusSettings {
+  const sessionTimeoutMs = options.sessionTimeoutMs ?? 10_000;
+  const pollMs = options.pollMs ?? 100;
+  return {
+    log: options.log,
+    sessionTimeoutMs,
+    // Four beats per session: a member survives two or three slow or failed passes before its leases lapse.
+    heartbeatMs: Math.max(20, Math.floor(sessionTimeoutMs / 4)),
+    pollMs,
+    retryBackoffMs: options.retryBackoffMs ?? 200,
+    maxBackoffMs: 5_000,
+    fetchLimit: 200,
+    commitIntervalMs: 1_000,
+    maxBatchMessages: 5_000,
+    onPublishTransaction: options.onPublishTransaction,
+  };
+}
+
+/** Delay before the next attempt after `attempt` failures: doubling from the first delay, capped. */
+export function backoffMs(settings: Pick<LogBusSettings, 'retryBackoffMs' | 'maxBackoffMs'>, attempt: number): number {
+  return Math.min(settings.maxBackoffMs, settings.retryBackoffMs * 2 ** Math.max(0, attempt - 1));
+}

@@ -1,0 +1,227 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createKafkaBus, createPostgresLogBus, publishTo } from '@klaxon/bus';
+import { allTopics, timestampFromDate, topics } from '@klaxon/contracts';
+import { openDatabase } from '@klaxon/db';
+import { createLogger } from '@klaxon/kit';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+
+// pnpm bench:ingest — Events API v2 throughput and latency, each figure with the ratio to a bare
+// Fastify route measured in the same run (machines are noisy; ratios travel, absolute numbers don't).
+// Needs KLAXON_TEST_DATABASE_URL and KLAXON_TEST_KAFKA_BROKERS (scripts/bench.sh starts both).
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+const log = createLogger({ level: 'warn', name: 'bench' });
+const KEYS = 1000;
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const CONNECTIONS = 50;
+const FIXED_RATE = 1000;
+
+const databaseUrl = process.env.KLAXON_TEST_DATABASE_URL ?? '';
+const brokers = (process.env.KLAXON_TEST_KAFKA_BROKERS ?? '').split(',').filter(Boolean);
+if (!databaseUrl || brokers.length === 0) throw new Error('set KLAXON_TEST_DATABASE_URL and KLAXON_TEST_KAFKA_BROKERS');
+
+const keys = Array.from({ length: KEYS }, (_, i) => `bench${String(i).padStart(27, '0')}`);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+async function freshDatabase(): Promise<string> {
+  const name = `klaxon_bench_${Date.now()}`;
+  const admin = new Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(databaseUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+interface Target {
+  name: string;
+  port: number;
+  child: ChildProcess;
+}
+
+async function start(name: string, script: string, env: Record<string, string>): Promise<Target> {
+  const port = await freePort();
+  const child = spawn(tsx, [path.join(repoRoot, script)], {
+    env: { ...process.env, KLAXON_PORT: String(port), KLAXON_HOST: '127.0.0.1', KLAXON_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return { name, port, child };
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`${name} did not become ready`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function stop(target: Target): Promise<void> {
+  const exited = new Promise((r) => target.child.once('exit', r));
+  target.child.kill('SIGTERM');
+  await exited;
+}
+
+function seedMessages() {
+  return keys.map((key, i) => ({
+    id: `bench-${i}`,
+    entityType: 'integration',
+    entityId: `PBENCH${i}`,
+    version: BigInt(Date.now()),
+    snapshotJson: JSON.stringify({
+      id: `PBENCH${i}`,
+      type: 'events_api_v2_inbound_integration',
+      integration_key: key,
+      service: { id: `PSVC${i % 50}` },
+    }),
+    changedAt: timestampFromDate(new Date()),
+  }));
+}
+
+let seq = 0;
+const body = () =>
+  JSON.stringify({
+    routing_key: keys[seq % KEYS],
+    event_action: 'trigger',
+    dedup_key: `bench-${seq++}`,
+    payload: {
+      summary: `CPU load high on web-${seq % 97}.example.com`,
+      source: `web-${seq % 97}.example.com`,
+      severity: 'critical',
+      component: 'cpu',
+      custom_details: { load: 0.97, cores: 8 },
+    },
+  });
+
+/** Every key once, checking each answer: warms the JIT and proves the routes are known. */
+async function warmUp(port: number): Promise<void> {
+  for (let i = 0; i < KEYS; i += 50) {
+    const answers = await Promise.all(
+      keys.slice(i, i + 50).map(async (key) => {
+        for (let attempt = 0; attempt < 50; attempt++) {
+          const res = await fetch(`http://127.0.0.1:${port}/v2/enqueue`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              routing_key: key,
+              event_action: 'trigger',
+              payload: { summary: 'warm', source: 'b', severity: 'info' },
+            }),
+          });
+          if (res.status === 202) return 202;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return 0;
+      }),
+    );
+    if (answers.some((a) => a !== 202)) throw new Error('warm-up: some keys are not routed');
+  }
+}
+
+interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+}
+
+async function load(port: number, overallRate?: number): Promise<Figures> {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/v2/enqueue`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    ...(overallRate ? { overallRate } : {}),
+    requests: [{ setupRequest: (req) => ({ ...req, body: body() }) }],
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx + result.errors,
+  };
+}
+
+async function measure(target: Target): Promise<{ max: Figures; fixed: Figures }> {
+  const max = await load(target.port);
+  const fixed = await load(target.port, FIXED_RATE);
+  return { max, fixed };
+}
+
+async function main(): Promise<void> {
+  const rows: { name: string; max: Figures; fixed: Figures }[] = [];
+
+  const bare = await start('bare Fastify (ceiling)', 'services/ingest/bench/bare-server.ts', {});
+  await warmUp(bare.port);
+  rows.push({ name: bare.name, ...(await measure(bare)) });
+  await stop(bare);
+
+  // Kafka + PostgreSQL: ingest alone, durable appends (acks=all).
+  const kafkaBus = await createKafkaBus({ brokers, clientId: 'klaxon-bench', log });
+  await kafkaBus.ensureTopics(allTopics);
+  await publishTo(kafkaBus, topics.catalogChanges, seedMessages());
+  await kafkaBus.close();
+  const kafka = await start('ingest on Kafka', 'services/ingest/src/main.ts', {
+    KLAXON_DATABASE_URL: await freshDatabase(),
+    KLAXON_KAFKA_BROKERS: brokers.join(','),
+    KLAXON_INGEST_RATE_LIMIT: '100000000',
+  });
+  await warmUp(kafka.port);
+  rows.push({ name: kafka.name, ...(await measure(kafka)) });
+  await stop(kafka);
+
+  // All-in-one on PostgreSQL with the Postgres-log bus (seeded through the log it reads).
+  const url = await freshDatabase();
+  const database = await openDatabase({ url });
+  const logBus = await createPostgresLogBus({ db: database.db, log });
+  await logBus.ensureTopics(allTopics);
+  await publishTo(logBus, topics.catalogChanges, seedMessages());
+  await logBus.close();
+  await database.close();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'klaxon-bench-'));
+  const aio = await start('all-in-one (PostgreSQL, Postgres-log bus)', 'services/all-in-one/src/main.ts', {
+    KLAXON_DATABASE_URL: url,
+    KLAXON_KAFKA_BROKERS: '',
+    KLAXON_DATA_DIR: dataDir,
+    KLAXON_INGEST_RATE_LIMIT: '100000000',
+  });
+  await warmUp(aio.port);
+  rows.push({ name: aio.name, ...(await measure(aio)) });
+  await stop(aio);
+  rmSync(dataDir, { recursive: true, force: true });
+
+  const ceiling = rows[0]?.max.rps ?? 1;
+  const lines = [
+    `Events API v2 triggers over ${KEYS} integration keys, ${CONNECTIONS} connections, ${DURATION_S} s per run`,
+    '',
+    '| target | max events/s | ratio to ceiling | p50 ms | p99 ms | non-2xx | at 1,000/s: p50 ms | p99 ms | non-2xx |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${Math.round(r.max.rps)} | ${(r.max.rps / ceiling).toFixed(2)} | ${r.max.p50} | ${r.max.p99} | ${r.max.non2xx} | ${r.fixed.p50} | ${r.fixed.p99} | ${r.fixed.non2xx} |`,
+    ),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((err: unknown) => {
+  log.fatal({ err }, 'bench_failed');
+  process.exit(1);
+});

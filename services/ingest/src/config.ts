@@ -1,0 +1,30 @@
+import { type ConfigOf, type EnvSchema, loadConfig } from '@klaxon/kit';
+
+export const ingestConfigSchema = {
+  type: 'object',
+  properties: {
+    KLAXON_INGEST_RATE_LIMIT: {
+      type: 'integer',
+      description: 'Events accepted per integration key in any sliding 60 s window (PagerDuty: 120).',
+      minimum: 1,
+      default: 120,
+    },
+    KLAXON_INGEST_RATE_SYNC_MS: {
+      type: 'integer',
+      description: 'How often each ingest replica shares its rate counts with the others (ms).',
+      minimum: 20,
+      default: 250,
+    },
+    KLAXON_INGEST_CATCH_UP_TIMEOUT_MS: {
+      type: 'integer',
+      description: 'How long an unknown integration key may wait for the routing table to catch up (ms).',
+      minimum: 0,
+      default: 3000,
+    },
+  },
+} as const satisfies EnvSchema;
+
+export type IngestConfig = ConfigOf<typeof ingestConfigSchema>;
+
+export const loadIngestConfig = (env?: Record<string, string | undefined>): IngestConfig =>
+  loadConfig(ingestConfigSchema, env);

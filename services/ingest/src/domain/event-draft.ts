@@ -1,0 +1,115 @@
+/** What a validated Events API request becomes before routing: API-neutral, PD-CEF shaped. */
+export interface EventDraft {
+  /** The integration key the sender gave (routing_key / service_key). */
+  key: string;
+  action: 'trigger' | 'acknowledge' | 'resolve' | 'change';
+  /** Absent on a trigger that gave none: ingest generates one. */
+  dedupKey: string | undefined;
+  payload: {
+    summary: string;
+    source: string;
+    severity: string;
+    timestamp: string;
+    component: string;
+    group: string;
+    class: string;
+    /** The sender's custom details, serialized once here. */
+    customDetailsJson: string;
+  };
+  images: { src: string; href: string; alt: string }[];
+  links: { href: string; text: string }[];
+  client: string;
+  clientUrl: string;
+}
+
+export type Validation = { ok: true; draft: EventDraft } | { ok: false; errors: string[] };
+
+export const KEY_LENGTH = 32;
+export const MAX_DEDUP_KEY = 255;
+export const MAX_SUMMARY = 1024;
+export const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
+export const ACTIONS = ['trigger', 'acknowledge', 'resolve'] as const;
+
+export type Json = Record<string, unknown>;
+
+export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Collects PagerDuty-style messages, one per problem, naming the field. */
+export class Problems {
+  readonly list: string[] = [];
+
+  missing(field: string): void {
+    this.list.push(`'${field}' is missing or blank`);
+  }
+
+  /** An optional string field: absent or null is fine; anything else must be a string within max. */
+  optionalString(obj: Json, name: string, path: string, max?: number): string {
+    const v = obj[name];
+    if (v === undefined || v === null) return '';
+    if (typeof v !== 'string') {
+      this.list.push(`'${path}' must be a string`);
+      return '';
+    }
+    if (max !== undefined && v.length > max) this.tooLong(path, max);
+    return v;
+  }
+
+  requiredString(obj: Json, name: string, path: string, max?: number): string {
+    const v = obj[name];
+    if (typeof v === 'string' && v.trim() !== '') {
+      if (max !== undefined && v.length > max) this.tooLong(path, max);
+      return v;
+    }
+    if (v === undefined || v === null || v === '' || typeof v === 'string') this.missing(path);
+    else this.list.push(`'${path}' must be a string`);
+    return '';
+  }
+
+  key(obj: Json, name: string): string {
+    const v = this.requiredString(obj, name, name);
+    if (v && v.length !== KEY_LENGTH) {
+      this.list.push(`Length of '${name}' is incorrect (should be ${KEY_LENGTH} characters)`);
+    }
+    return v;
+  }
+
+  oneOf<T extends string>(obj: Json, name: string, path: string, allowed: readonly T[], quoted = true): T | undefined {
+    const v = obj[name];
+    if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
+    const label = quoted ? `'${path}'` : path;
+    if (v === undefined || v === null || v === '') this.missing(path);
+    else this.list.push(`${label} is invalid (must be one of: ${allowed.join(' ')})`);
+    return undefined;
+  }
+
+  tooLong(path: string, max: number): void {
+    this.list.push(`Length of '${path}' is incorrect (should be at most ${max} characters)`);
+  }
+
+  /** ISO 8601 date-time as the sender gave it; absent means "now". */
+  timestamp(obj: Json, name: string, path: string): string | undefined {
+    const v = obj[name];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string' || !ISO_8601.test(v) || Number.isNaN(Date.parse(normalizeOffset(v)))) {
+      this.list.push(`'${path}' must be an ISO 8601 date-time`);
+      return undefined;
+    }
+    return v;
+  }
+
+  /** custom_details / details: a JSON object, kept verbatim. */
+  details(obj: Json, name: string, path: string): string {
+    const v = obj[name];
+    if (v === undefined || v === null) return '';
+    if (!isObject(v)) {
+      this.list.push(`'${path}' must be an object`);
+      return '';
+    }
+    return JSON.stringify(v);
+  }
+}
+
+// 2015-07-17T08:42:58.315+0000, 2015-07-17T08:42:58Z, 2015-07-17T08:42:58.315+00:00, 2015-07-17
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+// Date.parse does not take "+0000"; PagerDuty's own examples use it.
+const normalizeOffset = (v: string): string => v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');

@@ -1,0 +1,383 @@
+import { gzipSync } from 'node:zlib';
+import { type Bus, type BusMessage, publishTo } from '@klaxon/bus';
+import {
+  type AcceptedEvent,
+  allTopics,
+  decode,
+  EventAction,
+  EventSource,
+  RoutingStatus,
+  timestampDate,
+  timestampFromDate,
+  topics,
+} from '@klaxon/contracts';
+import { createApp } from '@klaxon/kit';
+import { systemClock } from '@klaxon/runtime';
+import { silentLog, type TestDatabase, testBus, testDatabase, uniqueSuffix, waitFor } from '@klaxon/testing';
+import type { FastifyInstance } from 'fastify';
+import { loadIngestConfig } from '../src/config';
+import { ingestPlugin } from '../src/plugin';
+
+// The Events API endpoints against a real bus: the Postgres log on PGlite under `pnpm test`, Kafka
+// (and PostgreSQL for the rate counters) under `pnpm test:infra`.
+
+const keyOf = (n: number) => `${uniqueSuffix()}${uniqueSuffix()}${uniqueSuffix()}${n}`.padEnd(32, 'f').slice(0, 32);
+
+describe('Events API endpoints', () => {
+  let database: TestDatabase;
+  let bus: Bus;
+  let app: FastifyInstance;
+  const accepted: { event: AcceptedEvent; raw: BusMessage }[] = [];
+  let version = 1n;
+
+  const V2_KEY = keyOf(1);
+  const V1_KEY = keyOf(2);
+  const LIMITED_KEY = keyOf(3);
+  const LIMITED_SERVICE_MARKER_KEY = keyOf(7);
+  const SERVICE = 'PSVC001';
+
+  async function catalog(entityType: string, entityId: string, snapshot: object) {
+    await publishTo(bus, topics.catalogChanges, [
+      {
+        id: `chg-${uniqueSuffix()}`,
+        entityType,
+        entityId,
+        version: version++,
+        snapshotJson: JSON.stringify(snapshot),
+        changedAt: timestampFromDate(new Date()),
+      },
+    ]);
+  }
+  const integration = (id: string, key: string, type: string, serviceId = SERVICE) =>
+    catalog('integration', id, { id, type, integration_key: key, service: { id: serviceId } });
+
+  const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+    app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/json', ...headers },
+      payload: typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload),
+    });
+  const trigger = (key: string, extra: object = {}) => ({
+    routing_key: key,
+    event_action: 'trigger',
+    payload: { summary: 'CPU high on web-1', source: 'web-1', severity: 'critical' },
+    ...extra,
+  });
+  /** Sends a marker event and waits for it: anything published before it on the partition is in by then. */
+  async function drainTo(key = V2_KEY): Promise<AcceptedEvent[]> {
+    const marker = `marker-${uniqueSuffix()}`;
+    expect((await post('/v2/enqueue', trigger(key, { dedup_key: marker }))).statusCode).toBe(202);
+    await waitFor(() => accepted.some((a) => a.event.dedupKey === marker), { what: 'marker event' });
+    const events = accepted.splice(0).map((a) => a.event);
+    return events.filter((e) => e.dedupKey !== marker);
+  }
+
+  beforeAll(async () => {
+    database = await testDatabase();
+    bus = await testBus(database.db);
+    await bus.ensureTopics(allTopics);
+    await integration('PINT001', V2_KEY, 'events_api_v2_inbound_integration');
+    await integration('PINT002', V1_KEY, 'generic_events_api_inbound_integration');
+    await integration('PINT003', LIMITED_KEY, 'events_api_v2_inbound_integration', 'PSVC003');
+    await integration('PINT007', LIMITED_SERVICE_MARKER_KEY, 'events_api_v2_inbound_integration', 'PSVC003');
+    app = createApp({ name: 'ingest', logger: silentLog });
+    await app.register(ingestPlugin, {
+      db: database.db,
+      bus,
+      log: silentLog,
+      clock: systemClock,
+      instanceId: `ingest-${uniqueSuffix()}`,
+      config: loadIngestConfig({ KLAXON_INGEST_RATE_LIMIT: '1000' }),
+    });
+    await app.ready();
+    await bus.subscribe({
+      group: `test.accepted.${uniqueSuffix()}`,
+      topics: [topics.eventsAccepted.name],
+      handler: async (raw) => {
+        accepted.push({ event: decode(topics.eventsAccepted, raw.value), raw });
+        return 'ok';
+      },
+    });
+  });
+  afterAll(async () => {
+    await app.close();
+    await bus.close();
+    await database.close();
+  });
+  afterEach(() => {
+    accepted.splice(0);
+  });
+
+  describe('what works', () => {
+    it('accepts a v2 trigger with every field and publishes one normalized event, keyed by service', async () => {
+      const body = trigger(V2_KEY, {
+        dedup_key: 'srv01/mysql',
+        payload: {
+          summary: 'DISK at 99% on machine prod-datapipe03.example.com',
+          timestamp: '2015-07-17T08:42:58.315+0000',
+          severity: 'critical',
+          source: 'prod-datapipe03.example.com',
+          component: 'mysql',
+          group: 'prod-datapipe',
+          class: 'disk',
+          custom_details: { 'free space': '1%', 'load avg': 0.75 },
+        },
+        images: [{ src: 'https://chart.example.com/x.png', href: 'https://example.com', alt: 'chart' }],
+        links: [{ href: 'https://example.com/runbook', text: 'Runbook' }],
+        client: 'Sample Monitoring Service',
+        client_url: 'https://monitoring.example.com',
+      });
+      const before = Date.now();
+      const res = await post('/v2/enqueue', body);
+      expect(res.statusCode).toBe(202);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.body).toBe('{"status":"success","message":"Event processed","dedup_key":"srv01/mysql"}');
+
+      await waitFor(() => accepted.length === 1, { what: 'accepted event' });
+      const [{ event, raw }] = accepted as [{ event: AcceptedEvent; raw: BusMessage }];
+      expect(raw.key).toBe(SERVICE);
+      expect(event).toMatchObject({
+        integrationId: 'PINT001',
+        serviceId: SERVICE,
+        routingStatus: RoutingStatus.ACTIVE,
+        action: EventAction.TRIGGER,
+        dedupKey: 'srv01/mysql',
+        sourceApi: EventSource.EVENTS_V2,
+        client: 'Sample Monitoring Service',
+        clientUrl: 'https://monitoring.example.com',
+        payload: {
+          summary: 'DISK at 99% on machine prod-datapipe03.example.com',
+          source: 'prod-datapipe03.example.com',
+          severity: 'critical',
+          timestamp: '2015-07-17T08:42:58.315+0000',
+          component: 'mysql',
+          group: 'prod-datapipe',
+          class: 'disk',
+        },
+        images: [{ src: 'https://chart.example.com/x.png', href: 'https://example.com', alt: 'chart' }],
+        links: [{ href: 'https://example.com/runbook', text: 'Runbook' }],
+      });
+      expect(JSON.parse(event.payload?.customDetailsJson ?? '')).toEqual({ 'free space': '1%', 'load avg': 0.75 });
+      expect(event.id).toMatch(/^[0-9a-z]{25}$/);
+      expect(timestampDate(event.receivedAt ?? timestampFromDate(new Date(0))).getTime()).toBeGreaterThanOrEqual(
+        before - 1000,
+      );
+    });
+
+    it('generates a 32-hex dedup key for a trigger without one and carries it on the bus', async () => {
+      const res = await post('/v2/enqueue', trigger(V2_KEY));
+      expect(res.statusCode).toBe(202);
+      const { dedup_key } = res.json() as { dedup_key: string };
+      expect(dedup_key).toMatch(/^[0-9a-f]{32}$/);
+      const events = await drainTo();
+      expect(events.map((e) => e.dedupKey)).toEqual([dedup_key]);
+    });
+
+    it.each([
+      ['acknowledge', EventAction.ACKNOWLEDGE],
+      ['resolve', EventAction.RESOLVE],
+    ])('accepts %s with only a dedup key', async (action, expected) => {
+      const res = await post('/v2/enqueue', { routing_key: V2_KEY, event_action: action, dedup_key: 'srv01/mysql' });
+      expect(res.body).toBe('{"status":"success","message":"Event processed","dedup_key":"srv01/mysql"}');
+      const [event] = await drainTo();
+      expect(event?.action).toBe(expected);
+    });
+
+    it('accepts a change event', async () => {
+      const res = await post('/v2/change/enqueue', {
+        routing_key: V2_KEY,
+        payload: { summary: 'Deployed v2.3.1', source: 'ci', custom_details: { build: 220 } },
+        links: [{ href: 'https://ci.example.com/220' }],
+      });
+      expect(res.statusCode).toBe(202);
+      expect(res.body).toBe('{"status":"success","message":"Change event processed"}');
+      const [event] = await drainTo();
+      expect(event).toMatchObject({ action: EventAction.CHANGE, sourceApi: EventSource.CHANGE_EVENTS, dedupKey: '' });
+    });
+
+    it('accepts a v1 event with its 200 answer', async () => {
+      const res = await post('/generic/2010-04-15/create_event.json', {
+        service_key: V1_KEY,
+        event_type: 'trigger',
+        incident_key: 'srv01/HTTP',
+        description: 'FAILURE for production/HTTP on machine srv01.acme.com',
+        details: { 'ping time': '1500ms' },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toBe('{"status":"success","message":"Event processed","incident_key":"srv01/HTTP"}');
+      const [event] = await drainTo();
+      expect(event).toMatchObject({
+        integrationId: 'PINT002',
+        sourceApi: EventSource.EVENTS_V1,
+        dedupKey: 'srv01/HTTP',
+        payload: { summary: 'FAILURE for production/HTTP on machine srv01.acme.com', severity: 'error' },
+      });
+    });
+
+    it('accepts a gzip-compressed body', async () => {
+      const res = await post('/v2/enqueue', gzipSync(JSON.stringify(trigger(V2_KEY, { dedup_key: 'gz' }))), {
+        'content-encoding': 'gzip',
+      });
+      expect(res.statusCode).toBe(202);
+      expect((await drainTo()).map((e) => e.dedupKey)).toEqual(['gz']);
+    });
+
+    it('routes an integration created a moment before its first event', async () => {
+      const key = keyOf(4);
+      await integration('PINT004', key, 'events_api_v2_inbound_integration');
+      const res = await post('/v2/enqueue', trigger(key, { dedup_key: 'fresh' }));
+      expect(res.statusCode).toBe(202);
+      expect((await drainTo()).map((e) => e.integrationId)).toEqual(['PINT004']);
+    });
+
+    it('accepts events for disabled services and services in maintenance, marked for downstream', async () => {
+      const disabledKey = keyOf(5);
+      const maintenanceKey = keyOf(6);
+      await integration('PINT005', disabledKey, 'events_api_v2_inbound_integration', 'PSVC005');
+      await catalog('service', 'PSVC005', { id: 'PSVC005', status: 'disabled' });
+      await integration('PINT006', maintenanceKey, 'events_api_v2_inbound_integration', 'PSVC006');
+      await catalog('maintenance_window', 'PMW0001', {
+        id: 'PMW0001',
+        start_time: new Date(Date.now() - 60_000).toISOString(),
+        end_time: new Date(Date.now() + 3_600_000).toISOString(),
+        services: [{ id: 'PSVC006' }],
+      });
+      // The routing table learns both from catalog.changes; wait until it answers for the last one.
+      await waitFor(
+        async () => {
+          accepted.splice(0);
+          const r = await post('/v2/enqueue', trigger(maintenanceKey, { dedup_key: 'm' }));
+          if (r.statusCode !== 202) return false;
+          await waitFor(() => accepted.some((a) => a.event.dedupKey === 'm'), { what: 'maintenance event' });
+          return accepted.find((a) => a.event.dedupKey === 'm')?.event.routingStatus === RoutingStatus.MAINTENANCE;
+        },
+        { what: 'maintenance status' },
+      );
+      expect((await post('/v2/enqueue', trigger(disabledKey, { dedup_key: 'd' }))).statusCode).toBe(202);
+      await waitFor(() => accepted.some((a) => a.event.dedupKey === 'd'), { what: 'disabled event' });
+      expect(accepted.find((a) => a.event.dedupKey === 'd')?.event.routingStatus).toBe(RoutingStatus.DISABLED);
+    });
+  });
+
+  describe('what is refused (and never published)', () => {
+    const invalid = (errors: string[]) => ({ status: 'invalid event', message: 'Event object is invalid', errors });
+    const unrecognized = (error: string) => ({
+      status: 'Unrecognized object',
+      message: 'Event object format is unrecognized',
+      errors: [error],
+    });
+
+    it.each([
+      ['/v2/enqueue', '{"routing_key": ', 400, unrecognized('JSON parse error')],
+      ['/v2/enqueue', '[1,2]', 400, unrecognized('Event must be a JSON object')],
+      ['/v2/enqueue', '', 400, unrecognized('JSON parse error')],
+      ['/generic/2010-04-15/create_event.json', '{', 400, unrecognized('JSON parse error')],
+    ])('%s with body %j answers %i', async (url, body, status, expected) => {
+      const res = await post(url, body);
+      expect(res.statusCode).toBe(status);
+      expect(res.json()).toEqual(expected);
+    });
+
+    it('refuses a content type other than JSON', async () => {
+      const res = await post('/v2/enqueue', JSON.stringify(trigger(V2_KEY)), {
+        'content-type': 'application/x-www-form-urlencoded',
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual(unrecognized('Content-Type must be application/json'));
+    });
+
+    it('refuses bodies over 512 KB, also when they only grow that large once decompressed', async () => {
+      const big = JSON.stringify(
+        trigger(V2_KEY, {
+          payload: { summary: 's', source: 'x', severity: 'info', custom_details: { pad: 'x'.repeat(600 * 1024) } },
+        }),
+      );
+      for (const res of [
+        await post('/v2/enqueue', big),
+        await post('/v2/enqueue', gzipSync(big), { 'content-encoding': 'gzip' }),
+      ]) {
+        expect(res.statusCode).toBe(413);
+        expect(res.json()).toEqual(invalid(['Request body is larger than 512 KB']));
+      }
+      expect((await post('/v2/enqueue', 'x', { 'content-encoding': 'zstd-ish' })).statusCode).toBe(400);
+    });
+
+    it('names every invalid field', async () => {
+      const res = await post('/v2/enqueue', {
+        routing_key: 'short',
+        event_action: 'trigger',
+        payload: { severity: 'bad' },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual(
+        invalid([
+          "Length of 'routing_key' is incorrect (should be 32 characters)",
+          "'payload.summary' is missing or blank",
+          "'payload.source' is missing or blank",
+          "'payload.severity' is invalid (must be one of: critical error warning info)",
+        ]),
+      );
+    });
+
+    it('refuses an unknown key and a key of the wrong type', async () => {
+      expect((await post('/v2/enqueue', trigger(keyOf(9)))).json()).toEqual(invalid(['Invalid routing key']));
+      expect((await post('/v2/enqueue', trigger(V1_KEY))).json()).toEqual(invalid(['Invalid routing key']));
+      const v1 = await post('/generic/2010-04-15/create_event.json', {
+        service_key: V2_KEY,
+        event_type: 'trigger',
+        description: 'x',
+      });
+      expect(v1.statusCode).toBe(400);
+      expect(v1.json()).toEqual(invalid(['Invalid service key']));
+    });
+
+    it('published nothing for any refused event', async () => {
+      await post('/v2/enqueue', '{');
+      await post('/v2/enqueue', trigger(keyOf(9)));
+      await post('/v2/enqueue', { routing_key: V2_KEY, event_action: 'resolve' });
+      expect(await drainTo()).toEqual([]);
+    });
+  });
+
+  describe('rate limiting', () => {
+    let limited: FastifyInstance;
+    beforeAll(async () => {
+      limited = createApp({ name: 'ingest-limited', logger: silentLog });
+      await limited.register(ingestPlugin, {
+        db: database.db,
+        bus,
+        log: silentLog,
+        clock: systemClock,
+        instanceId: `ingest-${uniqueSuffix()}`,
+        config: loadIngestConfig({ KLAXON_INGEST_RATE_LIMIT: '3' }),
+      });
+      await limited.ready();
+    });
+    afterAll(() => limited.close());
+
+    it('answers 429 on v2 and 403 on v1 past the limit per key, and publishes only what it accepted', async () => {
+      const send = (url: string, body: object) =>
+        limited.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: body });
+      const statuses = [];
+      for (let i = 0; i < 5; i++)
+        statuses.push((await send('/v2/enqueue', trigger(LIMITED_KEY, { dedup_key: `r${i}` }))).statusCode);
+      expect(statuses).toEqual([202, 202, 202, 429, 429]);
+      const refused = await send('/v2/enqueue', trigger(LIMITED_KEY));
+      expect(refused.json()).toMatchObject({ status: 'throttle event' });
+
+      const v1 = async () =>
+        (
+          await send('/generic/2010-04-15/create_event.json', {
+            service_key: V1_KEY,
+            event_type: 'trigger',
+            description: 'x',
+          })
+        ).statusCode;
+      expect([await v1(), await v1(), await v1(), await v1()]).toEqual([200, 200, 200, 403]);
+      // Other keys are not affected; the marker shares PSVC003's partition, so it arrives after r0..r4 would.
+      const events = await drainTo(LIMITED_SERVICE_MARKER_KEY);
+      expect(events.filter((e) => e.integrationId === 'PINT003').map((e) => e.dedupKey)).toEqual(['r0', 'r1', 'r2']);
+    });
+  });
+});
