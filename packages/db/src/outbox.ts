@@ -1,4 +1,4 @@
-import { asc, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { bigserial, customType, jsonb, type PgSchema, text, timestamp } from 'drizzle-orm/pg-core';
 import type { Logger } from 'pino';
 import type { Database, Executor } from './database';
@@ -168,6 +168,11 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       stopped = true;
       clearTimeout(timer);
       await running;
+      // Hand the lease over at once, so a replacement process need not wait for it to expire.
+      await db
+        .delete(lease)
+        .where(and(eq(lease.name, 'relay'), eq(lease.owner, owner)))
+        .catch((err: unknown) => log.warn({ err }, 'outbox_lease_release_failed'));
     },
   };
 }

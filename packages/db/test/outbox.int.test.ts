@@ -1,0 +1,154 @@
+import type { BusMessage } from '@klaxon/bus';
+import { silentLog, type TestDatabase, testBus, testDatabase, uniqueSuffix, waitFor } from '@klaxon/testing';
+import { sql } from 'drizzle-orm';
+import { pgSchema } from 'drizzle-orm/pg-core';
+import {
+  claimMessage,
+  enqueueOutbox,
+  inboxTable,
+  type OutboxMessage,
+  outboxLeaseTable,
+  outboxTable,
+  type Publish,
+  queryRows,
+  startOutboxRelay,
+} from '../src';
+
+// The transactional outbox and its relay on a real database and bus (PGlite and the Postgres log
+// under `pnpm test`; PostgreSQL and Kafka under `pnpm test:infra`).
+const schema = pgSchema('outbox_test');
+const outbox = outboxTable(schema);
+const lease = outboxLeaseTable(schema);
+const inbox = inboxTable(schema);
+const text = new TextEncoder();
+const decoder = new TextDecoder();
+
+describe('transactional outbox', () => {
+  let database: TestDatabase;
+  const topic = `outbox-test-${uniqueSuffix()}`;
+  const message = (key: string, body: string): OutboxMessage => ({ topic, key, value: text.encode(body) });
+
+  beforeAll(async () => {
+    database = await testDatabase();
+    await database.db.execute(sql`create schema outbox_test`);
+    await database.db.execute(sql`create table outbox_test.outbox (
+      id bigserial primary key, topic text not null, key text not null, value bytea not null,
+      headers jsonb not null default '{}', created_at timestamptz not null default now())`);
+    await database.db.execute(sql`create table outbox_test.outbox_lease (
+      name text primary key, owner text not null, expires_at timestamptz not null)`);
+    await database.db.execute(sql`create table outbox_test.inbox (
+      message_id text primary key, processed_at timestamptz not null default now())`);
+  });
+  afterAll(() => database.close());
+  afterEach(async () => {
+    await database.db.execute(sql`delete from outbox_test.outbox`);
+    await database.db.execute(sql`delete from outbox_test.outbox_lease`);
+  });
+
+  it('publishes what committed transactions wrote, in order, and nothing of a rolled-back one', async () => {
+    const bus = await testBus(database.db);
+    await bus.ensureTopics([{ name: topic, partitions: 2, compacted: false }]);
+    const got: BusMessage[] = [];
+    await bus.subscribe({
+      group: `g-${uniqueSuffix()}`,
+      topics: [topic],
+      handler: async (m) => {
+        got.push(m);
+        return 'ok';
+      },
+    });
+    await database.db.transaction(async (tx) => enqueueOutbox(tx, outbox, [message('a', '1'), message('a', '2')]));
+    await expect(
+      database.db.transaction(async (tx) => {
+        await enqueueOutbox(tx, outbox, [message('a', 'rolled back')]);
+        throw new Error('the state change failed');
+      }),
+    ).rejects.toThrow('the state change failed');
+    await database.db.transaction(async (tx) => enqueueOutbox(tx, outbox, [message('a', '3')]));
+
+    const relay = startOutboxRelay({
+      db: database.db,
+      outbox,
+      lease,
+      publish: (t, m) => bus.publish(t, m),
+      log: silentLog,
+      owner: 'relay-1',
+    });
+    await waitFor(() => got.length >= 3, { what: 'relayed messages' });
+    await relay.flush();
+    expect(got.map((m) => decoder.decode(m.value))).toEqual(['1', '2', '3']);
+    const left = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from outbox_test.outbox`);
+    expect(left[0]?.n).toBe(0);
+    await relay.stop();
+    await bus.close();
+  });
+
+  it('keeps rows it could not publish and publishes them once the bus is back', async () => {
+    let down = true;
+    const published: string[] = [];
+    const publish: Publish = async (_t, m) => {
+      if (down) throw new Error('bus down');
+      published.push(...m.map((x) => decoder.decode(x.value)));
+    };
+    await enqueueOutbox(database.db, outbox, [message('k', 'x'), message('k', 'y')]);
+    const relay = startOutboxRelay({ db: database.db, outbox, lease, publish, log: silentLog, owner: 'r', pollMs: 20 });
+    await relay.flush();
+    expect(published).toEqual([]);
+    down = false;
+    await waitFor(() => published.length === 2, { what: 'publish after recovery' });
+    expect(published).toEqual(['x', 'y']);
+    await relay.stop();
+  });
+
+  it('lets one relay publish at a time, and hands the lease over on stop', async () => {
+    const byOwner: Record<string, number> = { first: 0, second: 0 };
+    const relayOf = (owner: string) =>
+      startOutboxRelay({
+        db: database.db,
+        outbox,
+        lease,
+        publish: async (_t, m) => {
+          byOwner[owner] = (byOwner[owner] ?? 0) + m.length;
+        },
+        log: silentLog,
+        owner,
+        pollMs: 20,
+        leaseMs: 60_000,
+      });
+    const first = relayOf('first');
+    await first.flush();
+    const second = relayOf('second');
+    await enqueueOutbox(database.db, outbox, [message('k', '1')]);
+    await waitFor(() => byOwner.first === 1, { what: 'first relay' });
+    await second.flush();
+    expect(byOwner.second).toBe(0);
+
+    await first.stop();
+    await enqueueOutbox(database.db, outbox, [message('k', '2')]);
+    await waitFor(() => byOwner.second === 1, { what: 'second relay after hand-over', timeoutMs: 5_000 });
+    await second.stop();
+  });
+});
+
+describe('inbox', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await testDatabase();
+    await database.db.execute(sql`create schema outbox_test`);
+    await database.db.execute(sql`create table outbox_test.inbox (
+      message_id text primary key, processed_at timestamptz not null default now())`);
+  });
+  afterAll(() => database.close());
+
+  it('claims a message once; a redelivery is recognised, and a rolled-back claim does not count', async () => {
+    expect(await claimMessage(database.db, inbox, 'm-1')).toBe(true);
+    expect(await claimMessage(database.db, inbox, 'm-1')).toBe(false);
+    await expect(
+      database.db.transaction(async (tx) => {
+        expect(await claimMessage(tx, inbox, 'm-2')).toBe(true);
+        throw new Error('handler failed');
+      }),
+    ).rejects.toThrow('handler failed');
+    expect(await claimMessage(database.db, inbox, 'm-2')).toBe(true);
+  });
+});
