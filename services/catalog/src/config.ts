@@ -18,6 +18,13 @@ export const catalogConfigSchema = {
       description: 'Email of the account owner created by KLAXON_BOOTSTRAP_TOKEN.',
       default: 'owner@klaxon.local',
     },
+    KLAXON_API_RATE_LIMIT: {
+      type: 'integer',
+      description:
+        'REST API requests allowed per API token per minute (PagerDuty: 960). Counted in each process, so N replicas allow up to N times this.',
+      minimum: 1,
+      default: 960,
+    },
   },
 } as const satisfies EnvSchema;
 

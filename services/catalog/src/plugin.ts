@@ -1,30 +1,68 @@
 import path from 'node:path';
+import swagger from '@fastify/swagger';
 import { runMigrations } from '@klaxon/db';
+import { createRateLimiter, registerRestConventions, restUrls } from '@klaxon/rest';
 import { type ServiceContext, startServiceRelay } from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { bootstrapOwner } from './bootstrap';
 import type { CatalogConfig } from './config';
-import { outbox, outboxLease } from './db';
+import type { CatalogContext } from './context';
+import { outbox, outboxLease, principalByTokenHash } from './db';
+import { apiTokenRoutes } from './http/api-tokens.routes';
+import { contactMethodRoutes } from './http/contact-methods.routes';
+import { escalationPolicyRoutes } from './http/escalation-policies.routes';
+import { integrationRoutes } from './http/integrations.routes';
+import { maintenanceWindowRoutes } from './http/maintenance-windows.routes';
+import { openApiOptions } from './http/openapi';
+import { scheduleRoutes } from './http/schedules.routes';
+import { serviceRoutes } from './http/services.routes';
+import { teamRoutes } from './http/teams.routes';
+import { userRoutes } from './http/users.routes';
+import { vendorRoutes } from './http/vendors.routes';
 
 export interface CatalogOptions extends ServiceContext {
   config: CatalogConfig;
 }
 
-/** The catalog: owns services, integrations, policies, schedules, users, teams; publishes catalog.changes. */
+/**
+ * The catalog: owns services, integrations, policies, schedules, users, teams and maintenance
+ * windows behind PagerDuty's REST API v2; publishes every change on catalog.changes.
+ */
 export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, options) => {
   const { db, log, clock, config } = options;
   await runMigrations(db, { folder: path.join(__dirname, '..', 'drizzle'), schema: 'catalog' });
   const relay = startServiceRelay(options, { outbox, lease: outboxLease });
   app.addHook('onClose', () => relay.stop());
+  const urls = restUrls(config.KLAXON_PUBLIC_URL);
 
   if (config.KLAXON_BOOTSTRAP_TOKEN) {
     const result = await bootstrapOwner(db, {
       token: config.KLAXON_BOOTSTRAP_TOKEN,
       email: config.KLAXON_BOOTSTRAP_EMAIL,
-      publicUrl: config.KLAXON_PUBLIC_URL,
+      urls,
       now: clock.now(),
     });
     log.info({ result }, 'catalog_bootstrap');
     relay.wake();
   }
+
+  const ctx: CatalogContext = { db, clock, urls, published: () => relay.wake() };
+  await app.register(swagger, openApiOptions(config.KLAXON_PUBLIC_URL));
+  registerRestConventions(app, {
+    lookupToken: (tokenHash) => principalByTokenHash(db, tokenHash),
+    rateLimiter: createRateLimiter({ limit: config.KLAXON_API_RATE_LIMIT }),
+    now: () => clock.now().getTime(),
+  });
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  userRoutes(app, ctx);
+  apiTokenRoutes(app, ctx);
+  contactMethodRoutes(app, ctx);
+  teamRoutes(app, ctx);
+  escalationPolicyRoutes(app, ctx);
+  scheduleRoutes(app, ctx);
+  serviceRoutes(app, ctx);
+  integrationRoutes(app, ctx);
+  vendorRoutes(app, ctx);
+  maintenanceWindowRoutes(app, ctx);
 };

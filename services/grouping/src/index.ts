@@ -1,1 +1,2 @@
-export { groupingCatalogTypes, groupingPlugin } from './plugin';
+export { type GroupingOptions, groupingCatalogTypes, groupingPlugin } from './plugin';
+export { startTimerPoller, type TimerPoller } from './timers/timer-poller';

@@ -1,24 +1,80 @@
 import path from 'node:path';
+import { subscribeTo } from '@klaxon/bus';
+import { topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
+import { createRateLimiter, registerRestConventions } from '@klaxon/rest';
 import { replicateCatalog, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
+import { eventsAcceptedConsumer } from './consumers/events-accepted.consumer';
 import { catalogReplica, outbox, outboxLease } from './db';
+import { lookupToken } from './http/auth';
+import { incidentRoutes } from './http/routes';
+import { applyAcceptedEvent } from './incidents/apply-event';
+import type { GroupingContext } from './incidents/context';
+import { startTimerPoller } from './timers/timer-poller';
+import { groupingUrls } from './views/urls';
 
-/** The catalog entities grouping keeps a replica of. */
-export const groupingCatalogTypes = ['service', 'integration', 'maintenance_window'] as const;
+/** The catalog entities grouping keeps a replica of (api_token and user authenticate REST calls). */
+export const groupingCatalogTypes = [
+  'service',
+  'integration',
+  'maintenance_window',
+  'escalation_policy',
+  'user',
+  'api_token',
+] as const;
 
-/** Grouping: alerts into incidents, the incident lifecycle and /incidents (routes and consumers of events.accepted arrive with the grouping issue). */
-export const groupingPlugin: FastifyPluginAsync<ServiceContext> = async (app, ctx) => {
-  await runMigrations(ctx.db, { folder: path.join(__dirname, '..', 'drizzle'), schema: 'grouping' });
-  const relay = startServiceRelay(ctx, { outbox, lease: outboxLease });
+export interface GroupingOptions extends ServiceContext {
+  /** The base URL clients use, for `self`/`html_url` (default http://localhost:8080). */
+  publicUrl?: string;
+  /** REST requests per minute per API token (PagerDuty: 960). */
+  apiRateLimit?: number;
+  /** How often the durable timers are polled, in ms; 0 = never (tests fire them). Default 1000. */
+  timerPollMs?: number;
+}
+
+/**
+ * Grouping: alerts into incidents, the incident lifecycle, durable incident timers, and the
+ * /incidents and /log_entries REST API. Consumes events.accepted and catalog.changes; publishes
+ * incidents.changed through its outbox.
+ */
+export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, options) => {
+  const { db, bus, log, clock } = options;
+  await runMigrations(db, { folder: path.join(__dirname, '..', 'drizzle'), schema: 'grouping' });
+  const relay = startServiceRelay(options, { outbox, lease: outboxLease });
   const catalog = await replicateCatalog({
-    ...ctx,
+    ...options,
     table: catalogReplica,
     group: 'grouping.catalog',
     entityTypes: groupingCatalogTypes,
   });
+  const ctx: GroupingContext = {
+    db,
+    clock,
+    log,
+    urls: groupingUrls(options.publicUrl ?? 'http://localhost:8080'),
+    published: () => relay.wake(),
+  };
+  const events = await subscribeTo(bus, {
+    group: 'grouping.events',
+    topic: topics.eventsAccepted,
+    handler: eventsAcceptedConsumer({ apply: (e) => applyAcceptedEvent(ctx, e), published: ctx.published, log }),
+  });
+  const poller = startTimerPoller(ctx, { pollMs: options.timerPollMs ?? 1000 });
+
+  registerRestConventions(app, {
+    lookupToken: (hash) => lookupToken(db, hash),
+    rateLimiter: createRateLimiter(options.apiRateLimit ? { limit: options.apiRateLimit } : {}),
+    now: () => clock.now().getTime(),
+  });
+  incidentRoutes(app, ctx);
+
+  // Drain in dependency order: stop taking work, then publish what the work queued.
   app.addHook('onClose', async () => {
+    await events.stop();
+    await poller.stop();
     await catalog.stop();
+    await relay.flush();
     await relay.stop();
   });
 };

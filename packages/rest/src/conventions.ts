@@ -1,0 +1,93 @@
+import { httpError } from '@klaxon/kit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Principal } from './abilities';
+import { hashToken, type LookupToken, tokenFromHeader } from './auth';
+import type { RateLimiter } from './rate-limit';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the REST conventions hook on every authenticated route. */
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** A route anyone may call without a token (the OpenAPI document). */
+    public?: boolean;
+  }
+}
+
+export interface RestConventionsOptions {
+  lookupToken: LookupToken;
+  rateLimiter: RateLimiter;
+  /** Milliseconds now; from the service's clock so tests can move time. */
+  now: () => number;
+}
+
+const readMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+const versionPattern = /application\/vnd\.pagerduty\+json\s*;\s*version\s*=\s*(\d+)/i;
+
+function checkAccept(request: FastifyRequest): void {
+  const accept = request.headers.accept;
+  const version = typeof accept === 'string' ? versionPattern.exec(accept)?.[1] : undefined;
+  // Without the header PagerDuty uses the key's bound version; here that is always 2.
+  if (version !== undefined && version !== '2') {
+    throw httpError('invalid_input', [`API version ${version} is not supported; use version=2`]);
+  }
+}
+
+/**
+ * PagerDuty REST API v2 conventions on every route of `app` (an encapsulated plugin scope):
+ * `Accept` version, `Authorization: Token token=...`, per-token rate limit with ratelimit-*
+ * headers, and read-only tokens refused on writes. Also accepts empty JSON bodies, which official
+ * clients send with DELETE and action requests.
+ */
+export function registerRestConventions(app: FastifyInstance, options: RestConventionsOptions): void {
+  app.decorateRequest('principal', null);
+
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(httpError('invalid_input', ['The request body is not valid JSON']), undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.config.public) return;
+    checkAccept(request);
+    const token = tokenFromHeader(request.headers.authorization);
+    const tokenHash = token === undefined ? undefined : hashToken(token);
+    const principal = tokenHash === undefined ? undefined : await options.lookupToken(tokenHash);
+    if (!principal || tokenHash === undefined) throw httpError('authentication_failed');
+    const rate = options.rateLimiter.take(tokenHash, options.now());
+    const headers = {
+      'ratelimit-limit': String(rate.limit),
+      'ratelimit-remaining': String(rate.remaining),
+      'ratelimit-reset': String(rate.resetSeconds),
+    };
+    reply.headers(headers);
+    if (!rate.allowed) throw httpError('rate_limited', undefined, { headers });
+    if (principal.access === 'read_only' && !readMethods.has(request.method)) {
+      throw httpError('access_denied', ['This API token is read-only']);
+    }
+    request.principal = principal;
+  });
+}
+
+/** The authenticated caller; routes under the conventions hook always have one. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw httpError('authentication_failed');
+  return request.principal;
+}
+
+/**
+ * The `From` header PagerDuty requires on some writes (the email of an account user, used to
+ * attribute the action). Throws 400 / 2011 when it is missing.
+ */
+export function requireFrom(request: FastifyRequest): string {
+  const from = request.headers.from;
+  if (typeof from !== 'string' || from.trim() === '') throw httpError('requester_required');
+  return from.trim();
+}

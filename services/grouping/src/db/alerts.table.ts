@@ -1,0 +1,46 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, jsonb, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { groupingSchema } from './schema';
+
+/** The images and links an event carried, as PagerDuty's alert body `contexts[]`. */
+export type AlertContext =
+  | { type: 'image'; src: string; href?: string; alt?: string }
+  | { type: 'link'; href: string; text?: string };
+
+/**
+ * One alert: an event's trigger, deduplicated by (integration, alert_key) while it is open. The
+ * partial unique index makes "one open alert per key" a database invariant, whatever races.
+ * Suppressed alerts (service disabled or in maintenance) have no incident.
+ */
+export const alerts = groupingSchema.table(
+  'alerts',
+  {
+    id: text('id').primaryKey(),
+    incidentId: text('incident_id'),
+    integrationId: text('integration_id').notNull(),
+    serviceId: text('service_id').notNull(),
+    alertKey: text('alert_key').notNull(),
+    status: text('status').$type<'triggered' | 'resolved'>().notNull(),
+    suppressed: boolean('suppressed').notNull().default(false),
+    severity: text('severity').notNull(),
+    summary: text('summary').notNull(),
+    source: text('source').notNull().default(''),
+    component: text('component'),
+    group: text('group'),
+    class: text('class'),
+    customDetails: jsonb('custom_details').$type<Record<string, unknown> | null>(),
+    contexts: jsonb('contexts').$type<AlertContext[]>().notNull().default([]),
+    client: text('client'),
+    clientUrl: text('client_url'),
+    firstTriggerLogEntryId: text('first_trigger_log_entry_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('alerts_open_key_idx').on(t.integrationId, t.alertKey).where(sql`${t.status} = 'triggered'`),
+    index('alerts_incident_idx').on(t.incidentId),
+    index('alerts_service_created_idx').on(t.serviceId, t.createdAt),
+  ],
+);
+
+export type AlertRow = typeof alerts.$inferSelect;

@@ -1,0 +1,113 @@
+import { type Executor, queryRows, sql } from '@klaxon/db';
+import type { AlertGroupingParameters, IncidentUrgencyRule, SupportHours } from '../domain';
+import { catalogReplica } from './tables';
+
+/** The parts of a catalog `service` snapshot grouping reads (PagerDuty's REST service view). */
+export interface ServiceSnapshot {
+  id: string;
+  name?: string;
+  summary?: string;
+  status?: string;
+  escalation_policy?: { id: string; summary?: string } | null;
+  teams?: { id: string; summary?: string }[];
+  alert_grouping_parameters?: AlertGroupingParameters | null;
+  incident_urgency_rule?: IncidentUrgencyRule | null;
+  support_hours?: SupportHours | null;
+  acknowledgement_timeout?: number | null;
+  auto_resolve_timeout?: number | null;
+  [key: string]: unknown;
+}
+
+export interface UserSnapshot {
+  id: string;
+  name?: string;
+  email?: string;
+  role?: string;
+  summary?: string;
+  [key: string]: unknown;
+}
+
+export interface ApiTokenSnapshot {
+  id: string;
+  token_hash: string;
+  user: { id: string };
+  access: 'full_access' | 'read_only';
+}
+
+export interface EscalationPolicySnapshot {
+  id: string;
+  name?: string;
+  summary?: string;
+  escalation_rules?: unknown[];
+  [key: string]: unknown;
+}
+
+type Snapshot = Record<string, unknown>;
+
+/** The live (not deleted) snapshot of one entity in the replica. */
+export async function findEntity<T>(ex: Executor, entityType: string, id: string): Promise<T | undefined> {
+  const rows = await queryRows<{ snapshot: Snapshot | null }>(
+    ex,
+    sql`select snapshot from ${catalogReplica} where entity_type = ${entityType} and entity_id = ${id} and not deleted`,
+  );
+  return (rows[0]?.snapshot ?? undefined) as T | undefined;
+}
+
+/** Live snapshots of many entities of one type, by id. */
+export async function findEntities<T>(
+  ex: Executor,
+  entityType: string,
+  ids: readonly string[],
+): Promise<Map<string, T>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const list = sql.join(
+    unique.map((id) => sql`${id}`),
+    sql`, `,
+  );
+  const rows = await queryRows<{ entity_id: string; snapshot: Snapshot }>(
+    ex,
+    sql`select entity_id, snapshot from ${catalogReplica}
+        where entity_type = ${entityType} and entity_id in (${list}) and not deleted`,
+  );
+  return new Map(rows.map((r) => [r.entity_id, r.snapshot as T]));
+}
+
+/** Looks a live entity up by one top-level string field of its snapshot (a user's email, a token's hash). */
+export async function findEntityBy<T>(
+  ex: Executor,
+  entityType: string,
+  field: string,
+  value: string,
+): Promise<T | undefined> {
+  const rows = await queryRows<{ snapshot: Snapshot }>(
+    ex,
+    sql`select snapshot from ${catalogReplica}
+        where entity_type = ${entityType} and not deleted and snapshot ->> ${field} = ${value} limit 1`,
+  );
+  return rows[0]?.snapshot as T | undefined;
+}
+
+/** Ids of the services owned by any of these teams (the service snapshot's `teams[]`). */
+export async function serviceIdsOfTeams(ex: Executor, teamIds: readonly string[]): Promise<string[]> {
+  if (teamIds.length === 0) return [];
+  const rows = await queryRows<{ entity_id: string }>(
+    ex,
+    sql`select entity_id from ${catalogReplica} r
+        where entity_type = 'service' and not deleted and exists (
+          select 1 from jsonb_array_elements(coalesce(r.snapshot -> 'teams', '[]'::jsonb)) t
+          where t ->> 'id' in (${sql.join(
+            teamIds.map((id) => sql`${id}`),
+            sql`, `,
+          )}))`,
+  );
+  return rows.map((r) => r.entity_id);
+}
+
+export const findService = (ex: Executor, id: string) => findEntity<ServiceSnapshot>(ex, 'service', id);
+export const findUser = (ex: Executor, id: string) => findEntity<UserSnapshot>(ex, 'user', id);
+export const findUserByEmail = (ex: Executor, email: string) => findEntityBy<UserSnapshot>(ex, 'user', 'email', email);
+export const findApiToken = (ex: Executor, tokenHash: string) =>
+  findEntityBy<ApiTokenSnapshot>(ex, 'api_token', 'token_hash', tokenHash);
+export const findEscalationPolicy = (ex: Executor, id: string) =>
+  findEntity<EscalationPolicySnapshot>(ex, 'escalation_policy', id);

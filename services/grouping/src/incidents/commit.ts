@@ -1,0 +1,164 @@
+import { encode, IncidentChangeKind, timestampFromDate, topics } from '@klaxon/contracts';
+import { type Executor, enqueueOutbox } from '@klaxon/db';
+import { newMessageId, newObjectId } from '@klaxon/ids';
+import { eq, sql } from 'drizzle-orm';
+import {
+  type Actor,
+  applyTimerCommands,
+  type IncidentRow,
+  incidents,
+  type LogChannel,
+  logEntries,
+  outbox,
+} from '../db';
+import type { lifecycle } from '../domain';
+import { renderIncident } from '../views/incident.view';
+import type { GroupingContext } from './context';
+import { rowPatch } from './state';
+
+const KINDS: Record<lifecycle.ChangeKind, IncidentChangeKind> = {
+  triggered: IncidentChangeKind.TRIGGERED,
+  acknowledged: IncidentChangeKind.ACKNOWLEDGED,
+  escalated: IncidentChangeKind.ESCALATED,
+  reassigned: IncidentChangeKind.REASSIGNED,
+  resolved: IncidentChangeKind.RESOLVED,
+  merged: IncidentChangeKind.MERGED,
+  urgency: IncidentChangeKind.URGENCY,
+  unacknowledged: IncidentChangeKind.UNACKNOWLEDGED,
+};
+
+// The log entry each change writes; a merge is logged by the resolve it causes on the source.
+const LOG_TYPES: Partial<Record<lifecycle.ChangeKind, string>> = {
+  triggered: 'trigger',
+  acknowledged: 'acknowledge',
+  unacknowledged: 'unacknowledge',
+  resolved: 'resolve',
+  escalated: 'escalate',
+  reassigned: 'assign',
+  urgency: 'urgency_change',
+};
+
+/** Who acted and through what: becomes the log entries' agent and channel. */
+export interface Cause {
+  actor: Actor | null;
+  channel: LogChannel;
+  /** The resolution note (resolve) or a log note. */
+  note?: string | null;
+  alertId?: string | null;
+}
+
+export async function insertLogEntry(
+  ex: Executor,
+  entry: {
+    type: string;
+    incidentId: string;
+    serviceId: string;
+    cause: Cause;
+    at: Date;
+    extra?: Record<string, unknown>;
+  },
+): Promise<string> {
+  const id = newObjectId();
+  await ex.insert(logEntries).values({
+    id,
+    type: entry.type,
+    incidentId: entry.incidentId,
+    serviceId: entry.serviceId,
+    alertId: entry.cause.alertId ?? null,
+    agent: entry.cause.actor,
+    channel: entry.cause.channel,
+    note: entry.cause.note ?? null,
+    extra: entry.extra ?? {},
+    createdAt: entry.at,
+  });
+  return id;
+}
+
+/** Queues incidents.changed for the incident as it now is, in the caller's transaction. */
+export async function publishChange(
+  ex: Executor,
+  ctx: Pick<GroupingContext, 'urls'>,
+  row: IncidentRow,
+  changes: readonly lifecycle.ChangeKind[],
+  at: Date,
+): Promise<void> {
+  if (changes.length === 0) return;
+  const view = await renderIncident(ex, ctx.urls, row);
+  await enqueueOutbox(ex, outbox, [
+    encode(topics.incidentsChanged, {
+      id: newMessageId(at),
+      incidentId: row.id,
+      incidentNumber: BigInt(row.number),
+      serviceId: row.serviceId,
+      escalationPolicyId: row.escalationPolicyId ?? '',
+      status: row.status,
+      urgency: row.urgency,
+      title: row.title,
+      changes: changes.map((c) => KINDS[c]),
+      assignedUserIds: row.assignments.map((a) => a.userId),
+      escalationLevel: row.escalationLevel,
+      occurredAt: timestampFromDate(at),
+      snapshotJson: JSON.stringify(view),
+    }),
+  ]);
+}
+
+/** Extra log fields per change (assignees on assign/escalate). */
+function extraFor(change: lifecycle.ChangeKind, next: lifecycle.IncidentState): Record<string, unknown> {
+  if (change === 'reassigned' || change === 'escalated') {
+    return { assignees: next.assigneeIds.map((id) => ({ id, type: 'user_reference' })) };
+  }
+  return {};
+}
+
+/**
+ * Stores a lifecycle transition: the row, its timers, one log entry per change, and the
+ * incidents.changed message, all in the caller's transaction. Returns the stored row.
+ */
+export async function commitTransition(
+  ex: Executor,
+  ctx: Pick<GroupingContext, 'urls'>,
+  row: IncidentRow,
+  transition: lifecycle.Transition,
+  cause: Cause,
+  at: Date,
+  patch: Partial<IncidentRow> = {},
+): Promise<IncidentRow> {
+  const next = transition.incident;
+  const base = rowPatch(row, next, at);
+  const acknowledgements = transition.changes.includes('acknowledged')
+    ? [
+        ...base.acknowledgements,
+        { actor: cause.actor ?? { type: 'service' as const, id: row.serviceId }, at: at.toISOString() },
+      ]
+    : base.acknowledgements;
+  const statusChanged = next.status !== row.status;
+  const [updated] = await ex
+    .update(incidents)
+    .set({
+      ...base,
+      acknowledgements,
+      ...(statusChanged ? { lastStatusChangeBy: cause.actor } : {}),
+      ...patch,
+      version: sql`${incidents.version} + 1`,
+      updatedAt: at,
+    })
+    .where(eq(incidents.id, row.id))
+    .returning();
+  if (!updated) throw new Error(`incident ${row.id} vanished inside its transaction`);
+  await applyTimerCommands(ex, row.id, transition.timers);
+  for (const change of transition.changes) {
+    const type = LOG_TYPES[change];
+    if (!type) continue;
+    await insertLogEntry(ex, {
+      type,
+      incidentId: row.id,
+      serviceId: row.serviceId,
+      cause: change === 'resolved' ? cause : { ...cause, note: null },
+      at,
+      extra: extraFor(change, next),
+    });
+  }
+  await publishChange(ex, ctx, updated, transition.changes, at);
+  return updated;
+}

@@ -1,0 +1,123 @@
+import type { AcceptedEvent } from '@klaxon/contracts';
+import type { Executor } from '@klaxon/db';
+import {
+  alertsOfIncidents,
+  contentOf,
+  findIncident,
+  loadModel,
+  openGroupingIncidents,
+  recentServiceAlerts,
+  type ServiceSnapshot,
+  saveModel,
+} from '../db';
+import {
+  type AlertContent,
+  type CandidateIncident,
+  decideGrouping,
+  type GroupingDecision,
+  incidentUrgency,
+  lifecycle,
+  modelFields,
+  observeAlert,
+  recommendedTimeWindow,
+} from '../domain';
+import { commitTransition, insertLogEntry } from './commit';
+import type { GroupingContext } from './context';
+import { eventCause } from './event-alert';
+import { openIncident } from './open-incident';
+import { isIntelligent, policyOf } from './service-settings';
+import { stateOf } from './state';
+
+const HOUR_MS = 3_600_000;
+/** "The service's alerts of the last minutes" the model counts co-occurrences with. */
+const COOCCURRENCE_MS = 5 * 60_000;
+
+/**
+ * Places a new alert: joins the open incident grouping chooses, or opens one. Returns the incident
+ * and the trigger log entry of the alert. The intelligent model counts the alert afterwards.
+ */
+export async function groupNewAlert(
+  tx: Executor,
+  ctx: GroupingContext,
+  input: {
+    event: AcceptedEvent;
+    service: ServiceSnapshot | undefined;
+    content: AlertContent;
+    alertId: string;
+    at: Date;
+  },
+): Promise<{ incidentId: string; logEntryId: string | null }> {
+  const { event, service, content, alertId, at } = input;
+  const recent = (await recentServiceAlerts(tx, event.serviceId, new Date(at.getTime() - HOUR_MS))).filter(
+    (a) => a.id !== alertId,
+  );
+  const policy = policyOf(service, recommendedTimeWindow(recent.map((a) => a.createdAt)));
+  const model = isIntelligent(policy) ? await loadModel(tx, event.serviceId) : undefined;
+  let decision: GroupingDecision = { open: true, window: null, windowEndsAt: null };
+  if (policy.type !== 'none') {
+    const open = await openGroupingIncidents(tx, event.serviceId);
+    const alertRows = await alertsOfIncidents(
+      tx,
+      open.map((i) => i.id),
+    );
+    const candidates: CandidateIncident[] = open.map((i) => ({
+      id: i.id,
+      status: i.status,
+      window:
+        i.windowStartedAt && i.windowLastGroupedAt
+          ? { startedAt: i.windowStartedAt, lastGroupedAt: i.windowLastGroupedAt }
+          : null,
+      alerts: alertRows.filter((a) => a.incidentId === i.id && a.id !== alertId).map(contentOf),
+    }));
+    decision = decideGrouping(policy, { alert: content, now: at, incidents: candidates, ...(model ? { model } : {}) });
+  }
+  if (model) {
+    const window = recent.filter((a) => at.getTime() - a.createdAt.getTime() <= COOCCURRENCE_MS).map(contentOf);
+    observeAlert(model, content, modelFields(policy), window);
+    await saveModel(tx, event.serviceId, model, at);
+  }
+  const cause = eventCause(event, alertId, content);
+  if ('join' in decision) {
+    const row = await findIncident(tx, decision.join, true);
+    const added = row ? lifecycle.addAlert(stateOf(row)) : undefined;
+    if (row && added?.ok) {
+      const logEntryId = await insertLogEntry(tx, {
+        type: 'trigger',
+        incidentId: row.id,
+        serviceId: row.serviceId,
+        cause,
+        at,
+      });
+      await commitTransition(tx, ctx, row, added, cause, at, {
+        windowStartedAt: decision.window.startedAt,
+        windowLastGroupedAt: decision.window.lastGroupedAt,
+      });
+      ctx.log.debug({ incidentId: row.id, alertId, score: decision.score }, 'alert_grouped');
+      return { incidentId: row.id, logEntryId };
+    }
+    // The incident is full or vanished: the alert opens its own incident.
+    decision = { open: true, window: decision.window, windowEndsAt: decision.windowEndsAt };
+  }
+  const row = await openIncident(
+    tx,
+    ctx,
+    {
+      title: content.summary,
+      serviceId: event.serviceId,
+      service,
+      urgency: incidentUrgency(service?.incident_urgency_rule, service?.support_hours, content.severity, at),
+      assigneeIds: [],
+      assignedVia: 'escalation_policy',
+      escalationPolicyId: service?.escalation_policy?.id ?? null,
+      groupingType: policy.type === 'none' ? null : policy.type,
+      window: decision.window,
+      alertCount: 1,
+      alertId,
+      cause,
+      details: content.customDetails ?? null,
+    },
+    at,
+  );
+  ctx.log.info({ incidentId: row.id, serviceId: row.serviceId, alertId }, 'incident_opened');
+  return { incidentId: row.id, logEntryId: row.firstTriggerLogEntryId };
+}

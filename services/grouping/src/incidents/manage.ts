@@ -1,0 +1,79 @@
+import type { Executor } from '@klaxon/db';
+import { eq, sql } from 'drizzle-orm';
+import { type Actor, findEscalationPolicy, findService, type IncidentRow, incidents } from '../db';
+import { lifecycle, type Urgency } from '../domain';
+import { invalid, orRefuse } from '../http/errors';
+import { type Cause, commitTransition } from './commit';
+import type { GroupingContext } from './context';
+import { timeoutsOf } from './service-settings';
+import { stateOf } from './state';
+
+/** The fields of PUT /incidents/{id} (and each item of the bulk PUT) grouping acts on. */
+export interface ManageInput {
+  status?: 'triggered' | 'acknowledged' | 'resolved';
+  resolution?: string;
+  title?: string;
+  priority?: { id: string; [k: string]: unknown } | null;
+  escalation_level?: number;
+  assignments?: { assignee: { id: string } }[];
+  urgency?: Urgency;
+}
+
+const WEBSITE = { type: 'website' } as const;
+
+/**
+ * Applies a manage request to a locked incident, step by step in PagerDuty's order (fields, then
+ * urgency, assignment, escalation, and status last). The first refusal throws, and the caller's
+ * transaction rolls the whole request back (bulk updates are all-or-nothing).
+ */
+export async function manageIncident(
+  tx: Executor,
+  ctx: GroupingContext,
+  start: IncidentRow,
+  input: ManageInput,
+  actor: Actor,
+  at: Date,
+): Promise<IncidentRow> {
+  let row = start;
+  const cause: Cause = { actor, channel: WEBSITE };
+  const step = async (result: lifecycle.LifecycleResult, extra: Partial<Cause> = {}) => {
+    row = await commitTransition(tx, ctx, row, orRefuse(result), { ...cause, ...extra }, at);
+  };
+  if (input.title !== undefined || input.priority !== undefined) {
+    if (input.title !== undefined && input.title.trim() === '') throw invalid('Title cannot be empty.');
+    const [updated] = await tx
+      .update(incidents)
+      .set({
+        ...(input.title !== undefined ? { title: input.title } : {}),
+        ...(input.priority !== undefined ? { priority: input.priority } : {}),
+        version: sql`${incidents.version} + 1`,
+        updatedAt: at,
+      })
+      .where(eq(incidents.id, row.id))
+      .returning();
+    if (updated) row = updated;
+  }
+  if (input.urgency !== undefined) await step(lifecycle.changeUrgency(stateOf(row), input.urgency));
+  if (input.assignments !== undefined) {
+    const ids = [...new Set(input.assignments.map((a) => a.assignee.id))];
+    await step(lifecycle.reassign(stateOf(row), ids, at));
+    await tx.update(incidents).set({ assignedVia: 'direct_assignment' }).where(eq(incidents.id, row.id));
+    row = { ...row, assignedVia: 'direct_assignment' };
+  }
+  if (input.escalation_level !== undefined) {
+    const policy = row.escalationPolicyId ? await findEscalationPolicy(tx, row.escalationPolicyId) : undefined;
+    const levels = Array.isArray(policy?.escalation_rules) ? policy.escalation_rules.length : 1;
+    await step(lifecycle.escalate(stateOf(row), input.escalation_level, levels, at));
+  }
+  if (input.status !== undefined) {
+    const state = stateOf(row);
+    if (input.status === 'acknowledged') {
+      await step(lifecycle.acknowledge(state, at, timeoutsOf(await findService(tx, row.serviceId))));
+    } else if (input.status === 'triggered') {
+      await step(lifecycle.unacknowledge(state, at));
+    } else {
+      await step(lifecycle.resolve(state, at), { note: input.resolution ?? null });
+    }
+  }
+  return row;
+}

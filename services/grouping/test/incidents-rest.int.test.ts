@@ -1,0 +1,181 @@
+import { FULL_TOKEN, groupingHarness, type Harness, OBSERVER, READ_TOKEN, service } from './harness';
+
+// /incidents through app.inject(): what works, what is refused, and who is refused.
+
+describe('REST /incidents', () => {
+  let h: Harness;
+  const create = (title: string, extra: object = {}) =>
+    h.api('POST', '/incidents', { incident: { type: 'incident', title, service: { id: 'PREST01' }, ...extra } });
+  const createId = async (title: string) => (await create(title)).json().incident.id as string;
+
+  beforeAll(async () => {
+    h = await groupingHarness();
+    await h.seedAuth();
+    await h.catalog('escalation_policy', 'PEP0001', { name: 'Ops', escalation_rules: [{ id: 'R1' }, { id: 'R2' }] });
+    await h.catalog('service', 'PREST01', { ...service('PREST01'), teams: [{ id: 'PTEAM01', summary: 'Team' }] });
+    await h.catalog('service', 'PREST02', service('PREST02'));
+  });
+  afterAll(() => h.close());
+
+  describe('what works', () => {
+    it('creates an incident (201) and shows it by id and by number', async () => {
+      const res = await create('Manual incident', { urgency: 'low', body: { type: 'incident_body', details: 'x' } });
+      expect(res.statusCode).toBe(201);
+      const incident = res.json().incident;
+      expect(incident).toMatchObject({
+        type: 'incident',
+        title: 'Manual incident',
+        status: 'triggered',
+        urgency: 'low',
+        escalation_policy: { id: 'PEP0001', type: 'escalation_policy_reference', summary: 'Ops' },
+        teams: [{ id: 'PTEAM01' }],
+        body: { type: 'incident_body', details: 'x' },
+      });
+      const byNumber = await h.api('GET', `/incidents/${incident.incident_number}`);
+      expect(byNumber.json().incident.id).toBe(incident.id);
+      const included = await h.api('GET', `/incidents/${incident.id}?include[]=services`);
+      expect(included.json().incident.service).toMatchObject({
+        id: 'PREST01',
+        type: 'service',
+        name: 'Service PREST01',
+      });
+    });
+
+    it('creates a self-assigned incident acknowledged', async () => {
+      const res = await create('Mine', { assignments: [{ assignee: { id: 'PUSER01', type: 'user_reference' } }] });
+      expect(res.json().incident).toMatchObject({ status: 'acknowledged', assigned_via: 'direct_assignment' });
+    });
+
+    it('acknowledges, changes urgency, title, priority, escalates, reassigns and resolves', async () => {
+      const id = await createId('To manage');
+      const put = (incident: object) =>
+        h.api('PUT', `/incidents/${id}`, { incident: { type: 'incident', ...incident } });
+      expect((await put({ status: 'acknowledged' })).json().incident.status).toBe('acknowledged');
+      const changed = (
+        await put({ urgency: 'low', title: 'Renamed', priority: { id: 'PPRIO1', type: 'priority_reference' } })
+      ).json().incident;
+      expect(changed).toMatchObject({ urgency: 'low', title: 'Renamed', priority: { id: 'PPRIO1' } });
+      const escalated = (await put({ escalation_level: 2 })).json().incident;
+      expect(escalated.status).toBe('triggered');
+      const reassigned = (await put({ assignments: [{ assignee: { id: 'PUSER02', type: 'user_reference' } }] })).json()
+        .incident;
+      expect(reassigned.assignments.map((a: { assignee: { id: string } }) => a.assignee.id)).toEqual(['PUSER02']);
+      const resolved = (await put({ status: 'resolved', resolution: 'fixed it' })).json().incident;
+      expect(resolved).toMatchObject({ status: 'resolved', assignments: [], pending_actions: [] });
+      const logs = (await h.api('GET', `/incidents/${id}/log_entries`)).json().log_entries;
+      expect(logs.map((l: { type: string }) => l.type)).toEqual(
+        expect.arrayContaining([
+          'trigger_log_entry',
+          'acknowledge_log_entry',
+          'escalate_log_entry',
+          'assign_log_entry',
+          'resolve_log_entry',
+          'urgency_change_log_entry',
+        ]),
+      );
+      expect(logs.find((l: { type: string }) => l.type === 'resolve_log_entry').note).toBe('fixed it');
+    });
+
+    it('lists with filters, sorting, pagination and total', async () => {
+      const a = await createId('List A');
+      await h.api('PUT', `/incidents/${a}`, { incident: { status: 'acknowledged' } });
+      await h.api('POST', '/incidents', { incident: { title: 'Other service', service: { id: 'PREST02' } } });
+      const acked = (await h.api('GET', '/incidents?statuses[]=acknowledged&service_ids[]=PREST01')).json();
+      expect(acked.incidents.every((i: { status: string }) => i.status === 'acknowledged')).toBe(true);
+      expect(acked.incidents.map((i: { id: string }) => i.id)).toContain(a);
+      const byTeam = (await h.api('GET', '/incidents?team_ids[]=PTEAM01&date_range=all')).json().incidents;
+      expect(byTeam.every((i: { service: { id: string } }) => i.service.id === 'PREST01')).toBe(true);
+      const page = (await h.api('GET', '/incidents?limit=2&total=true&sort_by=incident_number:desc')).json();
+      expect(page).toMatchObject({ limit: 2, offset: 0, more: true });
+      expect(page.total).toBeGreaterThan(2);
+      expect(page.incidents[0].incident_number).toBeGreaterThan(page.incidents[1].incident_number);
+    });
+
+    it('updates incidents in bulk, all or nothing', async () => {
+      const ids = [await createId('Bulk 1'), await createId('Bulk 2')];
+      const res = await h.api('PUT', '/incidents', {
+        incidents: ids.map((id) => ({ id, type: 'incident_reference', status: 'acknowledged' })),
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().incidents.map((i: { status: string }) => i.status)).toEqual(['acknowledged', 'acknowledged']);
+      const third = await createId('Bulk 3');
+      const refused = await h.api('PUT', '/incidents', {
+        incidents: [
+          { id: third, status: 'acknowledged' },
+          { id: ids[0], status: 'acknowledged' },
+        ],
+      });
+      expect(refused.json().error.code).toBe(1002);
+      expect((await h.api('GET', `/incidents/${third}`)).json().incident.status).toBe('triggered');
+    });
+  });
+
+  describe('what is refused', () => {
+    it('resolving a resolved incident: 1001; acknowledging an acknowledged one: 1002', async () => {
+      const id = await createId('Refusals');
+      await h.api('PUT', `/incidents/${id}`, { incident: { status: 'acknowledged' } });
+      const again = await h.api('PUT', `/incidents/${id}`, { incident: { status: 'acknowledged' } });
+      expect([again.statusCode, again.json().error.code]).toEqual([400, 1002]);
+      await h.api('PUT', `/incidents/${id}`, { incident: { status: 'resolved' } });
+      const res = await h.api('PUT', `/incidents/${id}`, { incident: { status: 'resolved' } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual({ error: { code: 1001, message: 'Incident Already Resolved' } });
+    });
+
+    it('escalating past the policy: 1006; snoozing a triggered incident: 1012; bad snooze: 1013', async () => {
+      const id = await createId('More refusals');
+      expect((await h.api('PUT', `/incidents/${id}`, { incident: { escalation_level: 3 } })).json().error.code).toBe(
+        1006,
+      );
+      expect((await h.api('POST', `/incidents/${id}/snooze`, { duration: 60 })).json().error.code).toBe(1012);
+      await h.api('PUT', `/incidents/${id}`, { incident: { status: 'acknowledged' } });
+      expect((await h.api('POST', `/incidents/${id}/snooze`, { duration: 604_801 })).json().error.code).toBe(1013);
+    });
+
+    it('bad input, unknown incidents, a duplicate incident_key, more than 250 in bulk (413)', async () => {
+      expect((await create('')).json().error.code).toBe(2001);
+      expect((await h.api('GET', '/incidents/PNOPE00')).statusCode).toBe(404);
+      expect((await h.api('GET', '/incidents?sort_by=title')).statusCode).toBe(400);
+      expect((await h.api('GET', '/incidents?since=2020-01-01T00:00:00Z&until=2021-01-01T00:00:00Z')).statusCode).toBe(
+        400,
+      );
+      expect((await create('Keyed', { incident_key: 'k-1' })).statusCode).toBe(201);
+      expect((await create('Keyed again', { incident_key: 'k-1' })).statusCode).toBe(400);
+      const many = Array.from({ length: 251 }, (_, i) => ({ id: `P${i}`, status: 'acknowledged' }));
+      expect((await h.api('PUT', '/incidents', { incidents: many })).statusCode).toBe(413);
+    });
+  });
+
+  describe('who is refused', () => {
+    it('no token: 401; a bad token: 401', async () => {
+      expect((await h.api('GET', '/incidents', undefined, { authorization: '' })).statusCode).toBe(401);
+      expect(
+        (await h.api('GET', '/incidents', undefined, { authorization: 'Token token=nope' })).json().error.code,
+      ).toBe(2006);
+    });
+
+    it('a read-only token reads but may not write (403)', async () => {
+      const headers = { authorization: `Token token=${READ_TOKEN}` };
+      expect((await h.api('GET', '/incidents', undefined, headers)).statusCode).toBe(200);
+      const res = await h.api('POST', '/incidents', { incident: { title: 'x', service: { id: 'PREST01' } } }, headers);
+      expect([res.statusCode, res.json().error.code]).toEqual([403, 2010]);
+    });
+
+    it('writes need a From header of a user who may act', async () => {
+      const noFrom = await h.api(
+        'POST',
+        '/incidents',
+        { incident: { title: 'x', service: { id: 'PREST01' } } },
+        { from: '' },
+      );
+      expect(noFrom.json().error.code).toBe(2011);
+      const observer = await h.api(
+        'POST',
+        '/incidents',
+        { incident: { title: 'x', service: { id: 'PREST01' } } },
+        { from: OBSERVER.email, authorization: `Token token=${FULL_TOKEN}` },
+      );
+      expect(observer.statusCode).toBe(403);
+    });
+  });
+});
