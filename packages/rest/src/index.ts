@@ -1,5 +1,6 @@
 export * from './abilities';
 export * from './auth';
+export * from './config';
 export * from './conventions';
 export * from './include';
 export * from './pagination';

@@ -1,6 +1,6 @@
 import { type CatalogConfig, catalogPlugin } from '@klaxon/catalog';
 import { escalationPlugin } from '@klaxon/escalation';
-import { groupingPlugin } from '@klaxon/grouping';
+import { type GroupingConfig, groupingPlugin, groupingSettings } from '@klaxon/grouping';
 import { type IngestConfig, ingestPlugin } from '@klaxon/ingest';
 import { notifyPlugin } from '@klaxon/notify';
 import type { ServiceContext } from '@klaxon/runtime';
@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 export interface AllInOneConfig {
   catalog: CatalogConfig;
   ingest: IngestConfig;
+  grouping: GroupingConfig;
 }
 
 /**
@@ -18,7 +19,7 @@ export interface AllInOneConfig {
 export async function mountAll(app: FastifyInstance, ctx: ServiceContext, config: AllInOneConfig): Promise<void> {
   await app.register(catalogPlugin, { ...ctx, config: config.catalog });
   await app.register(ingestPlugin, { ...ctx, config: config.ingest });
-  await app.register(groupingPlugin, ctx);
+  await app.register(groupingPlugin, { ...ctx, ...groupingSettings(config.grouping) });
   await app.register(escalationPlugin, ctx);
   await app.register(notifyPlugin, ctx);
 }

@@ -1,6 +1,7 @@
 import { catalogPlugin, loadCatalogConfig } from '@klaxon/catalog';
 import { allTopics } from '@klaxon/contracts';
 import { queryRows, sql } from '@klaxon/db';
+import { loadGroupingConfig } from '@klaxon/grouping';
 import { loadIngestConfig } from '@klaxon/ingest';
 import { createApp } from '@klaxon/kit';
 import { notifyPlugin } from '@klaxon/notify';
@@ -57,6 +58,7 @@ describe('services meet through the bus', () => {
     const app = await newApp('all-in-one', `t${uniqueSuffix()}.`, (a, ctx) =>
       mountAll(a, ctx, {
         ingest: loadIngestConfig({}),
+        grouping: loadGroupingConfig({}),
         catalog: loadCatalogConfig({ KLAXON_BOOTSTRAP_TOKEN: token, KLAXON_BOOTSTRAP_EMAIL: 'sre@example.com' }),
       }),
     );

@@ -47,6 +47,14 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
   }
 
   const ctx: CatalogContext = { db, clock, urls, published: () => relay.wake() };
+  // A write is answered once its changes are on the bus: an integration created a moment ago is
+  // then known to ingest as soon as its key can be used (ingest catches up before refusing a key).
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.method !== 'GET' && reply.statusCode < 300) {
+      await relay.flush().catch((err: unknown) => log.warn({ err }, 'catalog_publish_deferred'));
+    }
+    return payload;
+  });
   await app.register(swagger, openApiOptions(config.KLAXON_PUBLIC_URL));
   registerRestConventions(app, {
     lookupToken: (tokenHash) => principalByTokenHash(db, tokenHash),

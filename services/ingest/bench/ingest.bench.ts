@@ -185,6 +185,7 @@ async function main(): Promise<void> {
   });
   await warmUp(kafka.port);
   rows.push({ name: kafka.name, ...(await measure(kafka)) });
+  process.stderr.write(`${JSON.stringify(rows)}\n`);
   await stop(kafka);
 
   // All-in-one on PostgreSQL with the Postgres-log bus (seeded through the log it reads).

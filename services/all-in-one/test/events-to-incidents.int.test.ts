@@ -1,0 +1,133 @@
+import { loadCatalogConfig } from '@klaxon/catalog';
+import { allTopics } from '@klaxon/contracts';
+import { loadGroupingConfig } from '@klaxon/grouping';
+import { loadIngestConfig } from '@klaxon/ingest';
+import { createApp } from '@klaxon/kit';
+import { systemClock } from '@klaxon/runtime';
+import { silentLog, type TestDatabase, testBus, testDatabase, uniqueSuffix, waitFor } from '@klaxon/testing';
+import type { FastifyInstance } from 'fastify';
+import { mountAll } from '../src';
+
+// The whole path a monitoring tool and an operator see, only through HTTP: a service with an
+// Events API v2 integration made through the REST API, a trigger on /v2/enqueue, the incident on
+// GET /incidents, a resolve event, the incident resolved. All-in-one on PGlite and the Postgres log
+// under `pnpm test`; on PostgreSQL and Kafka under `pnpm test:infra`.
+describe('events become incidents', () => {
+  let database: TestDatabase;
+  let app: FastifyInstance;
+  let close: () => Promise<void>;
+  const token = `e2e-${uniqueSuffix()}-${uniqueSuffix()}`;
+  const email = 'sre@example.com';
+
+  const rest = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => {
+    const res = await app.inject({
+      method,
+      url,
+      headers: {
+        authorization: `Token token=${token}`,
+        accept: 'application/vnd.pagerduty+json;version=2',
+        from: email,
+        ...(payload ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(payload ? { payload: JSON.stringify(payload) } : {}),
+    });
+    return { status: res.statusCode, body: res.json() as Record<string, unknown> };
+  };
+  const event = (body: object) =>
+    app.inject({
+      method: 'POST',
+      url: '/v2/enqueue',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
+
+  beforeAll(async () => {
+    database = await testDatabase();
+    const bus = await testBus(database.db);
+    await bus.ensureTopics(allTopics);
+    app = createApp({ name: 'all-in-one', logger: silentLog });
+    await mountAll(
+      app,
+      { db: database.db, bus, log: silentLog, clock: systemClock, instanceId: `aio-${uniqueSuffix()}` },
+      {
+        catalog: loadCatalogConfig({ KLAXON_BOOTSTRAP_TOKEN: token, KLAXON_BOOTSTRAP_EMAIL: email }),
+        ingest: loadIngestConfig({}),
+        grouping: loadGroupingConfig({}),
+      },
+    );
+    await app.ready();
+    close = async () => {
+      await app.close();
+      await bus.close();
+      await database.close();
+    };
+  });
+  afterAll(() => close());
+
+  it('trigger -> incident on GET /incidents -> resolve -> resolved', async () => {
+    const created = await rest('POST', '/services', {
+      service: { type: 'service', name: `Checkout ${uniqueSuffix()}` },
+    });
+    expect(created.status).toBe(201);
+    const service = created.body.service as { id: string };
+    const integration = await rest('POST', `/services/${service.id}/integrations`, {
+      integration: { type: 'events_api_v2_inbound_integration', name: 'Alertmanager' },
+    });
+    expect(integration.status).toBe(201);
+    const key = (integration.body.integration as { integration_key: string }).integration_key;
+    expect(key).toMatch(/^[0-9a-f]{32}$/);
+
+    // The integration was created a moment ago: its first event is accepted at once.
+    const trigger = await event({
+      routing_key: key,
+      event_action: 'trigger',
+      dedup_key: 'checkout/latency',
+      payload: { summary: 'p99 latency above 2s on checkout', source: 'checkout-1', severity: 'critical' },
+    });
+    expect(trigger.statusCode).toBe(202);
+    expect(trigger.json()).toEqual({ status: 'success', message: 'Event processed', dedup_key: 'checkout/latency' });
+
+    type Incident = { id: string; status: string; title: string; service: { id: string }; urgency: string };
+    const incidentsOf = async (status: string) => {
+      const res = await rest('GET', `/incidents?service_ids[]=${service.id}&statuses[]=${status}`);
+      expect(res.status).toBe(200);
+      return res.body.incidents as Incident[];
+    };
+    const [incident] = await waitFor(
+      async () => {
+        const found = await incidentsOf('triggered');
+        return found.length === 1 ? found : undefined;
+      },
+      { what: 'the incident', timeoutMs: 30_000 },
+    );
+    expect(incident).toMatchObject({
+      title: 'p99 latency above 2s on checkout',
+      service: { id: service.id },
+      urgency: 'high',
+    });
+
+    // A repeat of the same trigger updates the open alert: still one incident, one alert.
+    expect(
+      (
+        await event({
+          routing_key: key,
+          event_action: 'trigger',
+          dedup_key: 'checkout/latency',
+          payload: { summary: 'again', source: 'checkout-1', severity: 'critical' },
+        })
+      ).statusCode,
+    ).toBe(202);
+
+    const resolve = await event({ routing_key: key, event_action: 'resolve', dedup_key: 'checkout/latency' });
+    expect(resolve.statusCode).toBe(202);
+    await waitFor(async () => (await incidentsOf('resolved')).some((i) => i.id === incident?.id), {
+      what: 'the incident resolved',
+      timeoutMs: 30_000,
+    });
+    const alerts = await rest('GET', `/incidents/${incident?.id}/alerts`);
+    expect(alerts.status).toBe(200);
+    expect((alerts.body.alerts as { status: string; alert_key: string }[]).map((a) => [a.alert_key, a.status])).toEqual(
+      [['checkout/latency', 'resolved']],
+    );
+  });
+});

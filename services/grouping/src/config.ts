@@ -1,0 +1,18 @@
+import { type ConfigOf, type EnvSchema, loadConfig } from '@klaxon/kit';
+import { restConfigSchema } from '@klaxon/rest';
+
+export const groupingConfigSchema = {
+  type: 'object',
+  properties: { ...restConfigSchema.properties },
+} as const satisfies EnvSchema;
+
+export type GroupingConfig = ConfigOf<typeof groupingConfigSchema>;
+
+export const loadGroupingConfig = (env?: Record<string, string | undefined>): GroupingConfig =>
+  loadConfig(groupingConfigSchema, env);
+
+/** The plugin options a configuration gives. */
+export const groupingSettings = (config: GroupingConfig) => ({
+  publicUrl: config.KLAXON_PUBLIC_URL,
+  apiRateLimit: config.KLAXON_API_RATE_LIMIT,
+});
