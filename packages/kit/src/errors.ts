@@ -17,6 +17,10 @@ interface ErrorEntry {
 export const errorTable = {
   incident_already_resolved: { status: 400, code: 1001, message: 'Incident Already Resolved' },
   incident_already_acknowledged: { status: 400, code: 1002, message: 'Incident Already Acknowledged' },
+  cannot_escalate: { status: 400, code: 1006, message: 'Cannot Escalate' },
+  incident_not_acknowledged: { status: 400, code: 1012, message: 'Incident is not Acknowledged' },
+  invalid_snooze_duration: { status: 400, code: 1013, message: 'Invalid Snooze Duration' },
+  incident_already_merged: { status: 400, code: 1019, message: 'Incident Already Merged' },
   internal: { status: 500, code: 2000, message: 'Internal Server Error' },
   invalid_input: { status: 400, code: 2001, message: 'Invalid Input Provided' },
   arguments_caused_error: { status: 400, code: 2002, message: 'Arguments Caused Error' },

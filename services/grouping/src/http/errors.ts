@@ -1,13 +1,11 @@
 import { HttpError, httpError, pagerDutyError } from '@klaxon/kit';
-import type { LifecycleError } from '../domain';
+import { LIFECYCLE_ERRORS, type LifecycleError } from '../domain';
 
 type Refusable = { ok: true } | { ok: false; error: LifecycleError };
 
-/** A lifecycle refusal as PagerDuty's 400 with its own code (1001 Incident Already Resolved, ...). */
+/** A lifecycle refusal as PagerDuty's error with its own code (1001 Incident Already Resolved, ...). */
 export function refusalError(error: LifecycleError): HttpError {
-  return new HttpError(400, {
-    error: { code: error.code, message: error.message, ...(error.errors.length > 0 ? { errors: error.errors } : {}) },
-  });
+  return httpError(LIFECYCLE_ERRORS[error.code], error.errors.length > 0 ? error.errors : undefined);
 }
 
 /** The transition, or the refusal thrown as its HTTP error. */
