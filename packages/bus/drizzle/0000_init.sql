@@ -45,4 +45,5 @@ CREATE TABLE "bus"."topics" (
 	CONSTRAINT "topics_partitions_positive" CHECK ("bus"."topics"."partitions" > 0)
 );
 --> statement-breakpoint
-ALTER TABLE "bus"."partitions" ADD CONSTRAINT "partitions_topic_topics_name_fk" FOREIGN KEY ("topic") REFERENCES "bus"."topics"("name") ON DELETE no action ON UPDATE no action;
+ALTER TABLE "bus"."partitions" ADD CONSTRAINT "partitions_topic_topics_name_fk" FOREIGN KEY ("topic") REFERENCES "bus"."topics"("name") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "messages_key_idx" ON "bus"."messages" USING btree ("topic","partition","key","offset");

@@ -3,9 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createKafkaBus, createPostgresLogBus, publishTo } from '@klaxon/bus';
+import { createKafkaBus, publishTo } from '@klaxon/bus';
 import { allTopics, timestampFromDate, topics } from '@klaxon/contracts';
-import { openDatabase } from '@klaxon/db';
 import { createLogger } from '@klaxon/kit';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
@@ -19,7 +18,7 @@ const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
 const log = createLogger({ level: 'warn', name: 'bench' });
 const KEYS = 1000;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
-const CONNECTIONS = 50;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const FIXED_RATE = 1000;
 
 const databaseUrl = process.env.KLAXON_TEST_DATABASE_URL ?? '';
@@ -109,6 +108,35 @@ const body = () =>
     },
   });
 
+/** Services with 200 Events API v2 integrations each, through the REST API; returns the keys. */
+async function integrationsThroughRest(port: number, token: string): Promise<string[]> {
+  const call = async (url: string, body: object) => {
+    const res = await fetch(`http://127.0.0.1:${port}${url}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Token token=${token}`,
+        accept: 'application/vnd.pagerduty+json;version=2',
+        'content-type': 'application/json',
+        from: 'owner@klaxon.local',
+      },
+      body: JSON.stringify(body),
+    });
+    if (res.status !== 201) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
+    return (await res.json()) as Record<string, Record<string, string>>;
+  };
+  const made: string[] = [];
+  for (let s = 0; made.length < KEYS; s++) {
+    const { service } = await call('/services', { service: { type: 'service', name: `bench service ${s}` } });
+    for (let i = 0; i < 200 && made.length < KEYS; i++) {
+      const { integration } = await call(`/services/${service?.id}/integrations`, {
+        integration: { type: 'events_api_v2_inbound_integration', name: `bench ${s}/${i}` },
+      });
+      made.push(integration?.integration_key ?? '');
+    }
+  }
+  return made;
+}
+
 /** Every key once, checking each answer: warms the JIT and proves the routes are known. */
 async function warmUp(port: number): Promise<void> {
   for (let i = 0; i < KEYS; i += 50) {
@@ -185,29 +213,31 @@ async function main(): Promise<void> {
   });
   await warmUp(kafka.port);
   rows.push({ name: kafka.name, ...(await measure(kafka)) });
-  process.stderr.write(`${JSON.stringify(rows)}\n`);
   await stop(kafka);
 
-  // All-in-one on PostgreSQL with the Postgres-log bus (seeded through the log it reads).
-  const url = await freshDatabase();
-  const database = await openDatabase({ url });
-  const logBus = await createPostgresLogBus({ db: database.db, log });
-  await logBus.ensureTopics(allTopics);
-  await publishTo(logBus, topics.catalogChanges, seedMessages());
-  await logBus.close();
-  await database.close();
+  if (process.env.BENCH_SKIP_ALL_IN_ONE) return report(rows);
+  // All-in-one as `pnpm start` runs it: PGlite and the Postgres-log bus in one process, the 1,000
+  // integrations made through the REST API like an operator would.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'klaxon-bench-'));
-  const aio = await start('all-in-one (PostgreSQL, Postgres-log bus)', 'services/all-in-one/src/main.ts', {
-    KLAXON_DATABASE_URL: url,
+  const token = `bench-${Date.now()}-bootstrap-token`;
+  const aio = await start('all-in-one (PGlite, Postgres-log bus)', 'services/all-in-one/src/main.ts', {
+    KLAXON_DATABASE_URL: '',
     KLAXON_KAFKA_BROKERS: '',
     KLAXON_DATA_DIR: dataDir,
+    KLAXON_BOOTSTRAP_TOKEN: token,
     KLAXON_INGEST_RATE_LIMIT: '100000000',
+    KLAXON_API_RATE_LIMIT: '1000000',
   });
+  keys.splice(0, keys.length, ...(await integrationsThroughRest(aio.port, token)));
   await warmUp(aio.port);
   rows.push({ name: aio.name, ...(await measure(aio)) });
   await stop(aio);
   rmSync(dataDir, { recursive: true, force: true });
 
+  report(rows);
+}
+
+function report(rows: { name: string; max: Figures; fixed: Figures }[]): void {
   const ceiling = rows[0]?.max.rps ?? 1;
   const lines = [
     `Events API v2 triggers over ${KEYS} integration keys, ${CONNECTIONS} connections, ${DURATION_S} s per run`,

@@ -1,10 +1,12 @@
-import type { Database } from '@klaxon/db';
+import { type Database, queryRows } from '@klaxon/db';
+import { sql } from 'drizzle-orm';
 import type { DeadLetterInfo } from '../kafka/messages';
 import type { BusMessage, SubscribeOptions, Subscription } from '../port';
 import { createProgress, type PartitionEnd } from '../progress';
 import { subscribeGroup } from './group-consumer';
 import type { LogBusSettings } from './options';
 import { subscribeReadModel } from './read-model-consumer';
+import { messages, partitions } from './tables';
 import type { Watermarks } from './watermarks';
 
 export interface ConsumerDeps {
@@ -27,13 +29,19 @@ export async function subscribeLog(
   const progress = createProgress();
   const tracked = { ...options, handler: progress.track(options.handler) };
   const subscription = await (options.readModel ? subscribeReadModel(deps, tracked) : subscribeGroup(deps, tracked));
+  // After the last message left, not the partition's next offset: when the cleaner has deleted a
+  // partition's newest messages, nobody will ever handle them.
   const ends = async (): Promise<PartitionEnd[]> => {
-    await deps.watermarks.refresh();
-    return options.topics.flatMap((topic) =>
-      deps.watermarks
-        .partitionsOf(topic)
-        .map((partition) => ({ topic, partition, end: deps.watermarks.end(topic, partition) ?? 0 })),
+    const rows = await queryRows<{ topic: string; partition: number; last: string | number | null }>(
+      deps.db,
+      sql`
+      select p.topic, p.partition,
+        (select m."offset" from ${messages} m
+          where m.topic = p.topic and m.partition = p.partition order by m."offset" desc limit 1) as last
+      from ${partitions} p
+      where p.topic = any(${sql.param(options.topics)}::text[])`,
     );
+    return rows.map((r) => ({ topic: r.topic, partition: r.partition, end: r.last === null ? 0 : Number(r.last) + 1 }));
   };
   return Object.assign(subscription, { caughtUp: (timeoutMs: number) => progress.waitFor(ends, timeoutMs) });
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { deadLetterCopy } from '../kafka/messages';
 import { type Bus, deadLetterTopic } from '../port';
+import { type CleanResult, createLogCleaner } from './cleaner';
 import { type LogSubscription, subscribeLog } from './consumer';
 import { type PostgresLogBusOptions, resolveSettings } from './options';
 import { createPublisher } from './publish';
@@ -8,7 +9,17 @@ import { schemaSetup } from './schema-setup';
 import { createTopicCatalog } from './topic-catalog';
 import { createWatermarks } from './watermarks';
 
+export type { CleanResult } from './cleaner';
 export type { PostgresLogBusOptions } from './options';
+
+export interface PostgresLogBus extends Bus {
+  readonly kind: 'postgres-log';
+  /**
+   * Deletes now what retention and compaction allow (the bus also does it every cleanupIntervalMs);
+   * for tests and maintenance.
+   */
+  cleanNow(): Promise<CleanResult>;
+}
 export { UnknownTopicError } from './topic-catalog';
 
 /** Dead-letter topics the bus makes on first use have one partition: they are for inspection, not throughput. */
@@ -20,7 +31,7 @@ const deadLetterPartitions = 1;
  * logged) and publish, ensureTopics and subscribe reject until it is back, as the Kafka bus does
  * while its brokers are away. The caller owns `db`: close() stops this bus, never the database.
  */
-export async function createPostgresLogBus(options: PostgresLogBusOptions): Promise<Bus> {
+export async function createPostgresLogBus(options: PostgresLogBusOptions): Promise<PostgresLogBus> {
   const settings = resolveSettings(options);
   const { db } = options;
   const { log } = settings;
@@ -37,6 +48,7 @@ export async function createPostgresLogBus(options: PostgresLogBusOptions): Prom
   } catch (err) {
     log.warn({ err }, 'bus_schema_setup_failed');
   }
+  const cleaner = createLogCleaner({ db, settings, ensureSchema });
 
   const ensureDeadLetterTopic = (name: string): Promise<void> => {
     let ensured = deadLetterTopics.get(name);
@@ -79,14 +91,17 @@ export async function createPostgresLogBus(options: PostgresLogBusOptions): Prom
     async ping() {
       await db.execute(sql`select 1`);
     },
+    cleanNow: () => cleaner.cleanNow(),
     async close() {
       closed = true;
+      // Cut short between two batches while the consumers drain.
+      const cleaning = cleaner.stop();
       const stops = await Promise.allSettled([...subscriptions].map((s) => s.stop()));
       for (const stop of stops) {
         if (stop.status === 'rejected') log.warn({ err: stop.reason }, 'bus_consumer_stop_failed');
       }
       watermarks.stop();
-      await publisher.close();
+      await Promise.all([publisher.close(), cleaning]);
     },
   };
 }

@@ -11,6 +11,15 @@ export interface PostgresLogBusOptions {
   pollMs?: number;
   /** First delay before a handler retry; it doubles per attempt, capped at 5 s (default 200 ms). */
   retryBackoffMs?: number;
+  /** Messages of topics that are not compacted are deleted once older than this (default 7 days, as Kafka's). */
+  retentionMs?: number;
+  /**
+   * In compacted topics, a message that a newer one of its key supersedes is deleted once older than
+   * this (default 1 hour); the latest message of every key is kept forever.
+   */
+  compactionLagMs?: number;
+  /** How often this bus deletes what retention and compaction allow (default 10 min; 0 turns it off). */
+  cleanupIntervalMs?: number;
   /** Called once per committed publish transaction with its message count (metrics; tests of the batching). */
   onPublishTransaction?: (messages: number) => void;
 }
@@ -31,11 +40,20 @@ export interface LogBusSettings {
   /** Messages carried by one publish transaction at most; the rest wait for the next one. */
   maxBatchMessages: number;
   onPublishTransaction: ((messages: number) => void) | undefined;
+  retentionMs: number;
+  compactionLagMs: number;
+  /** 0: no periodic cleaning (cleanNow() still works). */
+  cleanupIntervalMs: number;
+  /** The first periodic cleaning runs this long after start. */
+  firstCleanupDelayMs: number;
+  /** Rows one delete statement removes at most, so a publisher never waits long behind it (PGlite has one connection). */
+  cleanupBatchRows: number;
 }
 
 export function resolveSettings(options: PostgresLogBusOptions): LogBusSettings {
   const sessionTimeoutMs = options.sessionTimeoutMs ?? 10_000;
   const pollMs = options.pollMs ?? 100;
+  const cleanupIntervalMs = options.cleanupIntervalMs ?? 600_000;
   return {
     log: options.log,
     sessionTimeoutMs,
@@ -48,6 +66,11 @@ export function resolveSettings(options: PostgresLogBusOptions): LogBusSettings 
     commitIntervalMs: 1_000,
     maxBatchMessages: 5_000,
     onPublishTransaction: options.onPublishTransaction,
+    retentionMs: options.retentionMs ?? 7 * 24 * 3_600_000,
+    compactionLagMs: options.compactionLagMs ?? 3_600_000,
+    cleanupIntervalMs,
+    firstCleanupDelayMs: Math.min(cleanupIntervalMs, 30_000),
+    cleanupBatchRows: 10_000,
   };
 }
 

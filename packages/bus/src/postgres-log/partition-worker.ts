@@ -15,7 +15,10 @@ export interface PartitionWorkerOptions {
   group: string;
   topic: string;
   partition: number;
-  /** The first offset to process: the committed one, or 0 for a read model. */
+  /**
+   * The first offset to process: the committed one, or 0 for a read model. When the cleaner has
+   * deleted it, the worker starts at the oldest message left (Kafka's auto.offset.reset=earliest).
+   */
   from: number;
   handler: Handler;
   maxAttempts: number;
@@ -40,7 +43,7 @@ export interface PartitionWorker {
 }
 
 /**
- * Reads one partition in offset order and hands its messages to the handler strictly one at a
+ * Reads one partition in offset order (skipping the holes the cleaner leaves) and hands its messages to the handler strictly one at a
  * time. The position is committed after the work: every second inside a long run, at the end of each
  * fetched run, and on stop. A refused commit means the lease moved: the worker ends without
  * touching the partition again.
@@ -127,6 +130,13 @@ export function startPartitionWorker(options: PartitionWorkerOptions): Partition
         continue;
       }
       if (rows.length === 0) {
+        // Every offset below `end` was committed before the fetch began, so none left means the
+        // cleaner deleted them: move past the hole instead of fetching it again every poll.
+        if (end !== undefined && position < end) {
+          position = end;
+          await commit();
+          continue;
+        }
         await signal.wait(settings.pollMs);
         continue;
       }

@@ -9,7 +9,7 @@ export const topics = busSchema.table(
     name: text('name').primaryKey(),
     /** Fixed at creation: a key's partition is its hash modulo this count. */
     partitions: integer('partitions').notNull(),
-    /** Recorded for parity with Kafka's cleanup.policy=compact; the log does not compact (yet). */
+    /** Kafka's cleanup.policy=compact: the cleaner keeps the latest message per key instead of expiring by age. */
     compacted: boolean('compacted').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
