@@ -3,14 +3,16 @@ import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
 import { createRateLimiter, registerRestConventions } from '@klaxon/rest';
-import { replicateCatalog, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
+import { type ServiceContext, startServiceRelay } from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
+import { catalogChangesConsumer } from './consumers/catalog-changes.consumer';
 import { eventsAcceptedConsumer } from './consumers/events-accepted.consumer';
-import { catalogReplica, outbox, outboxLease } from './db';
+import { outbox, outboxLease } from './db';
 import { lookupToken } from './http/auth';
 import { incidentRoutes } from './http/routes';
 import { applyAcceptedEvent } from './incidents/apply-event';
 import type { GroupingContext } from './incidents/context';
+import { replicateCatalogChange } from './incidents/follow-integration';
 import { startTimerPoller } from './timers/timer-poller';
 import { groupingUrls } from './views/urls';
 
@@ -42,12 +44,6 @@ export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, o
   const { db, bus, log, clock } = options;
   await runMigrations(db, { folder: path.join(__dirname, '..', 'drizzle'), schema: 'grouping' });
   const relay = startServiceRelay(options, { outbox, lease: outboxLease });
-  const catalog = await replicateCatalog({
-    ...options,
-    table: catalogReplica,
-    group: 'grouping.catalog',
-    entityTypes: groupingCatalogTypes,
-  });
   const ctx: GroupingContext = {
     db,
     clock,
@@ -55,6 +51,18 @@ export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, o
     urls: groupingUrls(options.publicUrl ?? 'http://localhost:8080'),
     published: () => relay.wake(),
   };
+  // The runtime's replicateCatalog, plus one step in the same transaction: a moved integration's
+  // incidents follow it (see incidents/follow-integration.ts).
+  const catalog = await subscribeTo(bus, {
+    group: 'grouping.catalog',
+    topic: topics.catalogChanges,
+    handler: catalogChangesConsumer({
+      entityTypes: groupingCatalogTypes,
+      apply: (change) => replicateCatalogChange(ctx, change),
+      published: ctx.published,
+      log,
+    }),
+  });
   const events = await subscribeTo(bus, {
     group: 'grouping.events',
     topic: topics.eventsAccepted,

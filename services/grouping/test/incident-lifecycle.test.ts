@@ -116,6 +116,44 @@ describe('incident lifecycle', () => {
     expect(t.changes).toEqual(['urgency']);
   });
 
+  it('reopens a resolved incident as triggered: resolved_at cleared, level 1, auto-resolve re-armed', () => {
+    const escalatedThenResolved = ok(life.resolve({ ...acked(), escalationLevel: 2 }, at(60))).incident;
+    const t = ok(life.reopen(escalatedThenResolved, 'triggered', at(500), timeouts));
+    expect(t.incident).toMatchObject({
+      status: 'triggered',
+      resolvedAt: null,
+      acknowledgedAt: null,
+      escalationLevel: 1,
+      lastStatusChangeAt: at(500),
+    });
+    expect(t.changes).toEqual(['triggered']);
+    expect(t.timers).toEqual([{ kind: 'auto_resolve', arm: at(14_900) }]);
+  });
+
+  it('reopens a resolved incident as acknowledged, arming the ack timeout too', () => {
+    const t = ok(life.reopen(resolved(), 'acknowledged', at(500), timeouts));
+    expect(t.incident).toMatchObject({ status: 'acknowledged', acknowledgedAt: at(500), resolvedAt: null });
+    expect(t.changes).toEqual(['acknowledged']);
+    expect(t.timers).toEqual([
+      { kind: 'auto_resolve', arm: at(14_900) },
+      { kind: 'acknowledgement_timeout', arm: at(2300) },
+    ]);
+  });
+
+  it.each<[string, life.ServiceTimeouts]>([
+    ['no timeouts', { acknowledgementTimeout: null, autoResolveTimeout: null }],
+    ['zero timeouts', { acknowledgementTimeout: 0, autoResolveTimeout: 0 }],
+  ])('reopening arms no timers when the service has %s', (_name, none) => {
+    expect(ok(life.reopen(resolved(), 'acknowledged', at(500), none)).timers).toEqual([]);
+  });
+
+  it.each<['triggered' | 'acknowledged', () => life.IncidentState]>([
+    ['triggered', triggered],
+    ['acknowledged', acked],
+  ])('reopening an open incident (to %s) changes nothing', (status, incident) => {
+    expect(ok(life.reopen(incident(), status, at(500), timeouts)).changes).toEqual([]);
+  });
+
   it('merge moves the alerts and resolves the sources with a merge reason', () => {
     const target = acked();
     const source = { ...triggered('PINC2'), alertCount: 4 };
@@ -132,6 +170,11 @@ describe('incident lifecycle', () => {
     ['acknowledge an acknowledged incident', () => life.acknowledge(acked(), at(5), timeouts), 1002],
     ['resolve a resolved incident', () => life.resolve(resolved(), at(5)), 1001],
     ['unacknowledge a resolved incident', () => life.unacknowledge(resolved(), at(5)), 1001],
+    [
+      'reopen an incident resolved by a merge',
+      () => life.reopen({ ...resolved(), mergedInto: 'PINC9' }, 'triggered', at(5), timeouts),
+      1019,
+    ],
     ['snooze a triggered incident', () => life.snooze(triggered(), 60, at(5)), 1012],
     ['snooze a resolved incident', () => life.snooze(resolved(), 60, at(5)), 1001],
     ['snooze for 0 s', () => life.snooze(acked(), 0, at(5)), 1013],

@@ -1,5 +1,5 @@
 import type { Executor } from '@klaxon/db';
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { AlertContent } from '../domain';
 import { type AlertRow, alerts } from './alerts.table';
 
@@ -59,4 +59,16 @@ export function contentOf(row: AlertRow): AlertContent {
     ...(row.class ? { class: row.class } : {}),
     ...(row.customDetails ? { customDetails: row.customDetails } : {}),
   };
+}
+
+/**
+ * The integration's alerts recorded under another service than `serviceId`, locked (alerts before
+ * incidents, the order event handling locks them in): what moving the integration moves.
+ */
+export function lockIntegrationAlertsOutside(ex: Executor, integrationId: string, serviceId: string) {
+  return ex
+    .select({ id: alerts.id, incidentId: alerts.incidentId, serviceId: alerts.serviceId })
+    .from(alerts)
+    .where(and(eq(alerts.integrationId, integrationId), ne(alerts.serviceId, serviceId)))
+    .for('update');
 }

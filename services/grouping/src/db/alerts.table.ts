@@ -39,6 +39,8 @@ export const alerts = groupingSchema.table(
   (t) => [
     uniqueIndex('alerts_open_key_idx').on(t.integrationId, t.alertKey).where(sql`${t.status} = 'triggered'`),
     index('alerts_incident_idx').on(t.incidentId),
+    // A moved integration's alerts (open and resolved) are found by integration.
+    index('alerts_integration_idx').on(t.integrationId),
     index('alerts_service_created_idx').on(t.serviceId, t.createdAt),
   ],
 );

@@ -42,6 +42,13 @@ export interface EscalationPolicySnapshot {
   [key: string]: unknown;
 }
 
+/** The parts of a catalog `integration` snapshot grouping reads: the service it belongs to now. */
+export interface IntegrationSnapshot {
+  id: string;
+  service?: { id: string } | null;
+  [key: string]: unknown;
+}
+
 type Snapshot = Record<string, unknown>;
 
 /** The live (not deleted) snapshot of one entity in the replica. */
@@ -105,6 +112,7 @@ export async function serviceIdsOfTeams(ex: Executor, teamIds: readonly string[]
 }
 
 export const findService = (ex: Executor, id: string) => findEntity<ServiceSnapshot>(ex, 'service', id);
+export const findIntegration = (ex: Executor, id: string) => findEntity<IntegrationSnapshot>(ex, 'integration', id);
 export const findUser = (ex: Executor, id: string) => findEntity<UserSnapshot>(ex, 'user', id);
 export const findUserByEmail = (ex: Executor, email: string) => findEntityBy<UserSnapshot>(ex, 'user', 'email', email);
 export const findApiToken = (ex: Executor, tokenHash: string) =>

@@ -27,6 +27,25 @@ export async function lockIncidents(ex: Executor, ids: readonly string[]): Promi
     .for('update');
 }
 
+/** Of these incidents, the ids of those holding no alert of another integration than `integrationId`. */
+export async function incidentsOnlyFrom(
+  ex: Executor,
+  ids: readonly string[],
+  integrationId: string,
+): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await ex
+    .select({ id: incidents.id })
+    .from(incidents)
+    .where(
+      and(
+        inArray(incidents.id, [...ids]),
+        sql`not exists (select 1 from ${alerts} where ${alerts.incidentId} = ${incidents.id} and ${alerts.integrationId} <> ${integrationId})`,
+      ),
+    );
+  return rows.map((r) => r.id);
+}
+
 /** The service's open incidents that accept grouped alerts: grouping's candidates. */
 export function openGroupingIncidents(ex: Executor, serviceId: string): Promise<IncidentRow[]> {
   return ex

@@ -1,8 +1,9 @@
 /**
  * The incident state machine: triggered -> acknowledged -> resolved, with the side paths PagerDuty
- * has (unacknowledge by ack timeout, snooze, reassign, escalate, urgency change, merge). Each action
- * returns the new state, the changes to publish on incidents.changed (IncidentChangeKind names) and
- * the timers the service must arm or cancel; or a refusal with PagerDuty's error code. Pure.
+ * has (unacknowledge by ack timeout, snooze, reassign, escalate, urgency change, merge, reopen).
+ * Each action returns the new state, the changes to publish on incidents.changed (IncidentChangeKind
+ * names) and the timers the service must arm or cancel; or a refusal with PagerDuty's error code.
+ * Pure.
  *
  * Timers (durable, owned by the service):
  * - acknowledgement_timeout: armed on acknowledge, at ack + service.acknowledgement_timeout;
@@ -11,8 +12,9 @@
  *   ("automatically resolved if left open for that long"); acknowledging does not move it.
  * - snooze: armed by snooze; firing returns the incident to triggered. Snoozing replaces the ack
  *   timeout, which would otherwise wake the incident earlier than the responder asked.
- * Resolving cancels all three. A timer that fires on an incident no longer in the state it was armed
- * for changes nothing (timers are at-least-once and may race a responder).
+ * Resolving cancels all three; reopening re-arms them as a new trigger (and acknowledge) would.
+ * A timer that fires on an incident no longer in the state it was armed for changes nothing (timers
+ * are at-least-once and may race a responder).
  */
 import type { IncidentStatus } from './alert-content';
 import { type LifecycleError, refusal } from './lifecycle-errors';
@@ -152,6 +154,40 @@ export function resolve(incident: IncidentState, now: Date, mergedInto: string |
     cancel: true,
   }));
   return ok({ ...next, assigneeIds: [], mergedInto }, mergedInto ? ['resolved', 'merged'] : ['resolved'], timers);
+}
+
+/**
+ * A responder sets a resolved incident back to triggered or acknowledged (REST only: events never
+ * reopen). It starts over as a new trigger would: escalation from level 1, auto-resolve armed from
+ * now, and the ack timeout too when it reopens acknowledged. An incident resolved by a merge stays
+ * closed: its alerts live on the target now. An open incident has nothing to reopen.
+ */
+export function reopen(
+  incident: IncidentState,
+  status: 'triggered' | 'acknowledged',
+  now: Date,
+  timeouts: ServiceTimeouts,
+): LifecycleResult {
+  if (incident.mergedInto) return refusal(1019, `Incident ${incident.id} was merged into ${incident.mergedInto}.`);
+  if (incident.status !== 'resolved') return unchanged(incident);
+  const acknowledged = status === 'acknowledged';
+  const next: IncidentState = {
+    ...incident,
+    status,
+    escalationLevel: 1,
+    resolvedAt: null,
+    acknowledgedAt: acknowledged ? now : null,
+    snoozedUntil: null,
+    lastStatusChangeAt: now,
+  };
+  const timers: TimerCommand[] = [];
+  if (enabled(timeouts.autoResolveTimeout)) {
+    timers.push({ kind: 'auto_resolve', arm: after(now, timeouts.autoResolveTimeout) });
+  }
+  if (acknowledged && enabled(timeouts.acknowledgementTimeout)) {
+    timers.push({ kind: 'acknowledgement_timeout', arm: after(now, timeouts.acknowledgementTimeout) });
+  }
+  return ok(next, [acknowledged ? 'acknowledged' : 'triggered'], timers);
 }
 
 /** After an alert resolved: the incident resolves when none of its alerts is still open. */

@@ -74,7 +74,10 @@ export async function insertLogEntry(
   return id;
 }
 
-/** Queues incidents.changed for the incident as it now is, in the caller's transaction. */
+/**
+ * Queues incidents.changed for the incident as it now is, in the caller's transaction. With no change
+ * kinds too: a change outside the state machine (the incident moved to another service) publishes it.
+ */
 export async function publishChange(
   ex: Executor,
   ctx: Pick<GroupingContext, 'urls'>,
@@ -82,7 +85,6 @@ export async function publishChange(
   changes: readonly lifecycle.ChangeKind[],
   at: Date,
 ): Promise<void> {
-  if (changes.length === 0) return;
   const view = await renderIncident(ex, ctx.urls, row);
   await enqueueOutbox(ex, outbox, [
     encode(topics.incidentsChanged, {
@@ -159,6 +161,7 @@ export async function commitTransition(
       extra: extraFor(change, next),
     });
   }
-  await publishChange(ex, ctx, updated, transition.changes, at);
+  // A transition that changed nothing a consumer acts on (an alert joined) publishes nothing.
+  if (transition.changes.length > 0) await publishChange(ex, ctx, updated, transition.changes, at);
   return updated;
 }

@@ -25,6 +25,9 @@ const WEBSITE = { type: 'website' } as const;
  * Applies a manage request to a locked incident, step by step in PagerDuty's order (fields, then
  * urgency, assignment, escalation, and status last). The first refusal throws, and the caller's
  * transaction rolls the whole request back (bulk updates are all-or-nothing).
+ *
+ * `status: triggered|acknowledged` on a resolved incident reopens it, and that comes first, so the
+ * other fields of the request apply to the open incident instead of being refused with 1001.
  */
 export async function manageIncident(
   tx: Executor,
@@ -39,6 +42,9 @@ export async function manageIncident(
   const step = async (result: lifecycle.LifecycleResult, extra: Partial<Cause> = {}) => {
     row = await commitTransition(tx, ctx, row, orRefuse(result), { ...cause, ...extra }, at);
   };
+  const timeouts = async () => timeoutsOf(await findService(tx, row.serviceId));
+  const reopenAs = row.status === 'resolved' && input.status !== 'resolved' ? input.status : undefined;
+  if (reopenAs) await step(lifecycle.reopen(stateOf(row), reopenAs, at, await timeouts()));
   if (input.title !== undefined || input.priority !== undefined) {
     if (input.title !== undefined && input.title.trim() === '') throw invalid('Title cannot be empty.');
     const [updated] = await tx
@@ -65,10 +71,12 @@ export async function manageIncident(
     const levels = Array.isArray(policy?.escalation_rules) ? policy.escalation_rules.length : 1;
     await step(lifecycle.escalate(stateOf(row), input.escalation_level, levels, at));
   }
-  if (input.status !== undefined) {
+  // Reopened and still in the asked status: done (a later reassign or escalate may have
+  // un-acknowledged it, and then the status step acknowledges it again, as PagerDuty's order has it).
+  if (input.status !== undefined && !(reopenAs && row.status === reopenAs)) {
     const state = stateOf(row);
     if (input.status === 'acknowledged') {
-      await step(lifecycle.acknowledge(state, at, timeoutsOf(await findService(tx, row.serviceId))));
+      await step(lifecycle.acknowledge(state, at, await timeouts()));
     } else if (input.status === 'triggered') {
       await step(lifecycle.unacknowledge(state, at));
     } else {

@@ -1,0 +1,1 @@
+CREATE INDEX "alerts_integration_idx" ON "grouping"."alerts" USING btree ("integration_id");
