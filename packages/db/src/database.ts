@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
@@ -42,6 +43,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
       close: () => pool.end(),
     };
   }
+  if ('dataDir' in config) mkdirSync(config.dataDir, { recursive: true });
   const client = 'dataDir' in config ? await PGlite.create(config.dataDir) : await PGlite.create();
   const db = drizzlePglite(client) as unknown as Database;
   return {
