@@ -63,6 +63,8 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   pollMs?: number;
   leaseMs?: number;
+  /** How long a wake waits for more commits to share its pass (default 5 ms). */
+  wakeDelayMs?: number;
 }
 
 export interface OutboxRelay {
@@ -84,11 +86,13 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const batchSize = options.batchSize ?? 500;
   const pollMs = options.pollMs ?? 200;
   const leaseMs = options.leaseMs ?? 15_000;
+  const wakeDelayMs = options.wakeDelayMs ?? 5;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let again = false;
   let busy = false;
+  let wakeTimer: NodeJS.Timeout | undefined;
 
   async function holdLease(): Promise<boolean> {
     const until = new Date(Date.now() + leaseMs);
@@ -158,7 +162,15 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   kick();
 
   return {
-    wake: kick,
+    wake() {
+      // Commits that land within a few ms share one pass: under load a pass per commit would cost
+      // more statements than the commits themselves (PGlite runs one statement at a time).
+      if (wakeTimer || stopped) return;
+      wakeTimer = setTimeout(() => {
+        wakeTimer = undefined;
+        kick();
+      }, wakeDelayMs);
+    },
     async flush() {
       kick();
       again = true;
@@ -167,6 +179,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      clearTimeout(wakeTimer);
       await running;
       // Hand the lease over at once, so a replacement process need not wait for it to expire.
       await db

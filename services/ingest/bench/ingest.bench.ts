@@ -194,10 +194,11 @@ interface Row {
   fixed: { rate: number; figures: Figures }[];
 }
 
+/** Fixed rates first, lowest first, then flat out: an overload leaves a backlog behind it. */
 async function measure(target: Target, rates: number[] = [FIXED_RATE]): Promise<Row> {
-  const max = await load(target.port);
   const fixed = [];
-  for (const rate of rates) fixed.push({ rate, figures: await load(target.port, rate) });
+  for (const rate of [...rates].sort((a, b) => a - b)) fixed.push({ rate, figures: await load(target.port, rate) });
+  const max = await load(target.port);
   return { name: target.name, max, fixed };
 }
 

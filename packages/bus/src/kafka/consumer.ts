@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
+import type { DeadLetterInfo } from '../dead-letter';
 import type { BusMessage, SubscribeOptions, Subscription } from '../port';
 import { createProgress } from '../progress';
 import type { KafkaAdmin } from './admin';
-import type { DeadLetterInfo } from './messages';
 import type { KafkaSettings } from './options';
 import { createBatchHandler, type SubscriptionControl } from './partition-batch';
 

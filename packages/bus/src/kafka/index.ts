@@ -1,15 +1,12 @@
-import { type Bus, deadLetterTopic } from '../port';
+import { deadLetterSink } from '../dead-letter';
+import type { Bus } from '../port';
 import { createKafkaAdmin } from './admin';
 import { type KafkaSubscription, subscribeKafka } from './consumer';
-import { deadLetterCopy } from './messages';
 import { createKafkaClient, type KafkaBusOptions, resolveSettings } from './options';
 import { createKafkaPublisher } from './producer';
 
 export { PublishTimeoutError } from './batcher';
 export type { KafkaBusOptions } from './options';
-
-/** Dead-letter topics the bus makes on first use have one partition: they are for inspection, not throughput. */
-const deadLetterPartitions = 1;
 
 /**
  * The bus on Apache Kafka. Connections are made on first use, so this resolves even while the
@@ -21,7 +18,6 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
   const publisher = createKafkaPublisher(kafka, settings);
   const admin = createKafkaAdmin(kafka, settings);
   const subscriptions = new Set<KafkaSubscription>();
-  const deadLetterTopics = new Map<string, Promise<void>>();
   let closed = false;
 
   const { topicPrefix } = settings;
@@ -29,16 +25,11 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
   const logicalTopic = (physical: string) =>
     physical.startsWith(topicPrefix) ? physical.slice(topicPrefix.length) : physical;
 
-  const ensureDeadLetterTopic = (name: string): Promise<void> => {
-    let ensured = deadLetterTopics.get(name);
-    if (!ensured) {
-      ensured = admin.ensureTopics([{ name, partitions: deadLetterPartitions, compacted: false }]);
-      deadLetterTopics.set(name, ensured);
-      // A failure is not remembered: the next dead letter tries again.
-      ensured.catch(() => deadLetterTopics.delete(name));
-    }
-    return ensured;
-  };
+  const deadLetter = deadLetterSink({
+    ensureTopic: (name) => admin.ensureTopics([{ name, partitions: 1, compacted: false }]),
+    publish: (topic, messages) => publisher.publish(topic, messages),
+    physicalName,
+  });
 
   // After close nothing may reconnect: a lazily made client would keep the process alive.
   const open = () => {
@@ -61,11 +52,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
           admin,
           physicalName,
           logicalTopic,
-          deadLetter: async (message, info) => {
-            const topic = physicalName(deadLetterTopic(message.topic));
-            await ensureDeadLetterTopic(topic);
-            await publisher.publish(topic, [deadLetterCopy(message, info)]);
-          },
+          deadLetter,
         },
         subscribeOptions,
       );

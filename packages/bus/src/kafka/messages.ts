@@ -44,36 +44,3 @@ export function toBusMessage(topic: string, partition: number, message: KafkaMes
     timestamp: new Date(Number(message.timestamp)),
   };
 }
-
-export interface DeadLetterInfo {
-  group: string;
-  /** `rejected`: the handler answered dead-letter; `max_attempts`: it kept failing. */
-  reason: 'rejected' | 'max_attempts';
-  attempts: number;
-  error?: unknown;
-}
-
-const errorText = (error: unknown): string =>
-  (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 1_000);
-
-/**
- * The copy that goes to `<topic>.dead-letter`: same key, value and headers, plus where it came from
- * and why, so an operator can inspect it and replay it to the origin topic.
- */
-export function deadLetterCopy(message: BusMessage, info: DeadLetterInfo): OutgoingMessage {
-  return {
-    key: message.key,
-    value: message.value,
-    headers: {
-      ...message.headers,
-      'klaxon.origin.topic': message.topic,
-      'klaxon.origin.partition': String(message.partition),
-      'klaxon.origin.offset': message.offset,
-      'klaxon.origin.timestamp': message.timestamp.toISOString(),
-      'klaxon.dead_letter.group': info.group,
-      'klaxon.dead_letter.reason': info.reason,
-      'klaxon.dead_letter.attempts': String(info.attempts),
-      ...(info.error !== undefined ? { 'klaxon.dead_letter.error': errorText(info.error) } : {}),
-    },
-  };
-}

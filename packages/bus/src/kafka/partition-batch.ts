@@ -1,7 +1,8 @@
 import type { EachBatchPayload } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { DeadLetterInfo } from '../dead-letter';
 import type { BusMessage, Handler, Outcome } from '../port';
-import { type DeadLetterInfo, toBusMessage } from './messages';
+import { toBusMessage } from './messages';
 
 /** What stop() and abort() tell the batches in flight. */
 export interface SubscriptionControl {

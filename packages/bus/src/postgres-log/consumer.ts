@@ -1,6 +1,6 @@
 import { type Database, queryRows } from '@klaxon/db';
 import { sql } from 'drizzle-orm';
-import type { DeadLetterInfo } from '../kafka/messages';
+import type { DeadLetterInfo } from '../dead-letter';
 import type { BusMessage, SubscribeOptions, Subscription } from '../port';
 import { createProgress, type PartitionEnd } from '../progress';
 import { subscribeGroup } from './group-consumer';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { DeadLetterInfo } from '../kafka/messages';
+import type { DeadLetterInfo } from '../dead-letter';
 import type { BusMessage, Handler, Outcome } from '../port';
 
 const outcomes: ReadonlySet<Outcome> = new Set(['ok', 'retry', 'dead-letter', 'drop']);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { deadLetterCopy } from '../kafka/messages';
-import { type Bus, deadLetterTopic } from '../port';
+import { deadLetterSink } from '../dead-letter';
+import type { Bus } from '../port';
 import { type CleanResult, createLogCleaner } from './cleaner';
 import { type LogSubscription, subscribeLog } from './consumer';
 import { type PostgresLogBusOptions, resolveSettings } from './options';
@@ -22,9 +22,6 @@ export interface PostgresLogBus extends Bus {
 }
 export { UnknownTopicError } from './topic-catalog';
 
-/** Dead-letter topics the bus makes on first use have one partition: they are for inspection, not throughput. */
-const deadLetterPartitions = 1;
-
 /**
  * The bus as an append-only log table in PostgreSQL (or PGlite), for the all-in-one mode. Creates or
  * migrates its schema `bus` first; when the database is away, this still resolves (the failure is
@@ -40,7 +37,6 @@ export async function createPostgresLogBus(options: PostgresLogBusOptions): Prom
   const watermarks = createWatermarks(db, settings);
   const publisher = createPublisher({ db, settings, catalog, ensureSchema, appended: watermarks.advance });
   const subscriptions = new Set<LogSubscription>();
-  const deadLetterTopics = new Map<string, Promise<void>>();
   let closed = false;
 
   try {
@@ -50,16 +46,10 @@ export async function createPostgresLogBus(options: PostgresLogBusOptions): Prom
   }
   const cleaner = createLogCleaner({ db, settings, ensureSchema });
 
-  const ensureDeadLetterTopic = (name: string): Promise<void> => {
-    let ensured = deadLetterTopics.get(name);
-    if (!ensured) {
-      ensured = catalog.ensure([{ name, partitions: deadLetterPartitions, compacted: false }]);
-      deadLetterTopics.set(name, ensured);
-      // A failure is not remembered: the next dead letter tries again.
-      ensured.catch(() => deadLetterTopics.delete(name));
-    }
-    return ensured;
-  };
+  const deadLetter = deadLetterSink({
+    ensureTopic: (name) => catalog.ensure([{ name, partitions: 1, compacted: false }]),
+    publish: (topic, messages) => publisher.publish(topic, messages),
+  });
 
   return {
     kind: 'postgres-log',
@@ -76,11 +66,7 @@ export async function createPostgresLogBus(options: PostgresLogBusOptions): Prom
           db,
           settings,
           watermarks,
-          deadLetter: async (message, info) => {
-            const topic = deadLetterTopic(message.topic);
-            await ensureDeadLetterTopic(topic);
-            await publisher.publish(topic, [deadLetterCopy(message, info)]);
-          },
+          deadLetter,
         },
         subscribeOptions,
       );

@@ -1,7 +1,7 @@
 import type { Database } from '@klaxon/db';
 import { and, asc, eq, gte } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { DeadLetterInfo } from '../kafka/messages';
+import type { DeadLetterInfo } from '../dead-letter';
 import type { BusMessage, Handler } from '../port';
 import { type AttemptCount, deliver } from './delivery';
 import { backoffMs, type LogBusSettings } from './options';
