@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { type Bus, type BusMessage, publishTo } from '@klaxon/bus';
+import { type Bus, type BusMessage, createKafkaBus, createPostgresLogBus, publishTo } from '@klaxon/bus';
 import {
   type AcceptedEvent,
   allTopics,
@@ -11,9 +11,10 @@ import {
   timestampFromDate,
   topics,
 } from '@klaxon/contracts';
+import { openDatabase } from '@klaxon/db';
 import { createApp } from '@klaxon/kit';
 import { systemClock } from '@klaxon/runtime';
-import { silentLog, type TestDatabase, testBus, testDatabase, uniqueSuffix, waitFor } from '@klaxon/testing';
+import { infra, silentLog, type TestDatabase, testBus, testDatabase, uniqueSuffix, waitFor } from '@klaxon/testing';
 import type { FastifyInstance } from 'fastify';
 import { loadIngestConfig } from '../src/config';
 import { ingestPlugin } from '../src/plugin';
@@ -337,6 +338,54 @@ describe('Events API endpoints', () => {
       await post('/v2/enqueue', trigger(keyOf(9)));
       await post('/v2/enqueue', { routing_key: V2_KEY, event_action: 'resolve' });
       expect(await drainTo()).toEqual([]);
+    });
+  });
+
+  describe('a bus outage', () => {
+    it('answers 503 in the Events API shape, and nothing of the refused event is ever published', async () => {
+      // A real adapter whose backend is gone: Kafka on a closed port, or the log on a closed database.
+      const gone = infra.enabled
+        ? await createKafkaBus({
+            brokers: ['127.0.0.1:1'],
+            clientId: 'ingest-outage',
+            log: silentLog,
+            connectionTimeoutMs: 200,
+            publishTimeoutMs: 1_500,
+            retry: { retries: 0 },
+          })
+        : await (async () => {
+            const closed = await openDatabase({ memory: true });
+            await closed.close();
+            return createPostgresLogBus({ db: closed.db, log: silentLog });
+          })();
+      const broken = createApp({ name: 'ingest-outage', logger: silentLog });
+      await broken.register(ingestPlugin, {
+        db: database.db,
+        // Routing still learns from the working bus; only the append fails.
+        bus: { ...bus, publish: (topic, messages) => gone.publish(topic, messages) },
+        log: silentLog,
+        clock: systemClock,
+        instanceId: `ingest-${uniqueSuffix()}`,
+        config: loadIngestConfig({ KLAXON_INGEST_RATE_LIMIT: '1000' }),
+      });
+      await broken.ready();
+      const res = await broken.inject({
+        method: 'POST',
+        url: '/v2/enqueue',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify(trigger(V2_KEY, { dedup_key: 'during-outage' })),
+      });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toEqual({
+        status: 'unavailable',
+        message: 'The event could not be accepted; retry later',
+        errors: ['Event bus unavailable'],
+      });
+      await broken.close();
+      await gone.close().catch(() => undefined);
+      // The sender retries once the bus is back: exactly one event with that key arrives.
+      expect((await post('/v2/enqueue', trigger(V2_KEY, { dedup_key: 'during-outage' }))).statusCode).toBe(202);
+      expect((await drainTo()).map((e) => e.dedupKey)).toEqual(['during-outage']);
     });
   });
 
