@@ -83,6 +83,15 @@ async function measure(name: string, database: DatabaseHandle, bus: Bus): Promis
     instanceId: `bench-${Date.now()}`,
   });
   await app.ready();
+  // The services' grouping settings must be in grouping's replica before the first alert.
+  for (;;) {
+    const [seen] = await queryRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from grouping.catalog_replica where entity_type = 'service'`,
+    );
+    if ((seen?.n ?? 0) >= SERVICES) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const run = `r${Date.now()}`;
   const batch = events(run);
   const started = Date.now();

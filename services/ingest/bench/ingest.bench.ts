@@ -137,6 +137,20 @@ async function integrationsThroughRest(port: number, token: string): Promise<str
   return made;
 }
 
+/** Waits until grouping has turned the warm-up's events into incidents: no backlog under the measurement. */
+async function incidentsSettled(port: number, token: string, expected: number): Promise<void> {
+  const deadline = Date.now() + 300_000;
+  while (Date.now() < deadline) {
+    const res = await fetch(`http://127.0.0.1:${port}/incidents?total=true&limit=1&date_range=all`, {
+      headers: { authorization: `Token token=${token}`, accept: 'application/vnd.pagerduty+json;version=2' },
+    });
+    const body = (await res.json()) as { total?: number };
+    if ((body.total ?? 0) >= expected) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('grouping did not catch up with the warm-up');
+}
+
 /** Every key once, checking each answer: warms the JIT and proves the routes are known. */
 async function warmUp(port: number): Promise<void> {
   for (let i = 0; i < KEYS; i += 50) {
@@ -239,6 +253,7 @@ async function main(): Promise<void> {
   });
   keys.splice(0, keys.length, ...(await integrationsThroughRest(aio.port, token)));
   await warmUp(aio.port);
+  await incidentsSettled(aio.port, token, KEYS);
   // One thread runs HTTP, PGlite and every consumer: 1,000/s is past what it sustains, 50/s is not.
   rows.push(await measure(aio, [FIXED_RATE, 50]));
   await stop(aio);

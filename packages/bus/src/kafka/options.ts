@@ -25,7 +25,10 @@ export interface KafkaBusOptions {
   retry?: { retries?: number; initialRetryTimeMs?: number; maxRetryTimeMs?: number };
   /** Replication factor of created topics (default: min(3, brokers in the cluster)). */
   replicationFactor?: number;
-  /** Partitions one subscription handles at once (default 1); each partition stays strictly ordered. */
+  /**
+   * Partitions one subscription handles at once (default 8, as the Postgres log works every partition
+   * at once); each partition stays strictly ordered.
+   */
   partitionsConsumedConcurrently?: number;
   /** Bounds of one produce round trip that carries queued publishes (defaults 5,000 messages, 1 MB). */
   maxBatchMessages?: number;
@@ -74,7 +77,7 @@ export function resolveSettings(options: KafkaBusOptions): KafkaSettings {
     requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
     publishTimeoutMs: options.publishTimeoutMs ?? 10_000,
     replicationFactor: options.replicationFactor,
-    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 8,
     maxBatchMessages: options.maxBatchMessages ?? 5_000,
     maxBatchBytes: options.maxBatchBytes ?? 1_000_000,
     topicPrefix: options.topicPrefix ?? '',
