@@ -70,6 +70,17 @@ describe('alert grouping', () => {
     expect(await incidentOf('PCONT01', 'c4')).not.toBe(await incidentOf('PCONT01', 'c1'));
   });
 
+  it('content_based: finds the matching incident among many open ones (a storm)', async () => {
+    // 61 open incidents, each grouped later than the first; the window (300 s) still holds the first.
+    await h.event({ serviceId: 'PCONT01', dedupKey: 'storm-first', source: 'storm-0', component: 'disk' });
+    for (let i = 1; i <= 60; i++) {
+      h.clock.advance(1_000);
+      await h.event({ serviceId: 'PCONT01', dedupKey: `storm-${i}`, source: `storm-${i}`, component: 'disk' });
+    }
+    await h.event({ serviceId: 'PCONT01', dedupKey: 'storm-again', source: 'storm-0', component: 'disk' });
+    expect(await incidentOf('PCONT01', 'storm-again')).toBe(await incidentOf('PCONT01', 'storm-first'));
+  });
+
   it('intelligent: joins a similar alert, opens a new incident for an unrelated one, and learns', async () => {
     await h.event({ serviceId: 'PINTL01', dedupKey: 'i1', summary: 'Connection pool exhausted on db-1 primary' });
     h.clock.advance(30_000);

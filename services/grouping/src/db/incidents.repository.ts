@@ -62,6 +62,58 @@ export function openGroupingIncidents(ex: Executor, serviceId: string): Promise<
     .limit(50);
 }
 
+/** A grouping field and the value a new alert has in it (absent fields never match). */
+export interface FieldMatch {
+  field: string;
+  value: string;
+}
+
+/**
+ * The open incidents holding an alert equal to a new one on the content-grouping fields (all or any
+ * of them), most recently grouped first. The match runs in SQL, so a storm with hundreds of open
+ * incidents still finds the one that matches, not only the latest few.
+ */
+export function openIncidentsMatching(
+  ex: Executor,
+  serviceId: string,
+  matches: readonly FieldMatch[],
+  aggregate: 'all' | 'any',
+): Promise<IncidentRow[]> {
+  const conditions = matches.map(({ field, value }) => sql`${alertField(field)} = ${value}`);
+  const joined = sql.join(conditions, aggregate === 'all' ? sql` and ` : sql` or `);
+  return ex
+    .select()
+    .from(incidents)
+    .where(
+      and(
+        eq(incidents.serviceId, serviceId),
+        ne(incidents.status, 'resolved'),
+        sql`${incidents.windowStartedAt} is not null`,
+        sql`exists (select 1 from ${alerts} where ${alerts.incidentId} = ${incidents.id} and (${joined}))`,
+      ),
+    )
+    .orderBy(desc(incidents.windowLastGroupedAt))
+    .limit(50);
+}
+
+/** The SQL for an alert's grouping field: a column, or a path into custom_details as text. */
+function alertField(field: string) {
+  const custom = 'custom_details.';
+  if (field.startsWith(custom))
+    return sql`(${alerts.customDetails} #>> ${`{${field.slice(custom.length).split('.').join(',')}}`})`;
+  const columns = {
+    summary: alerts.summary,
+    source: alerts.source,
+    severity: alerts.severity,
+    component: alerts.component,
+    group: alerts.group,
+    class: alerts.class,
+  } as const;
+  const column = columns[field as keyof typeof columns];
+  if (!column) throw new Error(`not a grouping field: ${field}`);
+  return sql`${column}`;
+}
+
 export interface IncidentFilter {
   statuses: string[];
   urgencies: string[];

@@ -6,6 +6,7 @@ import {
   findIncident,
   loadModel,
   openGroupingIncidents,
+  openIncidentsMatching,
   recentServiceAlerts,
   type ServiceSnapshot,
   saveModel,
@@ -14,7 +15,9 @@ import {
   type AlertContent,
   type CandidateIncident,
   decideGrouping,
+  fieldValue,
   type GroupingDecision,
+  type GroupingPolicy,
   incidentUrgency,
   lifecycle,
   modelFields,
@@ -55,7 +58,7 @@ export async function groupNewAlert(
   const model = isIntelligent(policy) ? await loadModel(tx, event.serviceId) : undefined;
   let decision: GroupingDecision = { open: true, window: null, windowEndsAt: null };
   if (policy.type !== 'none') {
-    const open = await openGroupingIncidents(tx, event.serviceId);
+    const open = await candidateIncidents(tx, event.serviceId, policy, content);
     const alertRows = await alertsOfIncidents(
       tx,
       open.map((i) => i.id),
@@ -120,4 +123,21 @@ export async function groupNewAlert(
   );
   ctx.log.info({ incidentId: row.id, serviceId: row.serviceId, alertId }, 'incident_opened');
   return { incidentId: row.id, logEntryId: row.firstTriggerLogEntryId };
+}
+
+/**
+ * The open incidents a new alert may join. Content-based policies ask the database for incidents with
+ * a matching alert (an alert lacking a field can never match on it); the others take the most
+ * recently grouped ones, which is all time and intelligent grouping look at.
+ */
+function candidateIncidents(tx: Executor, serviceId: string, policy: GroupingPolicy, content: AlertContent) {
+  if (policy.type !== 'content_based' && policy.type !== 'content_based_intelligent') {
+    return openGroupingIncidents(tx, serviceId);
+  }
+  const matches = policy.fields.flatMap((field) => {
+    const value = fieldValue(content, field);
+    return value === undefined ? [] : [{ field, value }];
+  });
+  const possible = policy.aggregate === 'all' ? matches.length === policy.fields.length : matches.length > 0;
+  return possible ? openIncidentsMatching(tx, serviceId, matches, policy.aggregate) : Promise.resolve([]);
 }
