@@ -47,7 +47,8 @@ export async function incidentsOnlyFrom(
 }
 
 /** The service's open incidents that accept grouped alerts: grouping's candidates. */
-export function openGroupingIncidents(ex: Executor, serviceId: string): Promise<IncidentRow[]> {
+/** Open incidents of a service that alerts may still join (a grouping window started), most recently grouped first. */
+function joinableIncidents(ex: Executor, serviceId: string, also?: SQL): Promise<IncidentRow[]> {
   return ex
     .select()
     .from(incidents)
@@ -56,10 +57,15 @@ export function openGroupingIncidents(ex: Executor, serviceId: string): Promise<
         eq(incidents.serviceId, serviceId),
         ne(incidents.status, 'resolved'),
         sql`${incidents.windowStartedAt} is not null`,
+        also,
       ),
     )
     .orderBy(desc(incidents.windowLastGroupedAt))
     .limit(50);
+}
+
+export function openGroupingIncidents(ex: Executor, serviceId: string): Promise<IncidentRow[]> {
+  return joinableIncidents(ex, serviceId);
 }
 
 /** A grouping field and the value a new alert has in it (absent fields never match). */
@@ -81,19 +87,11 @@ export function openIncidentsMatching(
 ): Promise<IncidentRow[]> {
   const conditions = matches.map(({ field, value }) => sql`${alertField(field)} = ${value}`);
   const joined = sql.join(conditions, aggregate === 'all' ? sql` and ` : sql` or `);
-  return ex
-    .select()
-    .from(incidents)
-    .where(
-      and(
-        eq(incidents.serviceId, serviceId),
-        ne(incidents.status, 'resolved'),
-        sql`${incidents.windowStartedAt} is not null`,
-        sql`exists (select 1 from ${alerts} where ${alerts.incidentId} = ${incidents.id} and (${joined}))`,
-      ),
-    )
-    .orderBy(desc(incidents.windowLastGroupedAt))
-    .limit(50);
+  return joinableIncidents(
+    ex,
+    serviceId,
+    sql`exists (select 1 from ${alerts} where ${alerts.incidentId} = ${incidents.id} and (${joined}))`,
+  );
 }
 
 /** The SQL for an alert's grouping field: a column, or a path into custom_details as text. */
