@@ -1,5 +1,6 @@
 import { waitFor } from '@klaxon/testing';
 import type { Bus, BusMessage, Outcome, Subscription, TopicSpec } from '../src/port';
+import { body, msg } from './test-messages';
 
 /** How a contract run gets buses: each `newBus` is a separate client, as another process would be. */
 export interface BusFixture {
@@ -10,11 +11,6 @@ export interface BusFixture {
   uniqueName(base: string): string;
   close(): Promise<void>;
 }
-
-const text = new TextEncoder();
-const fromBytes = new TextDecoder();
-const msg = (key: string, body: string) => ({ key, value: text.encode(body) });
-const body = (m: BusMessage) => fromBytes.decode(m.value);
 
 /** The one contract both adapters honour; run by each adapter's integration test. */
 export function busContract(name: string, makeFixture: () => Promise<BusFixture>): void {

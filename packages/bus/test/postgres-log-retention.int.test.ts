@@ -3,19 +3,10 @@ import { type TestDatabase, testDatabase, uniqueSuffix, waitFor } from '@klaxon/
 import { pino } from 'pino';
 import type { BusMessage } from '../src/port';
 import { createPostgresLogBus, type PostgresLogBus, type PostgresLogBusOptions } from '../src/postgres-log';
+import { body, collect, msg } from './test-messages';
 
 const log = pino({ level: 'silent' });
-const text = new TextEncoder();
-const fromBytes = new TextDecoder();
-const msg = (key: string, body: string) => ({ key, value: text.encode(body) });
-const body = (m: BusMessage) => fromBytes.decode(m.value);
 const uniqueName = (base: string) => `${base}-${uniqueSuffix()}`;
-const collect =
-  (into: BusMessage[]) =>
-  async (m: BusMessage): Promise<'ok'> => {
-    into.push(m);
-    return 'ok';
-  };
 
 /**
  * A minute of retention and of compaction lag, and no periodic cleaning: a test ages the rows it

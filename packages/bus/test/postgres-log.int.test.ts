@@ -7,19 +7,10 @@ import type { Bus, BusMessage } from '../src/port';
 import { createPostgresLogBus, type PostgresLogBusOptions, UnknownTopicError } from '../src/postgres-log';
 import { createGroupMembership } from '../src/postgres-log/group-membership';
 import { busContract } from './bus-contract';
+import { body, collect, msg } from './test-messages';
 
 const log = pino({ level: 'silent' });
-const text = new TextEncoder();
-const fromBytes = new TextDecoder();
-const msg = (key: string, body: string) => ({ key, value: text.encode(body) });
-const body = (m: BusMessage) => fromBytes.decode(m.value);
 const uniqueName = (base: string) => `${base}-${uniqueSuffix()}`;
-const collect =
-  (into: BusMessage[]) =>
-  async (m: BusMessage): Promise<'ok'> => {
-    into.push(m);
-    return 'ok';
-  };
 
 /** Short session and backoff, so redelivery after a crash and retries take moments in tests. */
 const testOptions = { log, sessionTimeoutMs: 1_500, retryBackoffMs: 20, pollMs: 50 } as const;
