@@ -1,23 +1,22 @@
-/** What a validated Events API request becomes before routing: API-neutral, PD-CEF shaped. */
+import type { Image, Link, Payload } from '@klaxon/contracts';
+
+/** A message's plain fields: the bus contract's shape, without protobuf-es's type tag. */
+type Fields<M> = Omit<M, '$typeName' | '$unknown'>;
+
+/**
+ * What a validated Events API request becomes before routing: API-neutral, PD-CEF shaped. The
+ * payload, images and links are the events.accepted contract's own (custom details serialized once
+ * here), so nothing is copied field by field on the way to the bus.
+ */
 export interface EventDraft {
   /** The integration key the sender gave (routing_key / service_key). */
   key: string;
   action: 'trigger' | 'acknowledge' | 'resolve' | 'change';
   /** Absent on a trigger that gave none: ingest generates one. */
   dedupKey: string | undefined;
-  payload: {
-    summary: string;
-    source: string;
-    severity: string;
-    timestamp: string;
-    component: string;
-    group: string;
-    class: string;
-    /** The sender's custom details, serialized once here. */
-    customDetailsJson: string;
-  };
-  images: { src: string; href: string; alt: string }[];
-  links: { href: string; text: string }[];
+  payload: Fields<Payload>;
+  images: Fields<Image>[];
+  links: Fields<Link>[];
   client: string;
   clientUrl: string;
 }
