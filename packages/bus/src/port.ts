@@ -34,6 +34,15 @@ export type Outcome = 'ok' | 'retry' | 'dead-letter' | 'drop';
 
 export type Handler = (message: BusMessage) => Promise<Outcome>;
 
+/**
+ * Takes the messages of one partition together, in order (up to `maxBatchSize`), so a consumer can
+ * apply them in one transaction with set-based SQL. It returns one outcome for all of them or one per
+ * message. A throw, or a `retry` at position i, means the work from i on was not done (the
+ * transaction rolled back): the bus then delivers those messages one at a time, each as a batch of
+ * one with its own retries and dead-lettering, so one bad message never holds back or sinks the others.
+ */
+export type BatchHandler = (messages: readonly BusMessage[]) => Promise<Outcome | readonly Outcome[]>;
+
 export interface TopicSpec {
   name: string;
   partitions: number;
@@ -41,11 +50,10 @@ export interface TopicSpec {
   compacted: boolean;
 }
 
-export interface SubscribeOptions {
+interface SubscribeCommon {
   /** Consumer group, `<service>.<purpose>`; members of one group share the partitions. */
   group: string;
   topics: string[];
-  handler: Handler;
   /**
    * Read-model mode: every instance reads every partition from the start, and nothing is
    * committed (for in-memory read models such as ingest's routing table).
@@ -54,6 +62,18 @@ export interface SubscribeOptions {
   /** Attempts before a retried message is dead-lettered (default 10). */
   maxAttempts?: number;
 }
+
+/** A consumer takes messages one at a time (`handler`) or a partition's messages together (`batchHandler`). */
+export type SubscribeOptions = SubscribeCommon &
+  (
+    | { handler: Handler; batchHandler?: undefined }
+    | {
+        batchHandler: BatchHandler;
+        handler?: undefined;
+        /** Messages per batch at most (default 500). */
+        maxBatchSize?: number;
+      }
+  );
 
 export interface Subscription {
   /** Resolves once the consumer holds its partitions and is fetching. */

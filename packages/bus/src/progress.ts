@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { BusMessage, Handler } from './port';
+import type { BatchHandler, BusMessage, Handler } from './port';
 
 /** The end of one partition: the offset the next appended message will get. */
 export interface PartitionEnd {
@@ -16,15 +16,27 @@ export interface PartitionEnd {
 export function createProgress() {
   const next = new Map<string, number>();
   const keyOf = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+  const done = (message: BusMessage) => {
+    const key = keyOf(message.topic, message.partition);
+    next.set(key, Math.max(next.get(key) ?? 0, Number(message.offset) + 1));
+  };
   return {
     track(handler: Handler): Handler {
       return async (message: BusMessage) => {
         const outcome = await handler(message);
-        if (outcome !== 'retry') {
-          const key = keyOf(message.topic, message.partition);
-          next.set(key, Math.max(next.get(key) ?? 0, Number(message.offset) + 1));
-        }
+        if (outcome !== 'retry') done(message);
         return outcome;
+      };
+    },
+    /** The same for a batch: its messages up to the first retry are done. */
+    trackBatch(handler: BatchHandler): BatchHandler {
+      return async (messages) => {
+        const result = await handler(messages);
+        for (const [i, message] of messages.entries()) {
+          if ((typeof result === 'string' ? result : result[i]) === 'retry') break;
+          done(message);
+        }
+        return result;
       };
     },
     async waitFor(ends: () => Promise<PartitionEnd[]>, timeoutMs: number): Promise<void> {
@@ -38,3 +50,4 @@ export function createProgress() {
     },
   };
 }
+export type Progress = ReturnType<typeof createProgress>;

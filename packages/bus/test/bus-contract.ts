@@ -186,6 +186,84 @@ export function busContract(name: string, makeFixture: () => Promise<BusFixture>
       expect(dead[0]?.key).toBe('k');
     });
 
+    it('hands a batch subscriber the messages of a partition together, in order, and commits them after', async () => {
+      const bus = await newBus();
+      const t = await topic(bus, 1);
+      const group = fixture.uniqueName('g');
+      await bus.publish(
+        t.name,
+        Array.from({ length: 60 }, (_, i) => msg('k', String(i))),
+      );
+      const batches: string[][] = [];
+      const sub = await bus.subscribe({
+        group,
+        topics: [t.name],
+        maxBatchSize: 25,
+        batchHandler: async (messages) => {
+          batches.push(messages.map(body));
+          return 'ok';
+        },
+      });
+      await waitFor(() => batches.flat().length >= 60, { what: '60 messages' });
+      expect(batches.flat()).toEqual(Array.from({ length: 60 }, (_, i) => String(i)));
+      expect(Math.max(...batches.map((b) => b.length))).toBeGreaterThan(1);
+      expect(Math.max(...batches.map((b) => b.length))).toBeLessThanOrEqual(25);
+      await sub.stop();
+      // Committed: a restarted member of the group gets only what came after.
+      await bus.publish(t.name, [msg('k', 'later')]);
+      const again: string[] = [];
+      await bus.subscribe({
+        group,
+        topics: [t.name],
+        batchHandler: async (messages) => {
+          again.push(...messages.map(body));
+          return 'ok';
+        },
+      });
+      await waitFor(() => again.length >= 1, { what: 'the later message', timeoutMs: 30_000 });
+      expect(again).toEqual(['later']);
+    });
+
+    it('retries a failed batch one message at a time, so only the poison message is dead-lettered', async () => {
+      const bus = await newBus();
+      const t = await topic(bus, 1);
+      await bus.ensureTopics([{ name: `${t.name}.dead-letter`, partitions: 1, compacted: false }]);
+      await bus.publish(
+        t.name,
+        ['a', 'b', 'poison', 'c', 'skip', 'd'].map((b) => msg('k', b)),
+      );
+      const applied: string[] = [];
+      let flaky = 1;
+      await bus.subscribe({
+        group: fixture.uniqueName('g'),
+        topics: [t.name],
+        maxAttempts: 3,
+        batchHandler: async (messages) => {
+          const bodies = messages.map(body);
+          // As a transaction would: one poison message rolls back the whole batch.
+          if (bodies.includes('poison')) throw new Error('cannot handle poison');
+          // A retry at a position: the work from there on is redone alone.
+          const retryAt = bodies.indexOf('c');
+          if (retryAt >= 0 && flaky-- > 0) {
+            applied.push(...bodies.slice(0, retryAt));
+            return bodies.map((b, i) => (i < retryAt ? 'ok' : i === retryAt ? 'retry' : 'ok'));
+          }
+          const outcomes = bodies.map((b) => (b === 'skip' ? 'drop' : 'ok'));
+          applied.push(...bodies.filter((b) => b !== 'skip'));
+          return outcomes;
+        },
+      });
+      const dead: BusMessage[] = [];
+      await bus.subscribe({
+        group: fixture.uniqueName('g'),
+        topics: [`${t.name}.dead-letter`],
+        handler: collect(dead),
+      });
+      await waitFor(() => applied.includes('d') && dead.length === 1, { what: 'the batch settled', timeoutMs: 30_000 });
+      expect(dead.map(body)).toEqual(['poison']);
+      expect(applied).toEqual(['a', 'b', 'c', 'd']);
+    });
+
     it('gives every read-model subscriber the whole topic from the start, every time', async () => {
       const bus = await newBus();
       const t = await topic(bus, 2);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
+import { handlersOf } from '../batch-delivery';
 import type { DeadLetterInfo } from '../dead-letter';
 import type { BusMessage, SubscribeOptions, Subscription } from '../port';
 import { createProgress } from '../progress';
@@ -100,7 +101,7 @@ export async function subscribeKafka(deps: ConsumerDeps, options: SubscribeOptio
   const eachBatch = createBatchHandler({
     group: options.group,
     logicalTopic: deps.logicalTopic,
-    handler: progress.track(options.handler),
+    handlers: handlersOf(options, progress),
     maxAttempts: options.maxAttempts ?? 10,
     retryBackoffMs: settings.retryBackoffMs,
     heartbeatIntervalMs: settings.heartbeatIntervalMs,

@@ -1,7 +1,8 @@
 import type { EachBatchPayload } from 'kafkajs';
 import type { Logger } from 'pino';
+import { deliverBatch, type Handlers } from '../batch-delivery';
 import type { DeadLetterInfo } from '../dead-letter';
-import type { BusMessage, Handler, Outcome } from '../port';
+import type { BusMessage, Outcome } from '../port';
 import { toBusMessage } from './messages';
 
 /** What stop() and abort() tell the batches in flight. */
@@ -16,7 +17,7 @@ export interface BatchHandlerOptions {
   group: string;
   /** Topic name as the caller knows it (the bus may prefix names). */
   logicalTopic(physical: string): string;
-  handler: Handler;
+  handlers: Handlers;
   maxAttempts: number;
   retryBackoffMs: number;
   heartbeatIntervalMs: number;
@@ -36,8 +37,9 @@ const abandoned = Symbol('abandoned');
 type Attempt = { outcome: Outcome; err?: undefined } | { outcome: 'retry'; err: unknown } | typeof abandoned;
 
 /**
- * kafkajs eachBatch for one partition, strictly in order: a message is handed to the handler until
- * it is settled (ok, drop, dead-lettered) before the next one; retries hold the partition. Offsets
+ * kafkajs eachBatch for one partition, strictly in order: a message (or, for a batch subscriber, a
+ * run of messages) is handed to the handler until settled (ok, drop, dead-lettered) before the next;
+ * retries hold the partition. Offsets
  * are resolved only after the work, and committed at the end of the batch, every second inside a
  * long one, and before giving the partition back on a rebalance.
  */
@@ -105,7 +107,7 @@ export function createBatchHandler(options: BatchHandlerOptions) {
     const attempt = async (message: BusMessage): Promise<Attempt> => {
       const work = (async (): Promise<Attempt> => {
         try {
-          const outcome = await options.handler(message);
+          const outcome = await options.handlers.single(message);
           if (outcomes.has(outcome)) return { outcome };
           return { outcome: 'retry', err: new Error(`handler returned an unknown outcome: ${String(outcome)}`) };
         } catch (err) {
@@ -162,12 +164,24 @@ export function createBatchHandler(options: BatchHandlerOptions) {
       committedOffset = offset;
     };
 
-    for (const raw of batch.messages) {
+    /** Settles the messages from the first (a batch, or one alone); how many are settled. */
+    const settle = async (chunk: BusMessage[]): Promise<number> => {
+      const many = options.handlers.batch;
+      if (!many) return (await deliver(chunk[0] as BusMessage)) ? 1 : 0;
+      const handler = (messages: readonly BusMessage[]) => withHeartbeats(many.handler(messages));
+      return deliverBatch({ group, handler, deliverOne: deliver, aborted: control.aborted, log }, chunk);
+    };
+
+    const size = options.handlers.batch?.maxSize ?? 1;
+    for (let i = 0; i < batch.messages.length; ) {
       if (!live()) break;
-      const settled = await deliver(toBusMessage(topic, partition, raw));
-      if (!settled) break;
-      resolveOffset(raw.offset);
-      nextOffset = (BigInt(raw.offset) + 1n).toString();
+      const raws = batch.messages.slice(i, i + size);
+      const settled = await settle(raws.map((raw) => toBusMessage(topic, partition, raw)));
+      for (const raw of raws.slice(0, settled)) resolveOffset(raw.offset);
+      const last = raws[settled - 1];
+      if (last) nextOffset = (BigInt(last.offset) + 1n).toString();
+      i += settled;
+      if (settled < raws.length) break;
       await beat();
       if (Date.now() - lastCommit >= commitIntervalMs && heartbeatError === undefined) await commit();
     }

@@ -1,5 +1,6 @@
 import { type Database, queryRows } from '@klaxon/db';
 import { sql } from 'drizzle-orm';
+import { type Handlers, handlersOf } from '../batch-delivery';
 import type { DeadLetterInfo } from '../dead-letter';
 import type { BusMessage, SubscribeOptions, Subscription } from '../port';
 import { createProgress, type PartitionEnd } from '../progress';
@@ -27,8 +28,10 @@ export async function subscribeLog(
 ): Promise<LogSubscription & Pick<Subscription, 'caughtUp'>> {
   if (options.topics.length === 0) throw new Error('subscribe needs at least one topic');
   const progress = createProgress();
-  const tracked = { ...options, handler: progress.track(options.handler) };
-  const subscription = await (options.readModel ? subscribeReadModel(deps, tracked) : subscribeGroup(deps, tracked));
+  const handlers: Handlers = handlersOf(options, progress);
+  const subscription = await (options.readModel
+    ? subscribeReadModel(deps, options, handlers)
+    : subscribeGroup(deps, options, handlers));
   // After the last message left, not the partition's next offset: when the cleaner has deleted a
   // partition's newest messages, nobody will ever handle them.
   const ends = async (): Promise<PartitionEnd[]> => {

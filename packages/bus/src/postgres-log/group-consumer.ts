@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { Handlers } from '../batch-delivery';
 import type { SubscribeOptions } from '../port';
 import type { ConsumerDeps, LogSubscription } from './consumer';
 import { createGroupMembership, type HeldPartition, partitionKey } from './group-membership';
@@ -16,7 +17,11 @@ interface Assigned {
  * one at a time, every heartbeatMs), runs one worker per leased partition, and gives partitions back
  * after draining them when the group grows. `started` resolves after the first successful pass.
  */
-export async function subscribeGroup(deps: ConsumerDeps, options: SubscribeOptions): Promise<LogSubscription> {
+export async function subscribeGroup(
+  deps: ConsumerDeps,
+  options: SubscribeOptions,
+  handlers: Handlers,
+): Promise<LogSubscription> {
   const { db, settings, watermarks } = deps;
   const { group } = options;
   const memberId = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -59,7 +64,7 @@ export async function subscribeGroup(deps: ConsumerDeps, options: SubscribeOptio
       topic: ref.topic,
       partition: ref.partition,
       from: ref.committedOffset,
-      handler: options.handler,
+      handlers,
       maxAttempts: options.maxAttempts ?? 10,
       end: () => watermarks.end(ref.topic, ref.partition),
       mayProcess: () => Date.now() < leasesValidUntil,

@@ -62,7 +62,8 @@ export function resolveSettings(options: PostgresLogBusOptions): LogBusSettings 
     pollMs,
     retryBackoffMs: options.retryBackoffMs ?? 200,
     maxBackoffMs: 5_000,
-    fetchLimit: 200,
+    // A batch consumer's batch is at most one fetch.
+    fetchLimit: 500,
     commitIntervalMs: 1_000,
     maxBatchMessages: 5_000,
     onPublishTransaction: options.onPublishTransaction,

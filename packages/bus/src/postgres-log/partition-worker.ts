@@ -1,8 +1,9 @@
 import type { Database } from '@klaxon/db';
 import { and, asc, eq, gte } from 'drizzle-orm';
 import type { Logger } from 'pino';
+import { deliverBatch, type Handlers } from '../batch-delivery';
 import type { DeadLetterInfo } from '../dead-letter';
-import type { BusMessage, Handler } from '../port';
+import type { BusMessage } from '../port';
 import { type AttemptCount, deliver } from './delivery';
 import { backoffMs, type LogBusSettings } from './options';
 import { createSignal } from './signal';
@@ -20,7 +21,7 @@ export interface PartitionWorkerOptions {
    * deleted it, the worker starts at the oldest message left (Kafka's auto.offset.reset=earliest).
    */
   from: number;
-  handler: Handler;
+  handlers: Handlers;
   maxAttempts: number;
   /** The partition's end as last seen (watermarks); a worker at the end sleeps instead of querying. */
   end(): number | undefined;
@@ -43,8 +44,8 @@ export interface PartitionWorker {
 }
 
 /**
- * Reads one partition in offset order (skipping the holes the cleaner leaves) and hands its messages to the handler strictly one at a
- * time. The position is committed after the work: every second inside a long run, at the end of each
+ * Reads one partition in offset order (skipping the holes the cleaner leaves) and hands its messages
+ * to the handler in order: one at a time, or in batches of a fetch for a batch subscriber. The position is committed after the work: every second inside a long run, at the end of each
  * fetched run, and on stop. A refused commit means the lease moved: the worker ends without
  * touching the partition again.
  */
@@ -78,7 +79,7 @@ export function startPartitionWorker(options: PartitionWorkerOptions): Partition
 
   const delivery = {
     group,
-    handler: options.handler,
+    handler: options.handlers.single,
     maxAttempts: options.maxAttempts,
     backoff: (attempt: number) => backoffMs(settings, attempt),
     deadLetter: options.deadLetter,
@@ -86,6 +87,32 @@ export function startPartitionWorker(options: PartitionWorkerOptions): Partition
     aborted,
     log: options.log,
   };
+
+  /** Settles one message; the attempt count survives an interrupted retry run of the same offset. */
+  const deliverOne = async (message: BusMessage): Promise<boolean> => {
+    const offset = Number(message.offset);
+    if (current?.offset !== offset) current = { offset, attempts: 0 };
+    const settled = await deliver(delivery, message, current);
+    if (settled) current = undefined;
+    return settled;
+  };
+
+  /** Settles the messages from the first (a batch, or one alone); how many are settled. */
+  const settle = async (chunk: BusMessage[]): Promise<number> => {
+    const batch = options.handlers.batch;
+    if (batch) return deliverBatch({ group, handler: batch.handler, deliverOne, aborted, log: options.log }, chunk);
+    return (await deliverOne(chunk[0] as BusMessage)) ? 1 : 0;
+  };
+
+  const toMessage = (row: Awaited<ReturnType<typeof fetch>>[number]): BusMessage => ({
+    topic,
+    partition,
+    offset: String(row.offset),
+    key: row.key,
+    value: row.value,
+    headers: row.headers,
+    timestamp: row.appendedAt,
+  });
 
   const commit = async () => {
     lastCommit = Date.now();
@@ -140,21 +167,14 @@ export function startPartitionWorker(options: PartitionWorkerOptions): Partition
         await signal.wait(settings.pollMs);
         continue;
       }
-      for (const row of rows) {
+      for (let i = 0; i < rows.length; ) {
         if (!(await awaitLease())) break;
-        if (current?.offset !== row.offset) current = { offset: row.offset, attempts: 0 };
-        const message: BusMessage = {
-          topic,
-          partition,
-          offset: String(row.offset),
-          key: row.key,
-          value: row.value,
-          headers: row.headers,
-          timestamp: row.appendedAt,
-        };
-        if (!(await deliver(delivery, message, current))) break;
-        current = undefined;
-        position = row.offset + 1;
+        const chunk = rows.slice(i, i + (options.handlers.batch?.maxSize ?? 1)).map(toMessage);
+        const settled = await settle(chunk);
+        i += settled;
+        const last = chunk[settled - 1];
+        if (last) position = Number(last.offset) + 1;
+        if (settled < chunk.length) break;
         if (Date.now() - lastCommit >= settings.commitIntervalMs) await commit();
       }
       await commit();

@@ -1,3 +1,4 @@
+import type { Handlers } from '../batch-delivery';
 import type { SubscribeOptions } from '../port';
 import type { ConsumerDeps, LogSubscription } from './consumer';
 import { partitionKey } from './group-membership';
@@ -8,7 +9,11 @@ import { type PartitionWorker, startPartitionWorker } from './partition-worker';
  * instance alone, positions live in memory, nothing is committed; partitions of topics made later
  * are picked up as the watermarks see them.
  */
-export async function subscribeReadModel(deps: ConsumerDeps, options: SubscribeOptions): Promise<LogSubscription> {
+export async function subscribeReadModel(
+  deps: ConsumerDeps,
+  options: SubscribeOptions,
+  handlers: Handlers,
+): Promise<LogSubscription> {
   const { db, settings, watermarks } = deps;
   const { group } = options;
   const log = settings.log.child({ group, readModel: true });
@@ -26,7 +31,7 @@ export async function subscribeReadModel(deps: ConsumerDeps, options: SubscribeO
       topic,
       partition,
       from: 0,
-      handler: options.handler,
+      handlers,
       maxAttempts: options.maxAttempts ?? 10,
       end: () => watermarks.end(topic, partition),
       mayProcess: () => true,
