@@ -246,7 +246,7 @@ export function busContract(name: string, makeFixture: () => Promise<BusFixture>
           const retryAt = bodies.indexOf('c');
           if (retryAt >= 0 && flaky-- > 0) {
             applied.push(...bodies.slice(0, retryAt));
-            return bodies.map((b, i) => (i < retryAt ? 'ok' : i === retryAt ? 'retry' : 'ok'));
+            return bodies.map((_, i) => (i === retryAt ? 'retry' : 'ok'));
           }
           const outcomes = bodies.map((b) => (b === 'skip' ? 'drop' : 'ok'));
           applied.push(...bodies.filter((b) => b !== 'skip'));
