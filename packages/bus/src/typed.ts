@@ -15,8 +15,8 @@ export function publishTo<S extends DescMessage>(
 }
 
 /** A decoded message of a catalogued topic, with the bus message it came in. */
-export interface Decoded<S extends DescMessage> {
-  message: MessageShape<S>;
+export interface Decoded<M> {
+  message: M;
   raw: BusMessage;
 }
 
@@ -32,7 +32,7 @@ export type TypedSubscribeOptions<S extends DescMessage> = TypedCommon<S> &
     | { handler: (message: MessageShape<S>, raw: BusMessage) => Promise<Outcome>; batchHandler?: undefined }
     | {
         /** One outcome for all the decoded messages, or one per decoded message. */
-        batchHandler: (messages: Decoded<S>[]) => Promise<Outcome | readonly Outcome[]>;
+        batchHandler: (messages: Decoded<MessageShape<S>>[]) => Promise<Outcome | readonly Outcome[]>;
         handler?: undefined;
         maxBatchSize?: number;
       }
@@ -74,11 +74,11 @@ export function subscribeTo<S extends DescMessage>(
       ...(options.maxBatchSize !== undefined ? { maxBatchSize: options.maxBatchSize } : {}),
       batchHandler: async (raws) => {
         const decoded = raws.map((raw) => ({ raw, message: decodeOne(raw) }));
-        const good = decoded.filter((d): d is Decoded<S> => d.message !== undefined);
+        const good = decoded.filter((d): d is Decoded<MessageShape<S>> => d.message !== undefined);
         const result = good.length > 0 ? await batchHandler(good) : 'ok';
         const outcomeOf = new Map(good.map((d, i) => [d, typeof result === 'string' ? result : result[i]]));
         return decoded.map((d) =>
-          d.message === undefined ? 'dead-letter' : (outcomeOf.get(d as Decoded<S>) ?? 'retry'),
+          d.message === undefined ? 'dead-letter' : (outcomeOf.get(d as Decoded<MessageShape<S>>) ?? 'retry'),
         );
       },
     };

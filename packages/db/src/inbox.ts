@@ -23,3 +23,22 @@ export async function claimMessage(tx: Executor, inbox: InboxTable, messageId: s
     .returning({ messageId: inbox.messageId });
   return rows.length === 1;
 }
+
+/**
+ * Claims many messages in one statement, in the transaction that applies them: returns the ids not
+ * applied before (a batch's redelivered messages are left out).
+ */
+export async function claimMessages(
+  tx: Executor,
+  inbox: InboxTable,
+  messageIds: readonly string[],
+): Promise<Set<string>> {
+  const unique = [...new Set(messageIds)];
+  if (unique.length === 0) return new Set();
+  const rows = await tx
+    .insert(inbox)
+    .values(unique.map((messageId) => ({ messageId })))
+    .onConflictDoNothing()
+    .returning({ messageId: inbox.messageId });
+  return new Set(rows.map((r) => r.messageId));
+}

@@ -10,8 +10,8 @@ import { eventsAcceptedConsumer } from './consumers/events-accepted.consumer';
 import { outbox, outboxLease } from './db';
 import { lookupToken } from './http/auth';
 import { incidentRoutes } from './http/routes';
-import { applyAcceptedEvent } from './incidents/apply-event';
 import type { GroupingContext } from './incidents/context';
+import { applyAcceptedEvents } from './incidents/event-batch';
 import { replicateCatalogChange } from './incidents/follow-integration';
 import { startTimerPoller } from './timers/timer-poller';
 import { groupingUrls } from './views/urls';
@@ -66,7 +66,11 @@ export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, o
   const events = await subscribeTo(bus, {
     group: 'grouping.events',
     topic: topics.eventsAccepted,
-    handler: eventsAcceptedConsumer({ apply: (e) => applyAcceptedEvent(ctx, e), published: ctx.published, log }),
+    batchHandler: eventsAcceptedConsumer({
+      apply: (events) => applyAcceptedEvents(ctx, events),
+      published: ctx.published,
+      log,
+    }),
   });
   const poller = startTimerPoller(ctx, { pollMs: options.timerPollMs ?? 1000 });
 

@@ -105,31 +105,42 @@ export async function groupingHarness(options: { timerPollMs?: number } = {}) {
     );
   }
 
-  async function event(init: EventInit = {}): Promise<string> {
-    const id = newMessageId(clock.now());
-    await publishTo(bus, topics.eventsAccepted, [
-      {
-        id,
-        receivedAt: timestampFromDate(clock.now()),
-        integrationId: init.integrationId ?? 'PINT001',
-        serviceId: init.serviceId ?? 'PSVC001',
-        routingStatus: init.routing ?? RoutingStatus.ACTIVE,
-        action: init.action ?? EventAction.TRIGGER,
-        dedupKey: init.dedupKey ?? uniqueSuffix(),
-        sourceApi: EventSource.EVENTS_V2,
-        payload: {
-          summary: init.summary ?? 'CPU high on web-1',
-          source: init.source ?? 'web-1',
-          severity: init.severity ?? 'critical',
-          component: init.component ?? '',
-          customDetailsJson: init.custom ? JSON.stringify(init.custom) : '',
-        },
+  /** Publishes events in one append (so they reach the consumer as one batch) and waits until all are applied. */
+  async function events(inits: EventInit[]): Promise<string[]> {
+    const messages = inits.map((init) => ({
+      id: newMessageId(clock.now()),
+      receivedAt: timestampFromDate(clock.now()),
+      integrationId: init.integrationId ?? 'PINT001',
+      serviceId: init.serviceId ?? 'PSVC001',
+      routingStatus: init.routing ?? RoutingStatus.ACTIVE,
+      action: init.action ?? EventAction.TRIGGER,
+      dedupKey: init.dedupKey ?? uniqueSuffix(),
+      sourceApi: EventSource.EVENTS_V2,
+      payload: {
+        summary: init.summary ?? 'CPU high on web-1',
+        source: init.source ?? 'web-1',
+        severity: init.severity ?? 'critical',
+        component: init.component ?? '',
+        customDetailsJson: init.custom ? JSON.stringify(init.custom) : '',
       },
-    ]);
-    await waitFor(async () => (await rows(sql`select 1 from grouping.inbox where message_id = ${id}`)).length === 1, {
-      what: `event ${id} applied`,
-    });
-    return id;
+    }));
+    await publishTo(bus, topics.eventsAccepted, messages);
+    const ids = messages.map((m) => m.id);
+    await waitFor(
+      async () =>
+        (
+          await rows<{ n: number }>(
+            sql`select count(*)::int n from grouping.inbox where message_id = any(${sql.param(ids)}::text[])`,
+          )
+        )[0]?.n === ids.length,
+      { what: `${ids.length} events applied` },
+    );
+    return ids;
+  }
+
+  async function event(init: EventInit = {}): Promise<string> {
+    const [id] = await events([init]);
+    return id as string;
   }
 
   /** Seeds the users and tokens REST calls authenticate with. */
@@ -183,6 +194,7 @@ export async function groupingHarness(options: { timerPollMs?: number } = {}) {
     },
     catalog,
     event,
+    events,
     seedAuth,
     api,
     rows,

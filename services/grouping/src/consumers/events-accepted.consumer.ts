@@ -1,21 +1,26 @@
-import type { BusMessage, Outcome } from '@klaxon/bus';
+import type { Decoded, Outcome } from '@klaxon/bus';
 import type { AcceptedEvent } from '@klaxon/contracts';
 import type { EventResult } from '../incidents/apply-event';
 
-/** Applies each events.accepted message; a failure (database, a lost race on a key) is retried. */
+/**
+ * Applies a partition's batch of events.accepted messages together. A failure (database, a lost race
+ * on a key) is a retry: the bus then applies the batch's events one at a time.
+ */
 export function eventsAcceptedConsumer(deps: {
-  apply: (event: AcceptedEvent) => Promise<EventResult>;
+  apply: (events: AcceptedEvent[]) => Promise<EventResult[]>;
   published: () => void;
   log: { debug: (o: object, m: string) => void; warn: (o: object, m: string) => void };
 }) {
-  return async (event: AcceptedEvent, raw: BusMessage): Promise<Outcome> => {
+  return async (batch: Decoded<AcceptedEvent>[]): Promise<Outcome | Outcome[]> => {
+    const first = batch[0]?.raw;
+    const where = { topic: first?.topic, partition: first?.partition, offset: first?.offset, size: batch.length };
     try {
-      const result = await deps.apply(event);
+      const results = await deps.apply(batch.map((d) => d.message));
       deps.published();
-      deps.log.debug({ eventId: event.id, result, partition: raw.partition, offset: raw.offset }, 'event_applied');
-      return result === 'unknown-action' ? 'drop' : 'ok';
+      deps.log.debug(where, 'events_applied');
+      return results.map((r) => (r === 'unknown-action' ? 'drop' : 'ok'));
     } catch (err) {
-      deps.log.warn({ err, eventId: event.id, topic: raw.topic, offset: raw.offset }, 'event_apply_failed');
+      deps.log.warn({ err, ...where }, 'events_apply_failed');
       return 'retry';
     }
   };

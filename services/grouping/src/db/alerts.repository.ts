@@ -13,6 +13,26 @@ export async function findOpenAlert(ex: Executor, integrationId: string, alertKe
   return row;
 }
 
+/** The open alerts under many (integration, key) pairs, locked: a batch's dedup lookup in one query. */
+export async function findOpenAlerts(
+  ex: Executor,
+  keys: readonly { integrationId: string; alertKey: string }[],
+): Promise<AlertRow[]> {
+  if (keys.length === 0) return [];
+  return ex
+    .select()
+    .from(alerts)
+    .where(
+      and(
+        eq(alerts.status, 'triggered'),
+        sql`(${alerts.integrationId}, ${alerts.alertKey}) in (select * from unnest(${sql.param(
+          keys.map((k) => k.integrationId),
+        )}::text[], ${sql.param(keys.map((k) => k.alertKey))}::text[]))`,
+      ),
+    )
+    .for('update');
+}
+
 export function alertsOfIncidents(ex: Executor, incidentIds: readonly string[], perIncident = 50): Promise<AlertRow[]> {
   if (incidentIds.length === 0) return Promise.resolve([]);
   // The most recent `perIncident` of each incident are enough for every grouping strategy.

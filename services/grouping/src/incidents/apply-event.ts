@@ -1,12 +1,12 @@
 import { type AcceptedEvent, timestampDate } from '@klaxon/contracts';
-import { claimMessage, type Executor } from '@klaxon/db';
+import type { Executor } from '@klaxon/db';
 import { newObjectId } from '@klaxon/ids';
 import { eq } from 'drizzle-orm';
-import { alerts, countOpenAlerts, findIncident, findOpenAlert, findService, inbox, type ServiceSnapshot } from '../db';
+import { alerts, countOpenAlerts, findIncident, findOpenAlert, findService, type ServiceSnapshot } from '../db';
 import { type DedupDecision, decideDedup, lifecycle } from '../domain';
 import { commitTransition, insertLogEntry } from './commit';
 import type { GroupingContext } from './context';
-import { contentOfEvent, contextsOf, customDetailsOf, dedupEventOf, eventCause } from './event-alert';
+import { alertValues, contentOfEvent, customDetailsOf, dedupEventOf, eventCause } from './event-alert';
 import { groupNewAlert } from './group-alert';
 import { timeoutsOf } from './service-settings';
 import { stateOf } from './state';
@@ -14,60 +14,57 @@ import { stateOf } from './state';
 export type EventResult = 'duplicate' | 'unknown-action' | DedupDecision['kind'];
 
 /**
- * Applies one events.accepted message in ONE transaction: the inbox claim (a redelivered message
- * changes nothing twice), dedup, grouping of a new alert, the lifecycle, log entries, timers and
- * incidents.changed on the outbox. Change events are dropped: they never create alerts, and this
- * service does not keep them (they would be context on services, which it does not serve).
+ * Applies one events.accepted message with statements of its own, in the caller's transaction (which
+ * claimed it in the inbox): dedup, grouping of a new alert, the lifecycle, log entries, timers and
+ * incidents.changed on the outbox. The batch path (event-batch.ts) sends here what it does not do
+ * in memory. Change events are dropped: they never create alerts.
  */
-export async function applyAcceptedEvent(ctx: GroupingContext, event: AcceptedEvent): Promise<EventResult> {
-  return ctx.db.transaction(async (tx) => {
-    if (!(await claimMessage(tx, inbox, event.id))) return 'duplicate';
-    const input = dedupEventOf(event);
-    if (!input) return 'unknown-action';
-    const at = event.receivedAt ? timestampDate(event.receivedAt) : ctx.clock.now();
-    const open = event.dedupKey ? await findOpenAlert(tx, event.integrationId, event.dedupKey) : undefined;
-    const decision = decideDedup(
-      input,
-      open && {
-        alertId: open.id,
-        integrationId: open.integrationId,
-        dedupKey: open.alertKey,
-        status: open.status,
-        suppressed: open.suppressed,
-      },
-    );
-    const service = await findService(tx, event.serviceId);
-    if (!service) ctx.log.warn({ serviceId: event.serviceId }, 'service_snapshot_missing');
-    switch (decision.kind) {
-      case 'new-alert':
-      case 'suppressed':
-        await createAlert(tx, ctx, event, service, decision.kind === 'suppressed', at);
-        break;
-      case 'update-existing-alert':
-        if (open?.incidentId) {
-          const content = contentOfEvent(event, customDetailsOf(event));
-          await insertLogEntry(tx, {
-            type: 'trigger',
-            incidentId: open.incidentId,
-            serviceId: open.serviceId,
-            cause: eventCause(event, open.id, content),
-            at,
-          });
-        }
-        break;
-      case 'acknowledge-alert':
-        if (open?.incidentId) await acknowledgeIncident(tx, ctx, event, open.incidentId, service, at);
-        break;
-      case 'resolve-alert':
-        await tx.update(alerts).set({ status: 'resolved', resolvedAt: at }).where(eq(alerts.id, decision.alertId));
-        if (open?.incidentId) await resolveIfDone(tx, ctx, event, open.incidentId, at);
-        break;
-      case 'drop':
-        ctx.log.debug({ eventId: event.id, reason: decision.reason }, 'event_dropped');
-        break;
-    }
-    return decision.kind;
-  });
+export async function applyEvent(tx: Executor, ctx: GroupingContext, event: AcceptedEvent): Promise<EventResult> {
+  const input = dedupEventOf(event);
+  if (!input) return 'unknown-action';
+  const at = event.receivedAt ? timestampDate(event.receivedAt) : ctx.clock.now();
+  const open = event.dedupKey ? await findOpenAlert(tx, event.integrationId, event.dedupKey) : undefined;
+  const decision = decideDedup(
+    input,
+    open && {
+      alertId: open.id,
+      integrationId: open.integrationId,
+      dedupKey: open.alertKey,
+      status: open.status,
+      suppressed: open.suppressed,
+    },
+  );
+  const service = await findService(tx, event.serviceId);
+  if (!service) ctx.log.warn({ serviceId: event.serviceId }, 'service_snapshot_missing');
+  switch (decision.kind) {
+    case 'new-alert':
+    case 'suppressed':
+      await createAlert(tx, ctx, event, service, decision.kind === 'suppressed', at);
+      break;
+    case 'update-existing-alert':
+      if (open?.incidentId) {
+        const content = contentOfEvent(event, customDetailsOf(event));
+        await insertLogEntry(tx, {
+          type: 'trigger',
+          incidentId: open.incidentId,
+          serviceId: open.serviceId,
+          cause: eventCause(event, open.id, content),
+          at,
+        });
+      }
+      break;
+    case 'acknowledge-alert':
+      if (open?.incidentId) await acknowledgeIncident(tx, ctx, event, open.incidentId, service, at);
+      break;
+    case 'resolve-alert':
+      await tx.update(alerts).set({ status: 'resolved', resolvedAt: at }).where(eq(alerts.id, decision.alertId));
+      if (open?.incidentId) await resolveIfDone(tx, ctx, event, open.incidentId, at);
+      break;
+    case 'drop':
+      ctx.log.debug({ eventId: event.id, reason: decision.reason }, 'event_dropped');
+      break;
+  }
+  return decision.kind;
 }
 
 async function createAlert(
@@ -82,26 +79,7 @@ async function createAlert(
   const content = contentOfEvent(event, details);
   const alertId = newObjectId();
   // Stored first, so the incident it opens or joins counts it when incidents.changed is rendered.
-  await tx.insert(alerts).values({
-    id: alertId,
-    incidentId: null,
-    integrationId: event.integrationId,
-    serviceId: event.serviceId,
-    alertKey: event.dedupKey,
-    status: 'triggered',
-    suppressed,
-    severity: content.severity,
-    summary: content.summary,
-    source: content.source,
-    component: content.component ?? null,
-    group: content.group ?? null,
-    class: content.class ?? null,
-    customDetails: details,
-    contexts: contextsOf(event),
-    client: event.client || null,
-    clientUrl: event.clientUrl || null,
-    createdAt: at,
-  });
+  await tx.insert(alerts).values(alertValues(event, { id: alertId, content, details, suppressed, at }));
   if (suppressed) return;
   const placed = await groupNewAlert(tx, ctx, { event, service, content, alertId, at });
   await tx

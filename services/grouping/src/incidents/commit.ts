@@ -1,5 +1,5 @@
 import { encode, IncidentChangeKind, timestampFromDate, topics } from '@klaxon/contracts';
-import { type Executor, enqueueOutbox } from '@klaxon/db';
+import { type Executor, enqueueOutbox, type OutboxMessage } from '@klaxon/db';
 import { newMessageId, newObjectId } from '@klaxon/ids';
 import { eq, sql } from 'drizzle-orm';
 import {
@@ -12,7 +12,7 @@ import {
   outbox,
 } from '../db';
 import type { lifecycle } from '../domain';
-import { renderIncident } from '../views/incident.view';
+import { type IncidentView, renderIncident } from '../views/incident.view';
 import type { GroupingContext } from './context';
 import { rowPatch } from './state';
 
@@ -47,19 +47,18 @@ export interface Cause {
   alertId?: string | null;
 }
 
-export async function insertLogEntry(
-  ex: Executor,
-  entry: {
-    type: string;
-    incidentId: string;
-    serviceId: string;
-    cause: Cause;
-    at: Date;
-    extra?: Record<string, unknown>;
-  },
-): Promise<string> {
-  const id = newObjectId();
-  await ex.insert(logEntries).values({
+export interface NewLogEntry {
+  type: string;
+  incidentId: string;
+  serviceId: string;
+  cause: Cause;
+  at: Date;
+  extra?: Record<string, unknown>;
+}
+
+/** The stored row of a new log entry. */
+export function logEntryValues(id: string, entry: NewLogEntry): typeof logEntries.$inferInsert {
+  return {
     id,
     type: entry.type,
     incidentId: entry.incidentId,
@@ -70,8 +69,37 @@ export async function insertLogEntry(
     note: entry.cause.note ?? null,
     extra: entry.extra ?? {},
     createdAt: entry.at,
-  });
+  };
+}
+
+export async function insertLogEntry(ex: Executor, entry: NewLogEntry): Promise<string> {
+  const id = newObjectId();
+  await ex.insert(logEntries).values(logEntryValues(id, entry));
   return id;
+}
+
+/** The incidents.changed message of an incident as it now is, with its rendered REST view. */
+export function changeMessage(
+  row: IncidentRow,
+  changes: readonly lifecycle.ChangeKind[],
+  at: Date,
+  view: IncidentView,
+): OutboxMessage {
+  return encode(topics.incidentsChanged, {
+    id: newMessageId(at),
+    incidentId: row.id,
+    incidentNumber: BigInt(row.number),
+    serviceId: row.serviceId,
+    escalationPolicyId: row.escalationPolicyId ?? '',
+    status: row.status,
+    urgency: row.urgency,
+    title: row.title,
+    changes: changes.map((c) => KINDS[c]),
+    assignedUserIds: row.assignments.map((a) => a.userId),
+    escalationLevel: row.escalationLevel,
+    occurredAt: timestampFromDate(at),
+    snapshotJson: JSON.stringify(view),
+  });
 }
 
 /**
@@ -86,23 +114,7 @@ export async function publishChange(
   at: Date,
 ): Promise<void> {
   const view = await renderIncident(ex, ctx.urls, row);
-  await enqueueOutbox(ex, outbox, [
-    encode(topics.incidentsChanged, {
-      id: newMessageId(at),
-      incidentId: row.id,
-      incidentNumber: BigInt(row.number),
-      serviceId: row.serviceId,
-      escalationPolicyId: row.escalationPolicyId ?? '',
-      status: row.status,
-      urgency: row.urgency,
-      title: row.title,
-      changes: changes.map((c) => KINDS[c]),
-      assignedUserIds: row.assignments.map((a) => a.userId),
-      escalationLevel: row.escalationLevel,
-      occurredAt: timestampFromDate(at),
-      snapshotJson: JSON.stringify(view),
-    }),
-  ]);
+  await enqueueOutbox(ex, outbox, [changeMessage(row, changes, at, view)]);
 }
 
 /** Extra log fields per change (assignees on assign/escalate). */

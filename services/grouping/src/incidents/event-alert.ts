@@ -1,5 +1,5 @@
 import { type AcceptedEvent, EventAction, EventSource, RoutingStatus } from '@klaxon/contracts';
-import type { Actor, AlertContext, LogChannel } from '../db';
+import type { Actor, AlertContext, alerts, LogChannel } from '../db';
 import type { AlertContent, DedupEvent } from '../domain';
 import type { Cause } from './commit';
 
@@ -86,4 +86,41 @@ export function eventCause(event: AcceptedEvent, alertId: string | null, content
       }
     : { type: 'api' };
   return { actor: integrationActor(event), channel, alertId };
+}
+
+/** The stored row of a new alert from an event (its incident set when known). */
+export function alertValues(
+  event: AcceptedEvent,
+  alert: {
+    id: string;
+    content: AlertContent;
+    details: Record<string, unknown> | null;
+    suppressed: boolean;
+    at: Date;
+    incidentId?: string;
+    firstTriggerLogEntryId?: string;
+  },
+): typeof alerts.$inferInsert {
+  const { content } = alert;
+  return {
+    id: alert.id,
+    incidentId: alert.incidentId ?? null,
+    integrationId: event.integrationId,
+    serviceId: event.serviceId,
+    alertKey: event.dedupKey,
+    status: 'triggered',
+    suppressed: alert.suppressed,
+    severity: content.severity,
+    summary: content.summary,
+    source: content.source,
+    component: content.component ?? null,
+    group: content.group ?? null,
+    class: content.class ?? null,
+    customDetails: alert.details,
+    contexts: contextsOf(event),
+    client: event.client || null,
+    clientUrl: event.clientUrl || null,
+    firstTriggerLogEntryId: alert.firstTriggerLogEntryId ?? null,
+    createdAt: alert.at,
+  };
 }

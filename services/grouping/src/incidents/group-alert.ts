@@ -18,16 +18,17 @@ import {
   fieldValue,
   type GroupingDecision,
   type GroupingPolicy,
+  type GroupingWindow,
   incidentUrgency,
   lifecycle,
   modelFields,
   observeAlert,
   recommendedTimeWindow,
 } from '../domain';
-import { commitTransition, insertLogEntry } from './commit';
+import { type Cause, commitTransition, insertLogEntry } from './commit';
 import type { GroupingContext } from './context';
 import { eventCause } from './event-alert';
-import { openIncident } from './open-incident';
+import { type NewIncident, openIncident } from './open-incident';
 import { isIntelligent, policyOf } from './service-settings';
 import { stateOf } from './state';
 
@@ -51,9 +52,11 @@ export async function groupNewAlert(
   },
 ): Promise<{ incidentId: string; logEntryId: string | null }> {
   const { event, service, content, alertId, at } = input;
-  const recent = (await recentServiceAlerts(tx, event.serviceId, new Date(at.getTime() - HOUR_MS))).filter(
-    (a) => a.id !== alertId,
-  );
+  // Recent alerts only matter to a grouping policy (its recommended window, the model's co-occurrences).
+  const grouped = policyOf(service).type !== 'none';
+  const recent = grouped
+    ? (await recentServiceAlerts(tx, event.serviceId, new Date(at.getTime() - HOUR_MS))).filter((a) => a.id !== alertId)
+    : [];
   const policy = policyOf(service, recommendedTimeWindow(recent.map((a) => a.createdAt)));
   const model = isIntelligent(policy) ? await loadModel(tx, event.serviceId) : undefined;
   let decision: GroupingDecision = { open: true, window: null, windowEndsAt: null };
@@ -104,25 +107,43 @@ export async function groupNewAlert(
   const row = await openIncident(
     tx,
     ctx,
-    {
-      title: content.summary,
-      serviceId: event.serviceId,
-      service,
-      urgency: incidentUrgency(service?.incident_urgency_rule, service?.support_hours, content.severity, at),
-      assigneeIds: [],
-      assignedVia: 'escalation_policy',
-      escalationPolicyId: service?.escalation_policy?.id ?? null,
-      groupingType: policy.type === 'none' ? null : policy.type,
-      window: decision.window,
-      alertCount: 1,
-      alertId,
-      cause,
-      details: content.customDetails ?? null,
-    },
+    eventIncident({ event, service, content, alertId, at }, policy, decision.window, cause),
     at,
   );
   ctx.log.info({ incidentId: row.id, serviceId: row.serviceId, alertId }, 'incident_opened');
   return { incidentId: row.id, logEntryId: row.firstTriggerLogEntryId };
+}
+
+/** The incident a new alert opens: titled by it, keyed by its dedup key, on the service's policy. */
+export function eventIncident(
+  alert: {
+    event: AcceptedEvent;
+    service: ServiceSnapshot | undefined;
+    content: AlertContent;
+    alertId: string;
+    at: Date;
+  },
+  policy: GroupingPolicy,
+  window: GroupingWindow | null,
+  cause: Cause,
+): NewIncident {
+  const { event, service, content, at } = alert;
+  return {
+    title: content.summary,
+    serviceId: event.serviceId,
+    service,
+    urgency: incidentUrgency(service?.incident_urgency_rule, service?.support_hours, content.severity, at),
+    assigneeIds: [],
+    assignedVia: 'escalation_policy',
+    escalationPolicyId: service?.escalation_policy?.id ?? null,
+    incidentKey: event.dedupKey || null,
+    groupingType: policy.type === 'none' ? null : policy.type,
+    window,
+    alertCount: 1,
+    alertId: alert.alertId,
+    cause,
+    details: content.customDetails ?? null,
+  };
 }
 
 /**

@@ -54,29 +54,7 @@ export async function openIncident(ex: Executor, ctx: Pick<GroupingContext, 'url
   });
   const [row] = await ex
     .insert(incidents)
-    .values({
-      id,
-      title: input.title,
-      status: 'triggered',
-      urgency: input.urgency,
-      serviceId: input.serviceId,
-      escalationPolicyId: input.escalationPolicyId,
-      escalationLevel: 1,
-      assignedVia: input.assignedVia,
-      assignments: input.assigneeIds.map((userId) => ({ userId, at: at.toISOString() })),
-      incidentKey: input.incidentKey ?? null,
-      alertCount: input.alertCount,
-      groupingType: input.groupingType ?? null,
-      windowStartedAt: input.window?.startedAt ?? null,
-      windowLastGroupedAt: input.window?.lastGroupedAt ?? null,
-      priority: input.priority ?? null,
-      details: input.details ?? null,
-      firstTriggerLogEntryId: logId,
-      lastStatusChangeAt: at,
-      lastStatusChangeBy: input.cause.actor,
-      createdAt: at,
-      updatedAt: at,
-    })
+    .values(incidentValues(id, input, logId, at))
     .returning();
   if (!row) throw new Error('incident insert returned nothing');
   if (input.alertId) {
@@ -85,6 +63,44 @@ export async function openIncident(ex: Executor, ctx: Pick<GroupingContext, 'url
   await applyTimerCommands(ex, id, transition.timers);
   await publishChange(ex, ctx, row, transition.changes, at);
   return row;
+}
+
+/** The stored row of a new incident (its number comes from the sequence on insert). */
+export function incidentValues(
+  id: string,
+  input: NewIncident,
+  firstTriggerLogEntryId: string,
+  at: Date,
+): typeof incidents.$inferInsert & { id: string } {
+  return {
+    id,
+    title: input.title,
+    status: 'triggered',
+    urgency: input.urgency,
+    serviceId: input.serviceId,
+    escalationPolicyId: input.escalationPolicyId,
+    escalationLevel: 1,
+    assignedVia: input.assignedVia,
+    assignments: input.assigneeIds.map((userId) => ({ userId, at: at.toISOString() })),
+    acknowledgements: [],
+    incidentKey: input.incidentKey ?? null,
+    alertCount: input.alertCount,
+    groupingType: input.groupingType ?? null,
+    windowStartedAt: input.window?.startedAt ?? null,
+    windowLastGroupedAt: input.window?.lastGroupedAt ?? null,
+    acknowledgedAt: null,
+    snoozedUntil: null,
+    resolvedAt: null,
+    mergedInto: null,
+    priority: input.priority ?? null,
+    details: input.details ?? null,
+    firstTriggerLogEntryId,
+    lastStatusChangeAt: at,
+    lastStatusChangeBy: input.cause.actor,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
 /** Re-reads an incident inside the transaction (after updates the caller made beside commitTransition). */

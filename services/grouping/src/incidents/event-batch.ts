@@ -1,0 +1,248 @@
+import { type AcceptedEvent, timestampDate } from '@klaxon/contracts';
+import { claimMessages, type Executor, enqueueOutbox } from '@klaxon/db';
+import { newObjectId } from '@klaxon/ids';
+import {
+  type AlertRow,
+  alerts,
+  type EscalationPolicySnapshot,
+  findEntities,
+  findOpenAlerts,
+  type IncidentRow,
+  inbox,
+  incidents,
+  logEntries,
+  outbox,
+  type ServiceSnapshot,
+  type TimerRow,
+  timers,
+} from '../db';
+import { decideDedup, lifecycle } from '../domain';
+import { incidentView } from '../views/incident.view';
+import type { EventResult } from './apply-event';
+import { applyEvent } from './apply-event';
+import { changeMessage, logEntryValues } from './commit';
+import type { GroupingContext } from './context';
+import { alertValues, contentOfEvent, customDetailsOf, dedupEventOf, eventCause } from './event-alert';
+import { eventIncident } from './group-alert';
+import { incidentValues } from './open-incident';
+import { policyOf, timeoutsOf } from './service-settings';
+
+/** What dedup needs of an open alert, from the database or made earlier in this batch. */
+type OpenAlert = Pick<AlertRow, 'id' | 'incidentId' | 'serviceId' | 'integrationId' | 'alertKey' | 'suppressed'>;
+
+/** A new incident waiting for its number (given on insert) before its incidents.changed is rendered. */
+interface Opened {
+  row: Omit<IncidentRow, 'number'>;
+  changes: readonly lifecycle.ChangeKind[];
+  timers: TimerRow[];
+  at: Date;
+}
+
+const keyOf = (integrationId: string, dedupKey: string) => `${integrationId}\u0000${dedupKey}`;
+/** Rows per multi-row insert: well under PostgreSQL's 65,535 parameters for the widest table. */
+const INSERT_CHUNK = 1_000;
+
+/**
+ * Applies a partition's batch of events in the caller's transaction, the common storm cases in
+ * memory and written with multi-row inserts at the end: a trigger opening an incident on a service
+ * without grouping, a repeat of an open alert, a suppressed trigger, a dropped event. Everything else
+ * (grouping policies, acknowledge, resolve) goes through `applyEvent` with its own statements, after
+ * the writes so far are flushed so it reads them; the batch then looks its open alerts up again.
+ */
+export async function applyEventBatch(
+  tx: Executor,
+  ctx: GroupingContext,
+  events: readonly AcceptedEvent[],
+): Promise<EventResult[]> {
+  const services = await findEntities<ServiceSnapshot>(
+    tx,
+    'service',
+    events.map((e) => e.serviceId),
+  );
+  const policies = await findEntities<EscalationPolicySnapshot>(
+    tx,
+    'escalation_policy',
+    [...services.values()].flatMap((s) => (s.escalation_policy?.id ? [s.escalation_policy.id] : [])),
+  );
+  const open = new Map<string, OpenAlert>();
+  let openFrom = -1;
+  const loadOpenAlerts = async (from: number) => {
+    open.clear();
+    const keys = events
+      .slice(from)
+      .flatMap((e) => (e.dedupKey ? [{ integrationId: e.integrationId, alertKey: e.dedupKey }] : []));
+    for (const a of await findOpenAlerts(tx, keys)) open.set(keyOf(a.integrationId, a.alertKey), a);
+    openFrom = from;
+  };
+
+  const pending = {
+    incidents: [] as Opened[],
+    alerts: [] as (typeof alerts.$inferInsert)[],
+    logEntries: [] as (typeof logEntries.$inferInsert)[],
+  };
+
+  const flush = async () => {
+    const numbers = new Map<string, number>();
+    for (const chunk of chunks(pending.incidents)) {
+      const rows = await tx
+        .insert(incidents)
+        .values(chunk.map((o) => o.row))
+        .returning({ id: incidents.id, number: incidents.number });
+      for (const r of rows) numbers.set(r.id, r.number);
+    }
+    for (const chunk of chunks(pending.alerts)) await tx.insert(alerts).values(chunk);
+    for (const chunk of chunks(pending.logEntries)) await tx.insert(logEntries).values(chunk);
+    for (const chunk of chunks(pending.incidents.flatMap((o) => o.timers))) await tx.insert(timers).values(chunk);
+    const messages = pending.incidents.map((o) => {
+      const row: IncidentRow = { ...o.row, number: numbers.get(o.row.id) ?? 0 };
+      return changeMessage(row, o.changes, o.at, incidentView(ctx.urls, row, extrasOf(o, services, policies)));
+    });
+    await enqueueOutbox(tx, outbox, messages);
+    pending.incidents = [];
+    pending.alerts = [];
+    pending.logEntries = [];
+  };
+
+  const results: EventResult[] = [];
+  for (const [index, event] of events.entries()) {
+    const input = dedupEventOf(event);
+    if (!input) {
+      results.push('unknown-action');
+      continue;
+    }
+    if (openFrom < 0) await loadOpenAlerts(index);
+    const at = event.receivedAt ? timestampDate(event.receivedAt) : ctx.clock.now();
+    const key = keyOf(event.integrationId, event.dedupKey);
+    const existing = event.dedupKey ? open.get(key) : undefined;
+    const decision = decideDedup(
+      input,
+      existing && {
+        alertId: existing.id,
+        integrationId: existing.integrationId,
+        dedupKey: existing.alertKey,
+        status: 'triggered',
+        suppressed: existing.suppressed,
+      },
+    );
+    const service = services.get(event.serviceId);
+    const inMemory =
+      decision.kind === 'drop' ||
+      decision.kind === 'suppressed' ||
+      decision.kind === 'update-existing-alert' ||
+      (decision.kind === 'new-alert' && policyOf(service).type === 'none');
+    if (!inMemory) {
+      await flush();
+      results.push(await applyEvent(tx, ctx, event));
+      openFrom = -1;
+      continue;
+    }
+    results.push(decision.kind);
+    if (decision.kind === 'drop') continue;
+    const details = customDetailsOf(event);
+    const content = contentOfEvent(event, details);
+    if (decision.kind === 'update-existing-alert') {
+      if (existing?.incidentId) {
+        pending.logEntries.push(
+          logEntryValues(newObjectId(), {
+            type: 'trigger',
+            incidentId: existing.incidentId,
+            serviceId: existing.serviceId,
+            cause: eventCause(event, existing.id, content),
+            at,
+          }),
+        );
+      }
+      continue;
+    }
+    const alertId = newObjectId();
+    if (decision.kind === 'suppressed') {
+      pending.alerts.push(alertValues(event, { id: alertId, content, details, suppressed: true, at }));
+      open.set(key, { ...alertKeys(event), id: alertId, incidentId: null, suppressed: true });
+      continue;
+    }
+    // A new alert on a service without grouping opens its own incident.
+    const incidentId = newObjectId();
+    const logId = newObjectId();
+    const cause = eventCause(event, alertId, content);
+    const incident = eventIncident({ event, service, content, alertId, at }, policyOf(service), null, cause);
+    const transition = lifecycle.openIncident({
+      id: incidentId,
+      title: incident.title,
+      urgency: incident.urgency,
+      assigneeIds: [],
+      now: at,
+      timeouts: timeoutsOf(service),
+    });
+    pending.logEntries.push(
+      logEntryValues(logId, { type: 'trigger', incidentId, serviceId: event.serviceId, cause, at }),
+    );
+    pending.alerts.push(
+      alertValues(event, {
+        id: alertId,
+        content,
+        details,
+        suppressed: false,
+        at,
+        incidentId,
+        firstTriggerLogEntryId: logId,
+      }),
+    );
+    pending.incidents.push({
+      row: incidentValues(incidentId, incident, logId, at) as Omit<IncidentRow, 'number'>,
+      changes: transition.changes,
+      timers: transition.timers.flatMap((t) => ('arm' in t ? [{ incidentId, kind: t.kind, dueAt: t.arm }] : [])),
+      at,
+    });
+    open.set(key, { ...alertKeys(event), id: alertId, incidentId, suppressed: false });
+    ctx.log.info({ incidentId, serviceId: event.serviceId, alertId }, 'incident_opened');
+  }
+  await flush();
+  return results;
+}
+
+const alertKeys = (event: AcceptedEvent) => ({
+  integrationId: event.integrationId,
+  alertKey: event.dedupKey,
+  serviceId: event.serviceId,
+});
+
+/** Rows in slices of at most INSERT_CHUNK, one multi-row insert each. */
+function* chunks<T>(rows: readonly T[]): Generator<T[]> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) yield rows.slice(i, i + INSERT_CHUNK);
+}
+
+/** What the view of a just-opened incident needs, known without asking the database. */
+function extrasOf(
+  opened: Opened,
+  services: Map<string, ServiceSnapshot>,
+  policies: Map<string, EscalationPolicySnapshot>,
+) {
+  const { id } = opened.row;
+  return {
+    counts: new Map([[id, { all: 1, triggered: 1, resolved: 0 }]]),
+    timers: new Map([[id, opened.timers]]),
+    services,
+    policies,
+    users: new Map(),
+    firstTriggers: new Map([[id, 'trigger']]),
+  };
+}
+
+/**
+ * Applies a batch of events.accepted messages in ONE transaction: one inbox claim for all of them (a
+ * redelivered message changes nothing twice), then the batch. Results in the order of the events.
+ */
+export function applyAcceptedEvents(ctx: GroupingContext, events: readonly AcceptedEvent[]): Promise<EventResult[]> {
+  return ctx.db.transaction(async (tx) => {
+    const fresh = await claimMessages(
+      tx,
+      inbox,
+      events.map((e) => e.id),
+    );
+    // `delete` keeps the first of two copies of one message in a batch.
+    const todo = events.filter((e) => fresh.delete(e.id));
+    const applied = await applyEventBatch(tx, ctx, todo);
+    const resultOf = new Map(todo.map((e, i) => [e, applied[i]]));
+    return events.map((e) => resultOf.get(e) ?? 'duplicate');
+  });
+}
