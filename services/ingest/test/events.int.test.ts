@@ -354,7 +354,7 @@ describe('Events API endpoints', () => {
             retry: { retries: 0 },
           })
         : await (async () => {
-            const closed = await openDatabase({ memory: true });
+            const closed = await openDatabase({ url: database.url });
             await closed.close();
             return createPostgresLogBus({ db: closed.db, log: silentLog });
           })();
