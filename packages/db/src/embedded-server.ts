@@ -132,7 +132,7 @@ async function createServerHandle(
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: asRoot,
-    // UTF-8 whatever the machine's locale; C collation, as PGlite had and as indexes expect.
+    // UTF-8 whatever the machine's locale; C collation: byte order, the same on every machine.
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     onLog: (message: string) => {
