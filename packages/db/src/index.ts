@@ -1,5 +1,6 @@
 export * from './catalog-replica.table';
 export * from './database';
+export * from './embedded-server';
 export * from './inbox';
 export * from './migrate';
 export * from './outbox';

@@ -5,7 +5,7 @@ import type { Database, Executor } from './database';
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => 'bytea',
-  // node-postgres returns Buffer (a Uint8Array); PGlite returns Uint8Array.
+  // node-postgres returns a Buffer (a view on a shared pool); callers get a plain Uint8Array.
   fromDriver: (value) => new Uint8Array(value),
 });
 
@@ -78,8 +78,9 @@ export interface OutboxRelay {
 /**
  * Publishes outbox rows in id order, then deletes them. A crash between publish and delete
  * publishes the rows again on the next pass: at-least-once, which consumers absorb by message id.
- * The transaction is not held across the publish, because on PGlite the bus may share the single
- * connection.
+ * The transaction is not held across the publish: it would pin a pooled connection (and the rows'
+ * locks) for a broker round trip, and the Postgres-log bus appends through a connection of the same
+ * pool, so relays waiting on each other could exhaust it. The lease keeps one relay per outbox.
  */
 export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { db, outbox, lease, publish, log, owner } = options;
@@ -164,7 +165,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   return {
     wake() {
       // Commits that land within a few ms share one pass: under load a pass per commit would cost
-      // more statements than the commits themselves (PGlite runs one statement at a time).
+      // more statements than the commits themselves (a pass is a lease, a read, a publish, a delete).
       if (wakeTimer || stopped) return;
       wakeTimer = setTimeout(() => {
         wakeTimer = undefined;

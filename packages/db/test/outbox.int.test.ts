@@ -14,8 +14,8 @@ import {
   startOutboxRelay,
 } from '../src';
 
-// The transactional outbox and its relay on a real database and bus (PGlite and the Postgres log
-// under `pnpm test`; PostgreSQL and Kafka under `pnpm test:infra`).
+// The transactional outbox and its relay on a real database and bus (the embedded PostgreSQL and the
+// Postgres log under `pnpm test`; PostgreSQL and Kafka under `pnpm test:infra`).
 const schema = pgSchema('outbox_test');
 const outbox = outboxTable(schema);
 const lease = outboxLeaseTable(schema);

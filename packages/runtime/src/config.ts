@@ -7,11 +7,13 @@ export const infrastructureConfigSchema = {
     ...commonConfigSchema.properties,
     KLAXON_DATABASE_URL: {
       type: 'string',
-      description: 'PostgreSQL URL (postgres://user:pass@host:5432/db). Unset: embedded PGlite under KLAXON_DATA_DIR.',
+      description:
+        'PostgreSQL URL (postgres://user:pass@host:5432/db). Unset: an embedded PostgreSQL server under KLAXON_DATA_DIR.',
     },
     KLAXON_DATA_DIR: {
       type: 'string',
-      description: 'Folder of the embedded database when KLAXON_DATABASE_URL is unset (all-in-one mode).',
+      description:
+        'Folder of the embedded PostgreSQL server (KLAXON_DATA_DIR/postgres) when KLAXON_DATABASE_URL is unset.',
       default: './data',
     },
     KLAXON_KAFKA_BROKERS: {

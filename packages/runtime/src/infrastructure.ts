@@ -1,13 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { type Bus, createKafkaBus, createPostgresLogBus } from '@klaxon/bus';
 import { allTopics } from '@klaxon/contracts';
-import { type DatabaseHandle, openDatabase } from '@klaxon/db';
+import { type DatabaseHandle, type EmbeddedPostgres, openDatabase, startEmbeddedPostgres } from '@klaxon/db';
 import type { Logger } from 'pino';
 
 export interface InfrastructureConfig {
-  /** A PostgreSQL URL; when absent, embedded PGlite under dataDir. */
+  /** A PostgreSQL URL; when absent, an embedded PostgreSQL server in dataDir/postgres. */
   databaseUrl?: string | undefined;
   dataDir: string;
+  /** Connections to the database this process keeps at most. */
+  poolSize?: number | undefined;
   /** Kafka bootstrap brokers; when empty, the Postgres-log bus in the same database. */
   kafkaBrokers: string[];
   /** Names this process to Kafka and in leases. */
@@ -24,25 +28,45 @@ export interface Infrastructure {
 
 /** Opens the database and the bus a configuration asks for, and creates the catalogued topics. */
 export async function openInfrastructure(config: InfrastructureConfig, log: Logger): Promise<Infrastructure> {
-  const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
+  const embedded = config.databaseUrl ? undefined : await startEmbedded(config.dataDir, log);
+  let database: DatabaseHandle | undefined;
   try {
+    database = await openDatabase({
+      url: config.databaseUrl || (embedded as EmbeddedPostgres).url,
+      ...(config.poolSize ? { poolSize: config.poolSize } : {}),
+    });
     const bus =
       config.kafkaBrokers.length > 0
         ? await createKafkaBus({ brokers: config.kafkaBrokers, clientId: config.clientId, log })
         : await createPostgresLogBus({ db: database.db, log });
     await bus.ensureTopics(allTopics);
-    log.info({ database: database.kind, bus: bus.kind }, 'infrastructure_opened');
+    log.info({ database: embedded ? 'embedded-postgres' : 'postgres', bus: bus.kind }, 'infrastructure_opened');
+    const opened = database;
     return {
-      database,
+      database: opened,
       bus,
       instanceId: `${config.clientId}-${randomBytes(4).toString('hex')}`,
+      // The embedded server stops last, once the bus and the pool have let go of it.
       close: async () => {
-        await bus.close();
-        await database.close();
+        try {
+          await bus.close();
+          await opened.close();
+        } finally {
+          await embedded?.stop();
+        }
       },
     };
   } catch (err) {
-    await database.close();
+    await database?.close();
+    await embedded?.stop();
     throw err;
   }
+}
+
+/** The all-in-one's (and a lone service's without KLAXON_DATABASE_URL) own PostgreSQL, in dataDir/postgres. */
+async function startEmbedded(dataDir: string, log: Logger): Promise<EmbeddedPostgres> {
+  // Before the embedded server, the all-in-one kept its (WASM) cluster directly in the data folder;
+  // that data is not read any more, and saying so beats an empty instance without a word.
+  if (existsSync(path.join(dataDir, 'PG_VERSION'))) log.warn({ dataDir }, 'embedded_legacy_data_ignored');
+  return startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), log });
 }

@@ -11,6 +11,8 @@ export interface RunServiceOptions {
   /** Registers the service's plugin(s) on the app. */
   mount: (app: FastifyInstance, ctx: ServiceContext) => PromiseLike<unknown>;
   bodyLimit?: number;
+  /** Database connections this process keeps at most; node-postgres' 10 when unset. */
+  poolSize?: number;
 }
 
 /**
@@ -25,6 +27,7 @@ export async function runService(options: RunServiceOptions): Promise<FastifyIns
       {
         databaseUrl: env.KLAXON_DATABASE_URL,
         dataDir: env.KLAXON_DATA_DIR,
+        poolSize: options.poolSize,
         kafkaBrokers: brokerList(env.KLAXON_KAFKA_BROKERS),
         clientId: `klaxon-${options.name}`,
       },

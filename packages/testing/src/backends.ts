@@ -3,8 +3,9 @@ import { type DatabaseHandle, openDatabase } from '@klaxon/db';
 import { Client } from 'pg';
 
 /**
- * Integration suites run on the embedded adapters (PGlite, Postgres log) under `pnpm test`, and on
- * real PostgreSQL and Kafka under `pnpm test:infra`, which sets these variables.
+ * Integration suites run on the embedded adapters (embedded PostgreSQL, Postgres log) under
+ * `pnpm test`, and on real PostgreSQL 15 and Kafka under `pnpm test:infra`; jest's global setup
+ * starts them and sets these variables.
  */
 export const infra = {
   enabled: process.env.KLAXON_TEST_INFRA === '1',
@@ -12,25 +13,32 @@ export const infra = {
   kafkaBrokers: (process.env.KLAXON_TEST_KAFKA_BROKERS ?? '').split(',').filter(Boolean),
 };
 
+/** The server testDatabase() makes databases on: the infra one, or the run's embedded one. */
+function serverUrl(): string {
+  const url = infra.enabled ? infra.databaseUrl : (process.env.KLAXON_TEST_EMBEDDED_DATABASE_URL ?? '');
+  if (!url) throw new Error('no test database server: run the suites through jest (its global setup starts one)');
+  return url;
+}
+
 /** A short random suffix for names (databases, topics, groups) no other test uses. */
 export function uniqueSuffix(): string {
   return randomBytes(5).toString('hex');
 }
 
 export interface TestDatabase extends DatabaseHandle {
-  /** The connection URL of the fresh database (real PostgreSQL only). */
-  readonly url?: string;
+  /** The connection URL of the fresh database. */
+  readonly url: string;
 }
 
-/** A fresh, empty database for one test file: in-memory PGlite, or a new database on the test server. */
+/** A fresh, empty database for one test file, on the test server (embedded or real). */
 export async function testDatabase(): Promise<TestDatabase> {
-  if (!infra.enabled) return openDatabase({ memory: true });
+  const server = serverUrl();
   const name = `klaxon_test_${uniqueSuffix()}`;
-  const admin = new Client({ connectionString: infra.databaseUrl });
+  const admin = new Client({ connectionString: server });
   await admin.connect();
   await admin.query(`create database ${name}`);
   await admin.end();
-  const url = new URL(infra.databaseUrl);
+  const url = new URL(server);
   url.pathname = `/${name}`;
   const handle = await openDatabase({ url: url.toString() });
   return {
@@ -38,7 +46,7 @@ export async function testDatabase(): Promise<TestDatabase> {
     url: url.toString(),
     close: async () => {
       await handle.close();
-      const dropper = new Client({ connectionString: infra.databaseUrl });
+      const dropper = new Client({ connectionString: server });
       await dropper.connect();
       await dropper.query(`drop database if exists ${name} with (force)`);
       await dropper.end();

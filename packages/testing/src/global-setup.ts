@@ -1,9 +1,14 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startEmbeddedPostgres } from '@klaxon/db';
+import { pino } from 'pino';
 
-// jest globalSetup for `pnpm test:infra`: real PostgreSQL and Kafka for the integration suites.
-// Given KLAXON_TEST_DATABASE_URL / KLAXON_TEST_KAFKA_BROKERS, use them; else testcontainers when a
+// jest globalSetup. `pnpm test`: one embedded PostgreSQL server (fsync off) for the whole run, on
+// which testDatabase() makes a database per test file. `pnpm test:infra`: real PostgreSQL and Kafka;
+// given KLAXON_TEST_DATABASE_URL / KLAXON_TEST_KAFKA_BROKERS, use them; else testcontainers when a
 // Docker engine answers; else our own scripts (Debian's PostgreSQL 15, Kafka from Maven jars).
 // Variables set here reach the test workers, which start after it.
 
@@ -53,8 +58,19 @@ async function startUnlessRunning(what: 'postgres' | 'kafka', port: number): Pro
   return value;
 }
 
+async function startEmbeddedServer(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'klaxon-test-postgres-'));
+  const log = pino({ level: process.env.KLAXON_TEST_LOG_LEVEL ?? 'warn' }, pino.destination(2));
+  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), log, durable: false });
+  process.env.KLAXON_TEST_EMBEDDED_DATABASE_URL = server.url;
+  stops.push(async () => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+}
+
 export default async function globalSetup(): Promise<void> {
-  if (process.env.KLAXON_TEST_INFRA !== '1') return;
+  if (process.env.KLAXON_TEST_INFRA !== '1') return startEmbeddedServer();
   const needDb = !process.env.KLAXON_TEST_DATABASE_URL;
   const needKafka = !process.env.KLAXON_TEST_KAFKA_BROKERS;
   if (!needDb && !needKafka) return;

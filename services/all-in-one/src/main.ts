@@ -4,7 +4,10 @@ import { loadIngestConfig } from '@klaxon/ingest';
 import { runService } from '@klaxon/runtime';
 import { mountAll } from './mount';
 
-// Every service in one process on one port: PGlite under KLAXON_DATA_DIR and the Postgres-log bus by
-// default; KLAXON_DATABASE_URL and KLAXON_KAFKA_BROKERS switch to PostgreSQL and Kafka.
+// Every service in one process on one port: an embedded PostgreSQL server under KLAXON_DATA_DIR and
+// the Postgres-log bus by default; KLAXON_DATABASE_URL and KLAXON_KAFKA_BROKERS switch to an external
+// PostgreSQL and Kafka. One pool serves every service here: ingest's appends, the log consumers'
+// batches, each outbox relay and the timer pollers hold connections at once; 30 leaves PostgreSQL's
+// default of 100 connections room for a second replica, psql and migrations.
 const config = { catalog: loadCatalogConfig(), ingest: loadIngestConfig(), grouping: loadGroupingConfig() };
-void runService({ name: 'all-in-one', mount: (app, ctx) => mountAll(app, ctx, config) });
+void runService({ name: 'all-in-one', poolSize: 30, mount: (app, ctx) => mountAll(app, ctx, config) });

@@ -10,8 +10,8 @@ import { mountAll } from '../src';
 
 // The whole path a monitoring tool and an operator see, only through HTTP: a service with an
 // Events API v2 integration made through the REST API, a trigger on /v2/enqueue, the incident on
-// GET /incidents, a resolve event, the incident resolved. All-in-one on PGlite and the Postgres log
-// under `pnpm test`; on PostgreSQL and Kafka under `pnpm test:infra`.
+// GET /incidents, a resolve event, the incident resolved. All-in-one on the embedded PostgreSQL and
+// the Postgres log under `pnpm test`; on PostgreSQL and Kafka under `pnpm test:infra`.
 describe('events become incidents', () => {
   let database: TestDatabase;
   let app: FastifyInstance;

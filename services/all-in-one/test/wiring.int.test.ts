@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { mountAll } from '../src';
 
 // A catalog change made by the catalog's plugin must reach other services' consumers through the
-// bus: Postgres log on PGlite under `pnpm test`, Kafka and PostgreSQL under `pnpm test:infra`.
+// bus: Postgres log on the embedded PostgreSQL under `pnpm test`, Kafka and PostgreSQL under `pnpm test:infra`.
 describe('services meet through the bus', () => {
   let database: TestDatabase;
   const apps: FastifyInstance[] = [];

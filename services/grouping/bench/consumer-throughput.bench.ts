@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Bus, createKafkaBus, createPostgresLogBus, publishTo } from '@klaxon/bus';
 import { allTopics, EventAction, EventSource, RoutingStatus, timestampFromDate, topics } from '@klaxon/contracts';
-import { type DatabaseHandle, openDatabase, queryRows, sql } from '@klaxon/db';
+import { type DatabaseHandle, openDatabase, queryRows, sql, startEmbeddedPostgres } from '@klaxon/db';
 import { newMessageId } from '@klaxon/ids';
 import { createApp, createLogger } from '@klaxon/kit';
 import { systemClock } from '@klaxon/runtime';
@@ -11,7 +11,7 @@ import { Client } from 'pg';
 import { groupingPlugin } from '../src/plugin';
 
 // pnpm bench:grouping-throughput — alerts/s through the grouping consumer (events.accepted -> dedup ->
-// grouping -> incident -> outbox) on PostgreSQL + Kafka, and on the all-in-one's PGlite + Postgres log.
+// grouping -> incident -> outbox) on PostgreSQL + Kafka, and on the all-in-one's embedded PostgreSQL + Postgres log.
 // Needs KLAXON_TEST_DATABASE_URL and KLAXON_TEST_KAFKA_BROKERS (scripts/bench.sh starts both).
 
 const ALERTS = Number(process.env.BENCH_ALERTS ?? 5000);
@@ -131,11 +131,14 @@ async function main(): Promise<void> {
   await pg.close();
 
   const dir = mkdtempSync(path.join(tmpdir(), 'klaxon-bench-grouping-'));
-  const lite = await openDatabase({ dataDir: dir });
-  const logBus = await createPostgresLogBus({ db: lite.db, log });
-  rows.push(await measure('all-in-one: PGlite + Postgres log', lite, logBus));
+  // As the all-in-one runs it: fsync on, one pool of 30.
+  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), log });
+  const embedded = await openDatabase({ url: server.url, poolSize: 30 });
+  const logBus = await createPostgresLogBus({ db: embedded.db, log });
+  rows.push(await measure('all-in-one: embedded PostgreSQL + Postgres log', embedded, logBus));
   await logBus.close();
-  await lite.close();
+  await embedded.close();
+  await server.stop();
   rmSync(dir, { recursive: true, force: true });
 
   process.stdout.write(

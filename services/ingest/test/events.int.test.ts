@@ -19,7 +19,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadIngestConfig } from '../src/config';
 import { ingestPlugin } from '../src/plugin';
 
-// The Events API endpoints against a real bus: the Postgres log on PGlite under `pnpm test`, Kafka
+// The Events API endpoints against a real bus: the Postgres log on the embedded PostgreSQL under `pnpm test`, Kafka
 // (and PostgreSQL for the rate counters) under `pnpm test:infra`.
 
 const keyOf = (n: number) => `${uniqueSuffix()}${uniqueSuffix()}${uniqueSuffix()}${n}`.padEnd(32, 'f').slice(0, 32);
@@ -354,7 +354,7 @@ describe('Events API endpoints', () => {
             retry: { retries: 0 },
           })
         : await (async () => {
-            const closed = await openDatabase({ memory: true });
+            const closed = await openDatabase({ url: database.url });
             await closed.close();
             return createPostgresLogBus({ db: closed.db, log: silentLog });
           })();

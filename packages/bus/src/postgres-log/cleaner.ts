@@ -43,8 +43,8 @@ const olderThan = (ms: number) => sql`now() - ${ms}::bigint * interval '1 millis
  * Deletes what Kafka's cleanup policies would: time retention on ordinary topics, and compaction
  * (the latest message per key kept forever, deletion markers included) on compacted ones. Offsets
  * never change; consumers skip the holes. Every delete is idempotent and removes at most
- * cleanupBatchRows rows, so cleaners in several processes are harmless, and a publisher on PGlite's
- * single connection waits for one small statement at most.
+ * cleanupBatchRows rows, so cleaners in several processes are harmless, and no statement holds a
+ * pooled connection or its locks for long.
  */
 export function createLogCleaner(deps: CleanerDeps): LogCleaner {
   const { db, settings } = deps;

@@ -23,7 +23,7 @@ export interface PostgresLogBus extends Bus {
 export { UnknownTopicError } from './topic-catalog';
 
 /**
- * The bus as an append-only log table in PostgreSQL (or PGlite), for the all-in-one mode. Creates or
+ * The bus as an append-only log table in PostgreSQL (the embedded server or any other), for the all-in-one mode. Creates or
  * migrates its schema `bus` first; when the database is away, this still resolves (the failure is
  * logged) and publish, ensureTopics and subscribe reject until it is back, as the Kafka bus does
  * while its brokers are away. The caller owns `db`: close() stops this bus, never the database.

@@ -46,7 +46,7 @@ export interface LogBusSettings {
   cleanupIntervalMs: number;
   /** The first periodic cleaning runs this long after start. */
   firstCleanupDelayMs: number;
-  /** Rows one delete statement removes at most, so a publisher never waits long behind it (PGlite has one connection). */
+  /** Rows one delete statement removes at most, so no delete holds locks, a connection or the WAL for long. */
   cleanupBatchRows: number;
 }
 

@@ -8,7 +8,7 @@ export interface WindowCount {
 
 /**
  * Where replicas add up their counts, so the limit holds across every ingest replica. Implemented on
- * the ingest schema of PostgreSQL (or PGlite in the all-in-one).
+ * the ingest schema of PostgreSQL (the embedded server in the all-in-one).
  */
 export interface RateStore {
   /** Adds the deltas and returns the totals of every window at or after `since` for these integrations. */
