@@ -25,6 +25,17 @@ describe('alert grouping parameters', () => {
       { type: 'content_based', config: { aggregate: 'any', fields: ['source', 'summary'], time_window: 86400 } },
       { type: 'content_based', config: { aggregate: 'any', fields: ['source', 'summary'], time_window: 86400 } },
     ],
+    [
+      { type: 'content_based', config: { aggregate: 'all', fields: ['class', 'custom_details.a.b'], foo: 1 } },
+      { type: 'content_based', config: { aggregate: 'all', fields: ['class', 'custom_details.a.b'], time_window: 0 } },
+    ],
+    [
+      {
+        type: 'content_based_intelligent',
+        config: { aggregate: 'any', fields: ['group', 'group'], time_window: 3600 },
+      },
+      { type: 'content_based_intelligent', config: { aggregate: 'any', fields: ['group'], time_window: 3600 } },
+    ],
   ] as const)('accepts %j', (input, stored) => {
     expect(normalizeAlertGrouping(input as never)).toEqual(stored);
   });
@@ -36,7 +47,12 @@ describe('alert grouping parameters', () => {
     { type: 'intelligent', config: { time_window: 3601 } },
     { type: 'content_based', config: { aggregate: 'all, any', fields: ['a'] } },
     { type: 'content_based', config: { aggregate: 'all', fields: [] } },
-    { type: 'content_based', config: { aggregate: 'all', fields: ['a'], time_window: 4000 } },
+    { type: 'content_based', config: { aggregate: 'all', fields: ['source'], time_window: 4000 } },
+    { type: 'content_based', config: { aggregate: 'all', fields: ['hostname'] } },
+    { type: 'content_based', config: { aggregate: 'all', fields: ['custom_details'] } },
+    { type: 'content_based', config: { aggregate: 'all', fields: [3] } },
+    { type: 'content_based_intelligent', config: { aggregate: 'all', fields: ['source'], time_window: 86400 } },
+    { type: 'content_based_intelligent', config: { fields: ['source'] } },
     { type: 'rules' },
   ])('refuses %j', (input) => {
     expect(() => normalizeAlertGrouping(input as never)).toThrow(expect.objectContaining({ status: 400 }));
