@@ -511,6 +511,21 @@ describe('services, integrations and vendors', () => {
         200,
       );
       expect((await manager.call('POST', '/services', serviceBody(teamPolicy.id))).status).toBe(201);
+      // Without a policy, a team manager's service gets a generated policy on their team.
+      const generated = await manager.call('POST', '/services', {
+        service: { type: 'service', name: `Gen ${Date.now()}` },
+      });
+      expect(generated.status).toBe(201);
+      expect(generated.body.service.teams).toEqual([expect.objectContaining({ id: team.id, type: 'team_reference' })]);
+      const generatedPolicy = (
+        await h.owner.call('GET', `/escalation_policies/${generated.body.service.escalation_policy.id}`)
+      ).body.escalation_policy;
+      expect(generatedPolicy.teams).toEqual([expect.objectContaining({ id: team.id })]);
+      expect(generatedPolicy.escalation_rules[0].targets).toEqual([expect.objectContaining({ id: manager.id })]);
+      expect(
+        (await manager.call('PUT', `/services/${generated.body.service.id}`, { service: { description: 'mine' } }))
+          .status,
+      ).toBe(200);
       expect(
         (
           await manager.call('POST', `/services/${ours.id}/integrations`, {
@@ -525,6 +540,9 @@ describe('services, integrations and vendors', () => {
       expect((await manager.call('DELETE', `/services/${theirs.id}`)).status).toBe(403);
 
       expect((await responder.call('GET', `/services/${ours.id}`)).status).toBe(200);
+      const notManager = await responder.call('POST', '/services', { service: { type: 'service', name: 'Nope' } });
+      expect(notManager.status).toBe(403);
+      expect(notManager.body.error.code).toBe(2010);
       expect((await responder.call('PUT', `/services/${ours.id}`, { service: { status: 'disabled' } })).status).toBe(
         403,
       );

@@ -3,6 +3,7 @@ import { newObjectId } from '@klaxon/ids';
 import {
   ensureAllowed,
   listEnvelope,
+  managesAccount,
   managesTeams,
   type Principal,
   parseIds,
@@ -61,6 +62,21 @@ export function ensureManagesService(p: Principal, record: ServiceRecord): void 
   ensureAllowed(managesTeams(p, serviceTeamIds(record)), "You may only manage your own teams' services");
 }
 
+/**
+ * The team of the policy generated for a service created without one: none for an account manager
+ * (as before); the team a team manager manages, so the service is theirs to change afterwards.
+ */
+function generatedPolicyTeam(p: Principal): string | null {
+  if (managesAccount(p)) return null;
+  const managed = Object.entries(p.teamRoles).flatMap(([team, role]) => (role === 'manager' ? [team] : []));
+  ensureAllowed(managed.length > 0, 'Only account or team managers may create a service with a new escalation policy');
+  const [team, ...others] = managed;
+  if (team === undefined || others.length > 0) {
+    throw invalid('You manage several teams: give the escalation_policy of the team the service is for');
+  }
+  return team;
+}
+
 export function serviceRoutes(app: FastifyInstance, ctx: CatalogContext): void {
   const { db, urls } = ctx;
 
@@ -115,8 +131,7 @@ export function serviceRoutes(app: FastifyInstance, ctx: CatalogContext): void {
     if (input.status !== undefined && input.status !== 'active') throw invalid('A service can only be created active');
     const settings = resolveServiceSettings(input, defaultServiceSettings);
     const existing = input.escalation_policy ? await policyFor(p, input.escalation_policy.id) : undefined;
-    if (!existing)
-      ensureAllowed(managesTeams(p, []), 'Only account managers may create a service with a new escalation policy');
+    const generatedTeam = existing ? null : generatedPolicyTeam(p);
     const firstLevel = existing ? undefined : await requesterId(request, p);
     const [taken] = await db.select({ id: services.id }).from(services).where(eq(services.name, input.name));
     if (taken) throw invalid('Name has already been taken');
@@ -132,7 +147,9 @@ export function serviceRoutes(app: FastifyInstance, ctx: CatalogContext): void {
             targets: [{ type: 'user' as const, id: firstLevel ?? p.userId }],
           },
         ];
-        await tx.insert(escalationPolicies).values({ id: policyId, name: `${input.name} (EP)`, rules });
+        await tx
+          .insert(escalationPolicies)
+          .values({ id: policyId, name: `${input.name} (EP)`, rules, teamId: generatedTeam });
         await indexTargets(tx, policyId, rules);
       }
       const [row] = await tx
