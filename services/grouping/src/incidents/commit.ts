@@ -77,6 +77,7 @@ export async function insertLogEntry(
 /**
  * Queues incidents.changed for the incident as it now is, in the caller's transaction. With no change
  * kinds too: a change outside the state machine (the incident moved to another service) publishes it.
+ * `integrationId` is the opening alert's integration, given only when the incident opens.
  */
 export async function publishChange(
   ex: Executor,
@@ -84,6 +85,7 @@ export async function publishChange(
   row: IncidentRow,
   changes: readonly lifecycle.ChangeKind[],
   at: Date,
+  integrationId = '',
 ): Promise<void> {
   const view = await renderIncident(ex, ctx.urls, row);
   await enqueueOutbox(ex, outbox, [
@@ -101,6 +103,8 @@ export async function publishChange(
       escalationLevel: row.escalationLevel,
       occurredAt: timestampFromDate(at),
       snapshotJson: JSON.stringify(view),
+      incidentVersion: BigInt(row.version),
+      integrationId,
     }),
   ]);
 }
