@@ -3,6 +3,7 @@ import { resolveIntegration, settingDifferences } from '../src/domain/integratio
 import { clampWindow, matchesFilter, windowPhase } from '../src/domain/maintenance';
 import { normalizeLayers } from '../src/domain/schedule-layers';
 import { defaultServiceSettings, normalizeAlertGrouping, resolveServiceSettings } from '../src/domain/service-settings';
+import { serviceStatus } from '../src/domain/service-status';
 
 describe('alert grouping parameters', () => {
   it.each([
@@ -220,5 +221,19 @@ describe('integrations', () => {
     const a = { escalation_policy: { id: 'E1', summary: 'x' }, status: 'active', acknowledgement_timeout: 1800 };
     expect(settingDifferences(a, { ...a, escalation_policy: { id: 'E1', summary: 'renamed' } })).toEqual([]);
     expect(settingDifferences(a, { ...a, status: 'disabled', acknowledgement_timeout: null })).toHaveLength(2);
+  });
+});
+
+describe('service status', () => {
+  const none = { triggered: false, acknowledged: false, inMaintenance: false };
+  it.each([
+    ['active', undefined, 'active'],
+    ['active', none, 'active'],
+    ['active', { ...none, acknowledged: true }, 'warning'],
+    ['active', { ...none, acknowledged: true, triggered: true }, 'critical'],
+    ['active', { ...none, triggered: true, inMaintenance: true }, 'maintenance'],
+    ['disabled', { ...none, triggered: true, inMaintenance: true }, 'disabled'],
+  ] as const)('%s with %j is %s', (stored, activity, status) => {
+    expect(serviceStatus(stored, activity)).toBe(status);
   });
 });

@@ -24,11 +24,13 @@ import {
   indexTargets,
   integrations,
   listServices,
+  serviceActivity,
   services,
   windowIdsOfService,
 } from '../db';
 import { invalid, notFound } from '../domain/checks';
 import { defaultServiceSettings, resolveServiceSettings, type ServiceSettingsInput } from '../domain/service-settings';
+import { serviceStatus } from '../domain/service-status';
 import { publishService, republishPolicy, republishWindow } from '../snapshots';
 import { type ServiceRecord, serviceView } from '../views/service.view';
 import {
@@ -99,6 +101,16 @@ export function serviceRoutes(app: FastifyInstance, ctx: CatalogContext): void {
     return user.id;
   }
 
+  /** Each service's status now: from its setting, its open incidents and its ongoing maintenance windows. */
+  async function liveStatus(records: readonly ServiceRecord[]) {
+    const activity = await serviceActivity(
+      db,
+      records.map((r) => r.service.id),
+      ctx.clock.now(),
+    );
+    return (r: ServiceRecord) => serviceStatus(r.service.status, activity.get(r.service.id));
+  }
+
   app.get('/services', { schema: listServicesSchema }, async (request) => {
     const query = request.query as Query;
     const page = parsePage(query);
@@ -110,10 +122,11 @@ export function serviceRoutes(app: FastifyInstance, ctx: CatalogContext): void {
     };
     const include = parseInclude(query);
     const records = await listServices(db, filter, page.limit + 1, page.offset);
+    const status = await liveStatus(records);
     return listEnvelope(
       'services',
       page,
-      records.map((r) => serviceView(urls, r, include)),
+      records.map((r) => serviceView(urls, r, include, status(r))),
       () => countServices(db, filter),
     );
   });
@@ -122,7 +135,8 @@ export function serviceRoutes(app: FastifyInstance, ctx: CatalogContext): void {
     const { id } = request.params as { id: string };
     const record = await findService(db, id);
     if (!record) throw notFound('Service');
-    return { service: serviceView(urls, record, parseInclude(request.query as Query)) };
+    const status = await liveStatus([record]);
+    return { service: serviceView(urls, record, parseInclude(request.query as Query), status(record)) };
   });
 
   app.post('/services', { schema: createServiceSchema }, async (request, reply) => {
