@@ -23,7 +23,8 @@ export function describeValidationErrors(errors: FastifySchemaValidationError[],
       case 'additionalProperties':
         return `${join(path, error.params.additionalProperty)} is not allowed`;
       case 'enum':
-        return `${path} must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}`;
+        // String(null) is 'null': a nullable enum's last choice must not print as an empty one.
+        return `${path} must be one of: ${(error.params.allowedValues as unknown[]).map(String).join(', ')}`;
       default:
         return `${path} ${error.message ?? 'is invalid'}`.trim();
     }

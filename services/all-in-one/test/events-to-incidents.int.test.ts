@@ -50,7 +50,12 @@ describe('events become incidents', () => {
       app,
       { db: database.db, bus, log: silentLog, clock: systemClock, instanceId: `aio-${uniqueSuffix()}` },
       {
-        catalog: loadCatalogConfig({ KLAXON_BOOTSTRAP_TOKEN: token, KLAXON_BOOTSTRAP_EMAIL: email }),
+        // A lowered move limit (PagerDuty's is 8,000), so three open incidents reach it.
+        catalog: loadCatalogConfig({
+          KLAXON_BOOTSTRAP_TOKEN: token,
+          KLAXON_BOOTSTRAP_EMAIL: email,
+          KLAXON_MOVE_OPEN_INCIDENTS_LIMIT: '2',
+        }),
         ingest: loadIngestConfig({}),
         grouping: loadGroupingConfig({}),
       },
@@ -129,5 +134,54 @@ describe('events become incidents', () => {
     expect((alerts.body.alerts as { status: string; alert_key: string }[]).map((a) => [a.alert_key, a.status])).toEqual(
       [['checkout/latency', 'resolved']],
     );
+  });
+  it('incidents make the service critical and count against moving their integration', async () => {
+    const service = (await rest('POST', '/services', { service: { type: 'service', name: `Cart ${uniqueSuffix()}` } }))
+      .body.service as { id: string };
+    const target = (await rest('POST', '/services', { service: { type: 'service', name: `Orders ${uniqueSuffix()}` } }))
+      .body.service as { id: string };
+    const integration = (
+      await rest('POST', `/services/${service.id}/integrations`, {
+        integration: { type: 'events_api_v2_inbound_integration', name: 'Prometheus' },
+      })
+    ).body.integration as { id: string; integration_key: string };
+    const statusOf = async () =>
+      ((await rest('GET', `/services/${service.id}`)).body.service as { status: string }).status;
+    expect(await statusOf()).toBe('active');
+    const send = (action: string, n: number) =>
+      event({
+        routing_key: integration.integration_key,
+        event_action: action,
+        dedup_key: `cart/${n}`,
+        payload: { summary: `cart check ${n} failing`, source: `cart-${n}`, severity: 'error' },
+      });
+    for (const n of [1, 2, 3]) expect((await send('trigger', n)).statusCode).toBe(202);
+    await waitFor(async () => (await statusOf()) === 'critical', { what: 'service critical', timeoutMs: 30_000 });
+
+    const move = () =>
+      rest('POST', `/services/${service.id}/integrations/${integration.id}/move`, { service: { id: target.id } });
+    const refused = await waitFor(
+      async () => {
+        const res = await move();
+        // The count follows incidents.changed: poll until all three incidents are counted.
+        return JSON.stringify(res.body).includes('3 open incidents') ? res : undefined;
+      },
+      { what: 'the move refused for 3 open incidents', timeoutMs: 30_000 },
+    );
+    expect(refused.body.error).toEqual({
+      code: 2019,
+      message: 'Product Limit Reached',
+      errors: ['The integration has 3 open incidents; at most 2 can be moved'],
+    });
+
+    expect((await send('resolve', 3)).statusCode).toBe(202);
+    const moved = await waitFor(
+      async () => {
+        const res = await move();
+        return res.status === 200 ? res : undefined;
+      },
+      { what: 'the move allowed with 2 open incidents', timeoutMs: 30_000 },
+    );
+    expect(moved.body.integration).toMatchObject({ service: { id: target.id } });
   });
 });

@@ -1,5 +1,6 @@
 import { type ConfigOf, type EnvSchema, loadConfig } from '@klaxon/kit';
 import { restConfigSchema } from '@klaxon/rest';
+import { maxOpenIncidentsToMove } from './domain/integrations';
 
 export const catalogConfigSchema = {
   type: 'object',
@@ -14,6 +15,13 @@ export const catalogConfigSchema = {
       type: 'string',
       description: 'Email of the account owner created by KLAXON_BOOTSTRAP_TOKEN.',
       default: 'owner@klaxon.local',
+    },
+    KLAXON_MOVE_OPEN_INCIDENTS_LIMIT: {
+      type: 'integer',
+      description:
+        'Moving an integration with more open incidents than this is refused (400 / 2019). Lowered only by tests.',
+      minimum: 0,
+      default: maxOpenIncidentsToMove,
     },
   },
 } as const satisfies EnvSchema;

@@ -9,4 +9,6 @@ export interface CatalogContext {
   urls: Urls;
   /** Called after a commit that queued changes, so the relay publishes them promptly. */
   published(): void;
+  /** Open incidents above which an integration cannot be moved (PagerDuty: 8,000). */
+  moveOpenIncidentsLimit: number;
 }

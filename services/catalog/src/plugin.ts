@@ -1,13 +1,16 @@
 import path from 'node:path';
 import swagger from '@fastify/swagger';
+import { subscribeTo } from '@klaxon/bus';
+import { topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
 import { createRateLimiter, registerRestConventions, restUrls } from '@klaxon/rest';
 import { type ServiceContext, startServiceRelay } from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { bootstrapOwner } from './bootstrap';
 import type { CatalogConfig } from './config';
+import { incidentsChangedConsumer } from './consumers/incidents-changed.consumer';
 import type { CatalogContext } from './context';
-import { outbox, outboxLease, principalByTokenHash } from './db';
+import { outbox, outboxLease, principalByTokenHash, recordIncidentState } from './db';
 import { apiTokenRoutes } from './http/api-tokens.routes';
 import { contactMethodRoutes } from './http/contact-methods.routes';
 import { escalationPolicyRoutes } from './http/escalation-policies.routes';
@@ -26,10 +29,11 @@ export interface CatalogOptions extends ServiceContext {
 
 /**
  * The catalog: owns services, integrations, policies, schedules, users, teams and maintenance
- * windows behind PagerDuty's REST API v2; publishes every change on catalog.changes.
+ * windows behind PagerDuty's REST API v2; publishes every change on catalog.changes. Consumes
+ * incidents.changed into its own read model (service status, open incidents per integration).
  */
 export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, options) => {
-  const { db, log, clock, config } = options;
+  const { db, bus, log, clock, config } = options;
   await runMigrations(db, { folder: path.join(__dirname, '..', 'drizzle'), schema: 'catalog' });
   const relay = startServiceRelay(options, { outbox, lease: outboxLease });
   app.addHook('onClose', () => relay.stop());
@@ -46,7 +50,20 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
     relay.wake();
   }
 
-  const ctx: CatalogContext = { db, clock, urls, published: () => relay.wake() };
+  const ctx: CatalogContext = {
+    db,
+    clock,
+    urls,
+    published: () => relay.wake(),
+    moveOpenIncidentsLimit: config.KLAXON_MOVE_OPEN_INCIDENTS_LIMIT,
+  };
+  // Incident state for service status and open incidents per integration, from grouping's messages.
+  const incidents = await subscribeTo(bus, {
+    group: 'catalog.incidents',
+    topic: topics.incidentsChanged,
+    handler: incidentsChangedConsumer({ apply: (state) => recordIncidentState(db, state), log }),
+  });
+  app.addHook('onClose', () => incidents.stop());
   // A write is answered once its changes are on the bus: an integration created a moment ago is
   // then known to ingest as soon as its key can be used (ingest catches up before refusing a key).
   app.addHook('onSend', async (request, reply, payload) => {

@@ -3,6 +3,7 @@ import { resolveIntegration, settingDifferences } from '../src/domain/integratio
 import { clampWindow, matchesFilter, windowPhase } from '../src/domain/maintenance';
 import { normalizeLayers } from '../src/domain/schedule-layers';
 import { defaultServiceSettings, normalizeAlertGrouping, resolveServiceSettings } from '../src/domain/service-settings';
+import { serviceStatus } from '../src/domain/service-status';
 
 describe('alert grouping parameters', () => {
   it.each([
@@ -25,6 +26,17 @@ describe('alert grouping parameters', () => {
       { type: 'content_based', config: { aggregate: 'any', fields: ['source', 'summary'], time_window: 86400 } },
       { type: 'content_based', config: { aggregate: 'any', fields: ['source', 'summary'], time_window: 86400 } },
     ],
+    [
+      { type: 'content_based', config: { aggregate: 'all', fields: ['class', 'custom_details.a.b'], foo: 1 } },
+      { type: 'content_based', config: { aggregate: 'all', fields: ['class', 'custom_details.a.b'], time_window: 0 } },
+    ],
+    [
+      {
+        type: 'content_based_intelligent',
+        config: { aggregate: 'any', fields: ['group', 'group'], time_window: 3600 },
+      },
+      { type: 'content_based_intelligent', config: { aggregate: 'any', fields: ['group'], time_window: 3600 } },
+    ],
   ] as const)('accepts %j', (input, stored) => {
     expect(normalizeAlertGrouping(input as never)).toEqual(stored);
   });
@@ -36,7 +48,12 @@ describe('alert grouping parameters', () => {
     { type: 'intelligent', config: { time_window: 3601 } },
     { type: 'content_based', config: { aggregate: 'all, any', fields: ['a'] } },
     { type: 'content_based', config: { aggregate: 'all', fields: [] } },
-    { type: 'content_based', config: { aggregate: 'all', fields: ['a'], time_window: 4000 } },
+    { type: 'content_based', config: { aggregate: 'all', fields: ['source'], time_window: 4000 } },
+    { type: 'content_based', config: { aggregate: 'all', fields: ['hostname'] } },
+    { type: 'content_based', config: { aggregate: 'all', fields: ['custom_details'] } },
+    { type: 'content_based', config: { aggregate: 'all', fields: [3] } },
+    { type: 'content_based_intelligent', config: { aggregate: 'all', fields: ['source'], time_window: 86400 } },
+    { type: 'content_based_intelligent', config: { fields: ['source'] } },
     { type: 'rules' },
   ])('refuses %j', (input) => {
     expect(() => normalizeAlertGrouping(input as never)).toThrow(expect.objectContaining({ status: 400 }));
@@ -204,5 +221,19 @@ describe('integrations', () => {
     const a = { escalation_policy: { id: 'E1', summary: 'x' }, status: 'active', acknowledgement_timeout: 1800 };
     expect(settingDifferences(a, { ...a, escalation_policy: { id: 'E1', summary: 'renamed' } })).toEqual([]);
     expect(settingDifferences(a, { ...a, status: 'disabled', acknowledgement_timeout: null })).toHaveLength(2);
+  });
+});
+
+describe('service status', () => {
+  const none = { triggered: false, acknowledged: false, inMaintenance: false };
+  it.each([
+    ['active', undefined, 'active'],
+    ['active', none, 'active'],
+    ['active', { ...none, acknowledged: true }, 'warning'],
+    ['active', { ...none, acknowledged: true, triggered: true }, 'critical'],
+    ['active', { ...none, triggered: true, inMaintenance: true }, 'maintenance'],
+    ['disabled', { ...none, triggered: true, inMaintenance: true }, 'disabled'],
+  ] as const)('%s with %j is %s', (stored, activity, status) => {
+    expect(serviceStatus(stored, activity)).toBe(status);
   });
 });

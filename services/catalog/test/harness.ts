@@ -1,5 +1,5 @@
-import type { Bus, OutgoingMessage } from '@klaxon/bus';
-import { decode, topics } from '@klaxon/contracts';
+import type { Bus, Handler, Outcome, OutgoingMessage } from '@klaxon/bus';
+import { decode, encode, timestampFromDate, topics } from '@klaxon/contracts';
 import { createApp } from '@klaxon/kit';
 import type { TokenAccess } from '@klaxon/rest';
 import { silentLog, type TestDatabase, testDatabase, uniqueSuffix } from '@klaxon/testing';
@@ -10,17 +10,49 @@ import { catalogPlugin } from '../src/plugin';
 
 export const publicUrl = 'https://klaxon.test';
 
-/** A bus that keeps what the outbox relay publishes, so tests read catalog.changes without a broker. */
-function recordingBus(): Bus & { messages: OutgoingMessage[] } {
+/**
+ * A bus that keeps what the outbox relay publishes, so tests read catalog.changes without a broker,
+ * and hands a test's messages to the catalog's consumers as the bus would (one at a time, in order).
+ */
+function recordingBus(): Bus & {
+  messages: OutgoingMessage[];
+  deliver(topic: string, message: OutgoingMessage): Promise<Outcome>;
+} {
   const messages: OutgoingMessage[] = [];
+  const handlers = new Map<string, Handler>();
+  let offset = 0;
   return {
     kind: 'postgres-log',
     messages,
+    deliver: async (topic, message) => {
+      const handler = handlers.get(topic);
+      if (!handler) throw new Error(`nothing consumes ${topic}`);
+      offset++;
+      return handler({
+        topic,
+        partition: 0,
+        offset: String(offset),
+        key: message.key,
+        value: message.value,
+        headers: {},
+        timestamp: new Date(),
+      });
+    },
     ensureTopics: async () => undefined,
     publish: async (_topic, batch) => {
       messages.push(...batch);
     },
-    subscribe: () => Promise.reject(new Error('the catalog does not consume')),
+    subscribe: async (options) => {
+      const { handler } = options;
+      if (!handler) throw new Error('this bus delivers one message at a time');
+      for (const topic of options.topics) handlers.set(topic, handler);
+      return {
+        started: Promise.resolve(),
+        stop: async () => undefined,
+        abort: async () => undefined,
+        caughtUp: async () => undefined,
+      };
+    },
     ping: async () => undefined,
     close: async () => undefined,
   };
@@ -53,6 +85,8 @@ export interface CatalogHarness {
   /** Tokens created through the repository for an existing user. */
   tokenFor(userId: string, access: TokenAccess): Promise<string>;
   setOpenIncidents(integrationId: string, open: number): Promise<void>;
+  /** Delivers an incidents.changed message to the catalog's consumer, as grouping would publish it. */
+  incidentChanged(change: IncidentChange): Promise<Outcome>;
   /** catalog.changes published so far, decoded. */
   changes(): {
     entityType: string;
@@ -62,6 +96,16 @@ export interface CatalogHarness {
     snapshot: Record<string, unknown> | null;
   }[];
   close(): Promise<void>;
+}
+
+/** The fields of incidents.changed the catalog reads. */
+export interface IncidentChange {
+  incidentId: string;
+  serviceId: string;
+  status: 'triggered' | 'acknowledged' | 'resolved';
+  version: number;
+  integrationId?: string;
+  occurredAt?: Date;
 }
 
 export async function catalogHarness(env: Record<string, string> = {}): Promise<CatalogHarness> {
@@ -133,6 +177,18 @@ export async function catalogHarness(env: Record<string, string> = {}): Promise<
       return { id, email, token, call: as(token) };
     },
     setOpenIncidents: (integrationId, open) => setOpenIncidentCount(database.db, integrationId, open),
+    incidentChanged: (change) => {
+      const message = encode(topics.incidentsChanged, {
+        id: `M${uniqueSuffix()}`,
+        incidentId: change.incidentId,
+        serviceId: change.serviceId,
+        status: change.status,
+        incidentVersion: BigInt(change.version),
+        integrationId: change.integrationId ?? '',
+        occurredAt: timestampFromDate(change.occurredAt ?? clock.now()),
+      });
+      return bus.deliver(topics.incidentsChanged.name, message);
+    },
     changes: () =>
       bus.messages.map((m) => {
         const change = decode(topics.catalogChanges, m.value);

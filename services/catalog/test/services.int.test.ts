@@ -277,9 +277,86 @@ describe('services, integrations and vendors', () => {
       await waitForChange(h, (c) => c.entityId === service.id && c.deleted);
       expect(h.changes().some((c) => c.entityId === integration.id && c.deleted)).toBe(true);
     });
+    it('takes content_based_intelligent grouping and custom_details fields', async () => {
+      const created = await h.owner.call(
+        'POST',
+        '/services',
+        serviceBody(policyId, {
+          alert_grouping_parameters: {
+            type: 'content_based_intelligent',
+            config: { aggregate: 'any', fields: ['source', 'custom_details.host'], time_window: 0 },
+          },
+        }),
+      );
+      expect(created.status).toBe(201);
+      expect(created.body.service.alert_grouping_parameters).toEqual({
+        type: 'content_based_intelligent',
+        config: { aggregate: 'any', fields: ['source', 'custom_details.host'], time_window: 0 },
+      });
+      const updated = await h.owner.call('PUT', `/services/${created.body.service.id}`, {
+        service: {
+          alert_grouping_parameters: {
+            type: 'content_based_intelligent',
+            config: { aggregate: 'all', fields: ['component', 'group', 'class'], time_window: 600 },
+          },
+        },
+      });
+      expect(updated.status).toBe(200);
+      expect(updated.body.service.alert_grouping_parameters.config).toEqual({
+        aggregate: 'all',
+        fields: ['component', 'group', 'class'],
+        time_window: 600,
+      });
+    });
   });
 
   describe('refused', () => {
+    it('refuses grouping settings PagerDuty refuses, naming the problem and what is allowed', async () => {
+      const allowed = 'summary, source, severity, component, group, class, custom_details.<name>';
+      const cases: [object, string[]][] = [
+        [
+          { type: 'content_based', config: { aggregate: 'all', fields: ['hostname'] } },
+          [`alert_grouping_parameters.config.fields: hostname is not a field grouping can match; use ${allowed}`],
+        ],
+        [
+          { type: 'content_based_intelligent', config: { aggregate: 'any', fields: ['source', 'custom_details.'] } },
+          [
+            `alert_grouping_parameters.config.fields: custom_details. is not a field grouping can match; use ${allowed}`,
+          ],
+        ],
+        [
+          { type: 'content_based_intelligent', config: { aggregate: 'any', fields: ['source'], time_window: 86400 } },
+          ['alert_grouping_parameters.config.time_window must be 0 (recommended) or 300-3600 seconds'],
+        ],
+        [
+          { type: 'content_based_intelligent', config: { aggregate: 'some', fields: ['source'] } },
+          ['alert_grouping_parameters.config.aggregate must be one of: all, any'],
+        ],
+        [
+          { type: 'time', config: { timeout: '5' } },
+          ['alert_grouping_parameters.config.timeout must be 0 (until resolved) or 1-1440 minutes'],
+        ],
+        [
+          { type: 'bogus' },
+          [
+            'body.service.alert_grouping_parameters.type must be one of: time, intelligent, content_based, content_based_intelligent, null',
+          ],
+        ],
+      ];
+      for (const [grouping, errors] of cases) {
+        const res = await h.owner.call(
+          'POST',
+          '/services',
+          serviceBody(policyId, { alert_grouping_parameters: grouping }),
+        );
+        expect({ grouping, status: res.status, body: res.body }).toEqual({
+          grouping,
+          status: 400,
+          body: { error: { code: 2001, message: 'Invalid Input Provided', errors } },
+        });
+      }
+    });
+
     it('refuses invalid fields with 400 / 2001 naming them', async () => {
       const cases: [object, string][] = [
         [{ alert_grouping_parameters: { type: 'time', config: { timeout: 5000 } } }, 'timeout'],
@@ -434,6 +511,21 @@ describe('services, integrations and vendors', () => {
         200,
       );
       expect((await manager.call('POST', '/services', serviceBody(teamPolicy.id))).status).toBe(201);
+      // Without a policy, a team manager's service gets a generated policy on their team.
+      const generated = await manager.call('POST', '/services', {
+        service: { type: 'service', name: `Gen ${Date.now()}` },
+      });
+      expect(generated.status).toBe(201);
+      expect(generated.body.service.teams).toEqual([expect.objectContaining({ id: team.id, type: 'team_reference' })]);
+      const generatedPolicy = (
+        await h.owner.call('GET', `/escalation_policies/${generated.body.service.escalation_policy.id}`)
+      ).body.escalation_policy;
+      expect(generatedPolicy.teams).toEqual([expect.objectContaining({ id: team.id })]);
+      expect(generatedPolicy.escalation_rules[0].targets).toEqual([expect.objectContaining({ id: manager.id })]);
+      expect(
+        (await manager.call('PUT', `/services/${generated.body.service.id}`, { service: { description: 'mine' } }))
+          .status,
+      ).toBe(200);
       expect(
         (
           await manager.call('POST', `/services/${ours.id}/integrations`, {
@@ -448,6 +540,9 @@ describe('services, integrations and vendors', () => {
       expect((await manager.call('DELETE', `/services/${theirs.id}`)).status).toBe(403);
 
       expect((await responder.call('GET', `/services/${ours.id}`)).status).toBe(200);
+      const notManager = await responder.call('POST', '/services', { service: { type: 'service', name: 'Nope' } });
+      expect(notManager.status).toBe(403);
+      expect(notManager.body.error.code).toBe(2010);
       expect((await responder.call('PUT', `/services/${ours.id}`, { service: { status: 'disabled' } })).status).toBe(
         403,
       );

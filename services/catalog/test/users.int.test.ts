@@ -197,6 +197,62 @@ describe('users, contact methods and notification rules', () => {
   });
 
   describe('who is refused', () => {
+    it('refuses anyone but the owner acting on the owner: tokens, email, role (403 / 2010)', async () => {
+      const admin = await h.userWithToken('admin');
+      const denied = (why: string) => ({ error: { code: 2010, message: 'Access Denied', errors: [why] } });
+
+      const tokenForOwner = await admin.call('POST', '/api_tokens', {
+        api_token: { description: 'act as owner', user: { id: h.owner.id } },
+      });
+      expect({ status: tokenForOwner.status, body: tokenForOwner.body }).toEqual({
+        status: 403,
+        body: denied('You may not act for a user whose role is above yours'),
+      });
+      for (const user of [{ email: 'taken-over@example.com' }, { role: 'admin' }, { name: 'Not the owner' }]) {
+        const res = await admin.call('PUT', `/users/${h.owner.id}`, { user });
+        expect({ user, status: res.status, body: res.body }).toEqual({
+          user,
+          status: 403,
+          body: denied('You may not act for a user whose role is above yours'),
+        });
+      }
+      expect((await h.owner.call('GET', `/users/${h.owner.id}`)).body.user.email).toBe('owner@example.com');
+
+      const ownerTokens = (await h.owner.call('GET', '/api_tokens?limit=100')).body.api_tokens.filter(
+        (t: { user: { id: string } }) => t.user.id === h.owner.id,
+      );
+      expect(ownerTokens.length).toBeGreaterThan(0);
+      const seenByAdmin = (await admin.call('GET', '/api_tokens?limit=100&total=true')).body;
+      expect(seenByAdmin.api_tokens.map((t: { user: { id: string } }) => t.user.id)).not.toContain(h.owner.id);
+      expect(seenByAdmin.total).toBe(seenByAdmin.api_tokens.length);
+      const revoke = await admin.call('DELETE', `/api_tokens/${ownerTokens[0].id}`);
+      expect({ status: revoke.status, body: revoke.body }).toEqual({
+        status: 403,
+        body: denied('You may not act for a user whose role is above yours'),
+      });
+      expect((await h.owner.call('GET', '/users/me')).status).toBe(200);
+
+      // A token never grants more than its creator has: an admin may act for admins and below.
+      const otherAdmin = await h.userWithToken('admin');
+      const responder = await h.userWithToken('limited_user');
+      expect(
+        (await admin.call('POST', '/api_tokens', { api_token: { description: 'x', user: { id: otherAdmin.id } } }))
+          .status,
+      ).toBe(201);
+      expect(
+        (await admin.call('POST', '/api_tokens', { api_token: { description: 'x', user: { id: responder.id } } }))
+          .status,
+      ).toBe(201);
+      expect((await admin.call('PUT', `/users/${otherAdmin.id}`, { user: { role: 'user' } })).status).toBe(200);
+      // The owner still changes everything of their own and acts for everyone.
+      const ownEmail = await h.owner.call('PUT', `/users/${h.owner.id}`, { user: { email: 'owner2@example.com' } });
+      expect(ownEmail.body.user.email).toBe('owner2@example.com');
+      await h.owner.call('PUT', `/users/${h.owner.id}`, { user: { email: 'owner@example.com' } });
+      expect(
+        (await h.owner.call('POST', '/api_tokens', { api_token: { description: 'x', user: { id: admin.id } } })).status,
+      ).toBe(201);
+    });
+
     it('refuses non-admins adding users, changing roles or others’ settings', async () => {
       const manager = await h.userWithToken('user');
       const other = await h.userWithToken('limited_user');

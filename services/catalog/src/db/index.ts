@@ -4,6 +4,8 @@ export * from './contact-methods.table';
 export * from './escalation-policies.repository';
 export * from './escalation-policies.table';
 export * from './escalation-targets.table';
+export * from './incident-states.repository';
+export * from './incident-states.table';
 export * from './integrations.table';
 export * from './maintenance-window-services.table';
 export * from './maintenance-windows.repository';

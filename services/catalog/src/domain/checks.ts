@@ -1,7 +1,7 @@
 import { httpError } from '@klaxon/kit';
 
-/** PagerDuty's 400 "Invalid Input Provided" (2001) with one readable reason. */
-export const invalid = (reason: string) => httpError('invalid_input', [reason]);
+/** PagerDuty's 400 "Invalid Input Provided" (2001) with one readable sentence per reason. */
+export const invalid = (...reasons: [string, ...string[]]) => httpError('invalid_input', reasons);
 
 /** PagerDuty's 404 for an object that does not exist (or was deleted). */
 export const notFound = (what: string) => httpError('not_found', [`${what} not found`]);

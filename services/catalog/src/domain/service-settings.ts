@@ -6,8 +6,11 @@ import { ensureTimeZone, invalid } from './checks';
  * throws PagerDuty's 400 naming the field.
  */
 
+export const alertGroupingTypes = ['time', 'intelligent', 'content_based', 'content_based_intelligent'] as const;
+export type AlertGroupingType = (typeof alertGroupingTypes)[number];
+
 export interface AlertGroupingParameters {
-  type: 'time' | 'intelligent' | 'content_based' | null;
+  type: AlertGroupingType | null;
   config?: Record<string, unknown> | null;
 }
 
@@ -15,9 +18,45 @@ const inRange = (v: unknown, lo: number, hi: number) =>
   typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
 
 /**
- * Validates `alert_grouping_parameters` as the spec describes: time `{timeout}` in minutes (0 =
+ * The alert fields content-based grouping can match on: PD-CEF's own fields and any custom detail.
+ * Grouping keeps its own copy (services never import each other); both follow PagerDuty's list.
+ */
+export const groupingFields = ['summary', 'source', 'severity', 'component', 'group', 'class'] as const;
+const customDetail = /^custom_details\.[^.\s]+(\.[^.\s]+)*$/;
+const allowedFields = `${groupingFields.join(', ')}, custom_details.<name>`;
+
+export const isGroupingField = (name: string): boolean =>
+  (groupingFields as readonly string[]).includes(name) || customDetail.test(name);
+
+const at = (key: string) => `alert_grouping_parameters.config.${key}`;
+
+/** `aggregate` and `fields` of the content-based types: every field one grouping can match on. */
+function contentConfig(config: Record<string, unknown>) {
+  const { aggregate, fields } = config;
+  if (aggregate !== 'all' && aggregate !== 'any') throw invalid(`${at('aggregate')} must be one of: all, any`);
+  if (!Array.isArray(fields) || fields.length === 0) throw invalid(`${at('fields')} must list at least one field`);
+  const [first, ...rest] = fields
+    .filter((f) => typeof f !== 'string' || !isGroupingField(f))
+    .map((f) => `${at('fields')}: ${String(f)} is not a field grouping can match; use ${allowedFields}`);
+  if (first !== undefined) throw invalid(first, ...rest);
+  return { aggregate, fields: [...new Set(fields as string[])] };
+}
+
+/** A rolling window in seconds: 0 asks for the recommended window; `max` is 3600, or 86400 for content_based. */
+function timeWindow(config: Record<string, unknown>, fallback: number, dayAllowed: boolean) {
+  const tw = config.time_window ?? fallback;
+  if (tw === 0 || inRange(tw, 300, 3600) || (dayAllowed && tw === 86400)) return tw as number;
+  throw invalid(
+    `${at('time_window')} must be 0 (recommended)${dayAllowed ? ', 300-3600 or 86400' : ' or 300-3600'} seconds`,
+  );
+}
+
+/**
+ * Validates `alert_grouping_parameters` as the spec describes. time `{timeout}` in minutes (0 =
  * until the incident is resolved, else 1-1440); intelligent `{time_window}` 0 (recommended) or
- * 300-3600 s; content_based `{aggregate: all|any, fields: [..], time_window}` with 0, 300-3600 or 86400 s.
+ * 300-3600 s; content_based `{aggregate: all|any, fields, time_window}` with 0, 300-3600 or 86400 s;
+ * content_based_intelligent the same with 0 or 300-3600 s. `recommended_time_window` is read-only
+ * and other keys are ignored (PagerDuty ignores unknown fields on writes).
  */
 export function normalizeAlertGrouping(input: AlertGroupingParameters | null | undefined): AlertGroupingParameters {
   if (!input || input.type === null || input.type === undefined) return { type: null };
@@ -25,32 +64,20 @@ export function normalizeAlertGrouping(input: AlertGroupingParameters | null | u
   switch (input.type) {
     case 'time': {
       const timeout = config.timeout ?? 0;
-      if (!inRange(timeout, 0, 1440)) throw invalid('alert_grouping_parameters.config.timeout must be 0-1440 minutes');
+      if (!inRange(timeout, 0, 1440)) throw invalid(`${at('timeout')} must be 0 (until resolved) or 1-1440 minutes`);
       return { type: 'time', config: { timeout } };
     }
-    case 'intelligent': {
-      const tw = config.time_window ?? 300;
-      if (!(tw === 0 || inRange(tw, 300, 3600))) {
-        throw invalid('alert_grouping_parameters.config.time_window must be 0 or 300-3600 seconds');
-      }
-      return { type: 'intelligent', config: { time_window: tw } };
-    }
-    case 'content_based': {
-      const { aggregate, fields } = config;
-      const tw = config.time_window ?? 0;
-      if (aggregate !== 'all' && aggregate !== 'any') {
-        throw invalid('alert_grouping_parameters.config.aggregate must be all or any');
-      }
-      if (!Array.isArray(fields) || fields.length === 0 || !fields.every((f) => typeof f === 'string' && f !== '')) {
-        throw invalid('alert_grouping_parameters.config.fields must list at least one field name');
-      }
-      if (!(tw === 0 || tw === 86400 || inRange(tw, 300, 3600))) {
-        throw invalid('alert_grouping_parameters.config.time_window must be 0, 300-3600 or 86400 seconds');
-      }
-      return { type: 'content_based', config: { aggregate, fields, time_window: tw } };
-    }
+    case 'intelligent':
+      return { type: 'intelligent', config: { time_window: timeWindow(config, 300, false) } };
+    case 'content_based':
+      return { type: 'content_based', config: { ...contentConfig(config), time_window: timeWindow(config, 0, true) } };
+    case 'content_based_intelligent':
+      return {
+        type: 'content_based_intelligent',
+        config: { ...contentConfig(config), time_window: timeWindow(config, 0, false) },
+      };
     default:
-      throw invalid('alert_grouping_parameters.type must be time, intelligent, content_based or null');
+      throw invalid(`alert_grouping_parameters.type must be one of: ${alertGroupingTypes.join(', ')}, null`);
   }
 }
 

@@ -1,19 +1,22 @@
 import { newObjectId, newSecret32 } from '@klaxon/ids';
 import { administersAccount, ensureAllowed, listEnvelope, parsePage, principalOf } from '@klaxon/rest';
-import { asc, count, eq } from 'drizzle-orm';
+import { asc, count, eq, inArray, or } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { publishChange, publishTombstones } from '../changes';
 import type { CatalogContext } from '../context';
 import { apiTokens, createApiToken, findUser, users } from '../db';
 import { invalid, notFound } from '../domain/checks';
+import { rolesUpTo } from '../domain/user-abilities';
 import { apiTokenSnapshot, apiTokenView } from '../views/api-token.view';
 import { idParams, listQuery, refInput, wrapped } from './common.schemas';
+import { ensureActsForUser } from './user-access';
 
 const tags = ['Klaxon'];
 
 /**
  * API tokens (Klaxon addition: PagerDuty manages keys only in its web app). Everyone manages their
- * own tokens; owners and admins manage everyone's. A token acts as its user, with its user's role.
+ * own tokens; owners and admins those of users whose role is not above theirs (an admin never the
+ * owner's). A token acts as its user, with its user's role, so it never grants more than its creator has.
  */
 export function apiTokenRoutes(app: FastifyInstance, ctx: CatalogContext): void {
   const { db, urls } = ctx;
@@ -24,7 +27,10 @@ export function apiTokenRoutes(app: FastifyInstance, ctx: CatalogContext): void 
     async (request) => {
       const p = principalOf(request);
       const page = parsePage(request.query as { limit?: number; offset?: number; total?: string });
-      const where = administersAccount(p) ? undefined : eq(apiTokens.userId, p.userId);
+      // Owners and admins see the tokens of everyone their role reaches (an admin not the owner's).
+      const where = administersAccount(p)
+        ? or(eq(apiTokens.userId, p.userId), inArray(users.role, rolesUpTo(p.role)))
+        : eq(apiTokens.userId, p.userId);
       const rows = await db
         .select({ token: apiTokens, name: users.name })
         .from(apiTokens)
@@ -37,7 +43,14 @@ export function apiTokenRoutes(app: FastifyInstance, ctx: CatalogContext): void 
         'api_tokens',
         page,
         rows.map((r) => apiTokenView(urls, r.token, { id: r.token.userId, name: r.name })),
-        async () => (await db.select({ n: count() }).from(apiTokens).where(where))[0]?.n ?? 0,
+        async () =>
+          (
+            await db
+              .select({ n: count() })
+              .from(apiTokens)
+              .innerJoin(users, eq(users.id, apiTokens.userId))
+              .where(where)
+          )[0]?.n ?? 0,
       );
     },
   );
@@ -68,12 +81,12 @@ export function apiTokenRoutes(app: FastifyInstance, ctx: CatalogContext): void 
         }
       ).api_token;
       const userId = input.user?.id ?? p.userId;
-      ensureAllowed(
-        userId === p.userId || administersAccount(p),
-        'Only an owner or admin may create tokens for others',
-      );
+      const forOthers = 'Only an owner or admin may create tokens for others';
+      ensureAllowed(userId === p.userId || administersAccount(p), forOthers);
       const user = await findUser(db, userId);
       if (!user) throw invalid(`user ${userId} does not exist`);
+      // A token acts with its user's role: it may never reach above its creator's.
+      ensureActsForUser(p, user.user, forOthers);
       const secret = `${newObjectId()}${newSecret32()}`.replace(/^P/, 'k');
       const now = ctx.clock.now();
       const view = await db.transaction(async (tx) => {
@@ -97,9 +110,13 @@ export function apiTokenRoutes(app: FastifyInstance, ctx: CatalogContext): void 
     async (request, reply) => {
       const p = principalOf(request);
       const { id } = request.params as { id: string };
-      const [row] = await db.select().from(apiTokens).where(eq(apiTokens.id, id));
+      const [row] = await db
+        .select({ userId: apiTokens.userId, role: users.role })
+        .from(apiTokens)
+        .innerJoin(users, eq(users.id, apiTokens.userId))
+        .where(eq(apiTokens.id, id));
       if (!row) throw notFound('API token');
-      ensureAllowed(row.userId === p.userId || administersAccount(p), 'You may only revoke your own tokens');
+      ensureActsForUser(p, { id: row.userId, role: row.role }, 'You may only revoke your own tokens');
       const now = ctx.clock.now();
       await db.transaction(async (tx) => {
         const gone = await tx

@@ -8,12 +8,7 @@ import { publishChange, publishTombstones } from '../changes';
 import type { CatalogContext } from '../context';
 import { countIntegrations, findService, type IntegrationRow, integrations } from '../db';
 import { invalid, notFound } from '../domain/checks';
-import {
-  maxIntegrationsPerService,
-  maxOpenIncidentsToMove,
-  resolveIntegration,
-  settingDifferences,
-} from '../domain/integrations';
+import { maxIntegrationsPerService, resolveIntegration, settingDifferences } from '../domain/integrations';
 import { republishService } from '../snapshots';
 import { integrationView } from '../views/integration.view';
 import type { ServiceRecord } from '../views/service.view';
@@ -214,9 +209,9 @@ export function integrationRoutes(app: FastifyInstance, ctx: CatalogContext): vo
     const target = await findService(db, targetId);
     if (!target) throw invalid(`service ${targetId} does not exist`);
     ensureManagesService(p, target);
-    if (current.openIncidents > maxOpenIncidentsToMove) {
+    if (current.openIncidents > ctx.moveOpenIncidentsLimit) {
       throw limitReached(
-        `The integration has ${current.openIncidents} open incidents; at most ${maxOpenIncidentsToMove} can be moved`,
+        `The integration has ${current.openIncidents} open incidents; at most ${ctx.moveOpenIncidentsLimit} can be moved`,
       );
     }
     if (target.integrations.length >= maxIntegrationsPerService) {

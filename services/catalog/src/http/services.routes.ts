@@ -3,6 +3,7 @@ import { newObjectId } from '@klaxon/ids';
 import {
   ensureAllowed,
   listEnvelope,
+  managesAccount,
   managesTeams,
   type Principal,
   parseIds,
@@ -23,11 +24,13 @@ import {
   indexTargets,
   integrations,
   listServices,
+  serviceActivity,
   services,
   windowIdsOfService,
 } from '../db';
 import { invalid, notFound } from '../domain/checks';
 import { defaultServiceSettings, resolveServiceSettings, type ServiceSettingsInput } from '../domain/service-settings';
+import { serviceStatus } from '../domain/service-status';
 import { publishService, republishPolicy, republishWindow } from '../snapshots';
 import { type ServiceRecord, serviceView } from '../views/service.view';
 import {
@@ -61,6 +64,21 @@ export function ensureManagesService(p: Principal, record: ServiceRecord): void 
   ensureAllowed(managesTeams(p, serviceTeamIds(record)), "You may only manage your own teams' services");
 }
 
+/**
+ * The team of the policy generated for a service created without one: none for an account manager
+ * (as before); the team a team manager manages, so the service is theirs to change afterwards.
+ */
+function generatedPolicyTeam(p: Principal): string | null {
+  if (managesAccount(p)) return null;
+  const managed = Object.entries(p.teamRoles).flatMap(([team, role]) => (role === 'manager' ? [team] : []));
+  ensureAllowed(managed.length > 0, 'Only account or team managers may create a service with a new escalation policy');
+  const [team, ...others] = managed;
+  if (team === undefined || others.length > 0) {
+    throw invalid('You manage several teams: give the escalation_policy of the team the service is for');
+  }
+  return team;
+}
+
 export function serviceRoutes(app: FastifyInstance, ctx: CatalogContext): void {
   const { db, urls } = ctx;
 
@@ -83,6 +101,16 @@ export function serviceRoutes(app: FastifyInstance, ctx: CatalogContext): void {
     return user.id;
   }
 
+  /** Each service's status now: from its setting, its open incidents and its ongoing maintenance windows. */
+  async function liveStatus(records: readonly ServiceRecord[]) {
+    const activity = await serviceActivity(
+      db,
+      records.map((r) => r.service.id),
+      ctx.clock.now(),
+    );
+    return (r: ServiceRecord) => serviceStatus(r.service.status, activity.get(r.service.id));
+  }
+
   app.get('/services', { schema: listServicesSchema }, async (request) => {
     const query = request.query as Query;
     const page = parsePage(query);
@@ -94,10 +122,11 @@ export function serviceRoutes(app: FastifyInstance, ctx: CatalogContext): void {
     };
     const include = parseInclude(query);
     const records = await listServices(db, filter, page.limit + 1, page.offset);
+    const status = await liveStatus(records);
     return listEnvelope(
       'services',
       page,
-      records.map((r) => serviceView(urls, r, include)),
+      records.map((r) => serviceView(urls, r, include, status(r))),
       () => countServices(db, filter),
     );
   });
@@ -106,7 +135,8 @@ export function serviceRoutes(app: FastifyInstance, ctx: CatalogContext): void {
     const { id } = request.params as { id: string };
     const record = await findService(db, id);
     if (!record) throw notFound('Service');
-    return { service: serviceView(urls, record, parseInclude(request.query as Query)) };
+    const status = await liveStatus([record]);
+    return { service: serviceView(urls, record, parseInclude(request.query as Query), status(record)) };
   });
 
   app.post('/services', { schema: createServiceSchema }, async (request, reply) => {
@@ -115,8 +145,7 @@ export function serviceRoutes(app: FastifyInstance, ctx: CatalogContext): void {
     if (input.status !== undefined && input.status !== 'active') throw invalid('A service can only be created active');
     const settings = resolveServiceSettings(input, defaultServiceSettings);
     const existing = input.escalation_policy ? await policyFor(p, input.escalation_policy.id) : undefined;
-    if (!existing)
-      ensureAllowed(managesTeams(p, []), 'Only account managers may create a service with a new escalation policy');
+    const generatedTeam = existing ? null : generatedPolicyTeam(p);
     const firstLevel = existing ? undefined : await requesterId(request, p);
     const [taken] = await db.select({ id: services.id }).from(services).where(eq(services.name, input.name));
     if (taken) throw invalid('Name has already been taken');
@@ -132,7 +161,9 @@ export function serviceRoutes(app: FastifyInstance, ctx: CatalogContext): void {
             targets: [{ type: 'user' as const, id: firstLevel ?? p.userId }],
           },
         ];
-        await tx.insert(escalationPolicies).values({ id: policyId, name: `${input.name} (EP)`, rules });
+        await tx
+          .insert(escalationPolicies)
+          .values({ id: policyId, name: `${input.name} (EP)`, rules, teamId: generatedTeam });
         await indexTargets(tx, policyId, rules);
       }
       const [row] = await tx

@@ -1,4 +1,5 @@
 import { idsQuery } from '@klaxon/rest';
+import { alertGroupingTypes } from '../domain/service-settings';
 import { idParams, listQuery, queryText, refInput, showQuery, wrapped } from './common.schemas';
 
 export const serviceIncludes = [
@@ -29,7 +30,7 @@ const serviceFields = {
     type: 'object',
     nullable: true,
     properties: {
-      type: { type: 'string', nullable: true, enum: ['time', 'intelligent', 'content_based', null] },
+      type: { type: 'string', nullable: true, enum: [...alertGroupingTypes, null] },
       config: { type: 'object', nullable: true },
     },
   },

@@ -29,6 +29,7 @@ import { ensureTimeZone, invalid, notFound } from '../domain/checks';
 import { publishUser } from '../snapshots';
 import { userView } from '../views/user.view';
 import { requester } from './requester';
+import { ensureActsForUser } from './user-access';
 import {
   createUserSchema,
   deleteUserSchema,
@@ -121,7 +122,8 @@ export function userRoutes(app: FastifyInstance, ctx: CatalogContext): void {
     const input = (request.body as { user: UserInput }).user;
     const current = await findUser(db, id);
     if (!current) throw notFound('User');
-    ensureAllowed(principal.userId === id || administersAccount(principal), 'You may only change your own profile');
+    // Email, role and profile of a user ranked above the caller (the owner, for an admin) are theirs alone.
+    ensureActsForUser(principal, current.user, 'You may only change your own profile');
     if (input.role !== undefined && input.role !== current.user.role) {
       ensureAllowed(administersAccount(principal), 'Only an owner or admin may change roles');
       if (input.role === 'owner' || current.user.role === 'owner') throw invalid("The owner's role cannot be changed");
@@ -161,6 +163,7 @@ export function userRoutes(app: FastifyInstance, ctx: CatalogContext): void {
     ensureAllowed(administersAccount(principal), 'Only an owner or admin may remove users');
     const current = await findUser(db, id);
     if (!current) throw notFound('User');
+    ensureActsForUser(principal, current.user, 'Only an owner or admin may remove users');
     if (current.user.role === 'owner') throw invalid('The account owner cannot be deleted');
     const [target] = await db.select().from(escalationTargets).where(eq(escalationTargets.targetId, id)).limit(1);
     if (target)

@@ -23,9 +23,16 @@ const teamOf = (record: ServiceRecord): TeamRow | null => record.policy.team;
 /**
  * A service as REST API v2 renders it, and as catalog.changes carries it (ingest and grouping read
  * `status`, `alert_grouping_parameters`, `incident_urgency_rule`, the timeouts and `escalation_policy`).
- * Its teams are its escalation policy's team, as in PagerDuty.
+ * Its teams are its escalation policy's team, as in PagerDuty. `status` is the stored one (active or
+ * disabled) unless the caller computed the live one (see domain/service-status.ts): catalog.changes
+ * carries the stored setting, never a status that changes with time and incidents.
  */
-export function serviceView(urls: Urls, record: ServiceRecord, include: ReadonlySet<string> = new Set()) {
+export function serviceView(
+  urls: Urls,
+  record: ServiceRecord,
+  include: ReadonlySet<string> = new Set(),
+  status: string = record.service.status,
+) {
   const { service: s, policy } = record;
   const team = teamOf(record);
   const ref = { id: s.id, name: s.name };
@@ -40,7 +47,7 @@ export function serviceView(urls: Urls, record: ServiceRecord, include: Readonly
     auto_resolve_timeout: s.autoResolveTimeout,
     acknowledgement_timeout: s.acknowledgementTimeout,
     created_at: s.createdAt.toISOString(),
-    status: s.status,
+    status,
     escalation_policy: include.has('escalation_policies')
       ? escalationPolicyView(urls, policy)
       : urls.ref('escalation_policy', policy.policy.id, policy.policy.name),

@@ -84,6 +84,8 @@ export function changeMessage(
   changes: readonly lifecycle.ChangeKind[],
   at: Date,
   view: IncidentView,
+  /** The integration whose alert opened the incident (on the opening message only). */
+  integrationId = '',
 ): OutboxMessage {
   return encode(topics.incidentsChanged, {
     id: newMessageId(at),
@@ -99,12 +101,15 @@ export function changeMessage(
     escalationLevel: row.escalationLevel,
     occurredAt: timestampFromDate(at),
     snapshotJson: JSON.stringify(view),
+    incidentVersion: BigInt(row.version),
+    integrationId,
   });
 }
 
 /**
  * Queues incidents.changed for the incident as it now is, in the caller's transaction. With no change
  * kinds too: a change outside the state machine (the incident moved to another service) publishes it.
+ * `integrationId` is the opening alert's integration, given only when the incident opens.
  */
 export async function publishChange(
   ex: Executor,
@@ -112,9 +117,10 @@ export async function publishChange(
   row: IncidentRow,
   changes: readonly lifecycle.ChangeKind[],
   at: Date,
+  integrationId = '',
 ): Promise<void> {
   const view = await renderIncident(ex, ctx.urls, row);
-  await enqueueOutbox(ex, outbox, [changeMessage(row, changes, at, view)]);
+  await enqueueOutbox(ex, outbox, [changeMessage(row, changes, at, view, integrationId)]);
 }
 
 /** Extra log fields per change (assignees on assign/escalate). */

@@ -36,6 +36,8 @@ interface Opened {
   changes: readonly lifecycle.ChangeKind[];
   timers: TimerRow[];
   at: Date;
+  /** The integration of the alert that opened it. */
+  integrationId: string;
 }
 
 const keyOf = (integrationId: string, dedupKey: string) => `${integrationId}\u0000${dedupKey}`;
@@ -95,7 +97,8 @@ export async function applyEventBatch(
     for (const chunk of chunks(pending.incidents.flatMap((o) => o.timers))) await tx.insert(timers).values(chunk);
     const messages = pending.incidents.map((o) => {
       const row: IncidentRow = { ...o.row, number: numbers.get(o.row.id) ?? 0 };
-      return changeMessage(row, o.changes, o.at, incidentView(ctx.urls, row, extrasOf(o, services, policies)));
+      const view = incidentView(ctx.urls, row, extrasOf(o, services, policies));
+      return changeMessage(row, o.changes, o.at, view, o.integrationId);
     });
     await enqueueOutbox(tx, outbox, messages);
     pending.incidents = [];
@@ -192,6 +195,7 @@ export async function applyEventBatch(
       changes: transition.changes,
       timers: transition.timers.flatMap((t) => ('arm' in t ? [{ incidentId, kind: t.kind, dueAt: t.arm }] : [])),
       at,
+      integrationId: event.integrationId,
     });
     open.set(key, { ...alertKeys(event), id: alertId, incidentId, suppressed: false });
     ctx.log.info({ incidentId, serviceId: event.serviceId, alertId }, 'incident_opened');

@@ -57,11 +57,15 @@ export async function openIncident(ex: Executor, ctx: Pick<GroupingContext, 'url
     .values(incidentValues(id, input, logId, at))
     .returning();
   if (!row) throw new Error('incident insert returned nothing');
-  if (input.alertId) {
-    await ex.update(alerts).set({ incidentId: id, firstTriggerLogEntryId: logId }).where(eq(alerts.id, input.alertId));
-  }
+  const [opening] = input.alertId
+    ? await ex
+        .update(alerts)
+        .set({ incidentId: id, firstTriggerLogEntryId: logId })
+        .where(eq(alerts.id, input.alertId))
+        .returning({ integrationId: alerts.integrationId })
+    : [];
   await applyTimerCommands(ex, id, transition.timers);
-  await publishChange(ex, ctx, row, transition.changes, at);
+  await publishChange(ex, ctx, row, transition.changes, at, opening?.integrationId);
   return row;
 }
 

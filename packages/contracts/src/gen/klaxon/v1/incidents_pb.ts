@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file klaxon/v1/incidents.proto.
  */
 export const file_klaxon_v1_incidents: GenFile = /*@__PURE__*/
-  fileDesc("ChlrbGF4b24vdjEvaW5jaWRlbnRzLnByb3RvEglrbGF4b24udjEi2gIKD0luY2lkZW50Q2hhbmdlZBIKCgJpZBgBIAEoCRITCgtpbmNpZGVudF9pZBgCIAEoCRIXCg9pbmNpZGVudF9udW1iZXIYAyABKAMSEgoKc2VydmljZV9pZBgEIAEoCRIcChRlc2NhbGF0aW9uX3BvbGljeV9pZBgFIAEoCRIOCgZzdGF0dXMYBiABKAkSDwoHdXJnZW5jeRgHIAEoCRINCgV0aXRsZRgIIAEoCRIuCgdjaGFuZ2VzGAkgAygOMh0ua2xheG9uLnYxLkluY2lkZW50Q2hhbmdlS2luZBIZChFhc3NpZ25lZF91c2VyX2lkcxgKIAMoCRIYChBlc2NhbGF0aW9uX2xldmVsGAsgASgFEi8KC29jY3VycmVkX2F0GAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIVCg1zbmFwc2hvdF9qc29uGA0gASgJKt0CChJJbmNpZGVudENoYW5nZUtpbmQSJAogSU5DSURFTlRfQ0hBTkdFX0tJTkRfVU5TUEVDSUZJRUQQABIiCh5JTkNJREVOVF9DSEFOR0VfS0lORF9UUklHR0VSRUQQARIlCiFJTkNJREVOVF9DSEFOR0VfS0lORF9BQ0tOT1dMRURHRUQQAhIiCh5JTkNJREVOVF9DSEFOR0VfS0lORF9FU0NBTEFURUQQAxIjCh9JTkNJREVOVF9DSEFOR0VfS0lORF9SRUFTU0lHTkVEEAQSIQodSU5DSURFTlRfQ0hBTkdFX0tJTkRfUkVTT0xWRUQQBRIfChtJTkNJREVOVF9DSEFOR0VfS0lORF9NRVJHRUQQBhIgChxJTkNJREVOVF9DSEFOR0VfS0lORF9VUkdFTkNZEAcSJwojSU5DSURFTlRfQ0hBTkdFX0tJTkRfVU5BQ0tOT1dMRURHRUQQCGIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("ChlrbGF4b24vdjEvaW5jaWRlbnRzLnByb3RvEglrbGF4b24udjEijAMKD0luY2lkZW50Q2hhbmdlZBIKCgJpZBgBIAEoCRITCgtpbmNpZGVudF9pZBgCIAEoCRIXCg9pbmNpZGVudF9udW1iZXIYAyABKAMSEgoKc2VydmljZV9pZBgEIAEoCRIcChRlc2NhbGF0aW9uX3BvbGljeV9pZBgFIAEoCRIOCgZzdGF0dXMYBiABKAkSDwoHdXJnZW5jeRgHIAEoCRINCgV0aXRsZRgIIAEoCRIuCgdjaGFuZ2VzGAkgAygOMh0ua2xheG9uLnYxLkluY2lkZW50Q2hhbmdlS2luZBIZChFhc3NpZ25lZF91c2VyX2lkcxgKIAMoCRIYChBlc2NhbGF0aW9uX2xldmVsGAsgASgFEi8KC29jY3VycmVkX2F0GAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIVCg1zbmFwc2hvdF9qc29uGA0gASgJEhgKEGluY2lkZW50X3ZlcnNpb24YDiABKAMSFgoOaW50ZWdyYXRpb25faWQYDyABKAkq3QIKEkluY2lkZW50Q2hhbmdlS2luZBIkCiBJTkNJREVOVF9DSEFOR0VfS0lORF9VTlNQRUNJRklFRBAAEiIKHklOQ0lERU5UX0NIQU5HRV9LSU5EX1RSSUdHRVJFRBABEiUKIUlOQ0lERU5UX0NIQU5HRV9LSU5EX0FDS05PV0xFREdFRBACEiIKHklOQ0lERU5UX0NIQU5HRV9LSU5EX0VTQ0FMQVRFRBADEiMKH0lOQ0lERU5UX0NIQU5HRV9LSU5EX1JFQVNTSUdORUQQBBIhCh1JTkNJREVOVF9DSEFOR0VfS0lORF9SRVNPTFZFRBAFEh8KG0lOQ0lERU5UX0NIQU5HRV9LSU5EX01FUkdFRBAGEiAKHElOQ0lERU5UX0NIQU5HRV9LSU5EX1VSR0VOQ1kQBxInCiNJTkNJREVOVF9DSEFOR0VfS0lORF9VTkFDS05PV0xFREdFRBAIYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * Topic incidents.changed, keyed by incident_id.
@@ -92,6 +92,22 @@ export type IncidentChanged = Message<"klaxon.v1.IncidentChanged"> & {
    * @generated from field: string snapshot_json = 13;
    */
   snapshotJson: string;
+
+  /**
+   * The incident's version after the change (grows with every change): a read model keeps the
+   * highest it has seen, so a replayed older message changes nothing.
+   *
+   * @generated from field: int64 incident_version = 14;
+   */
+  incidentVersion: bigint;
+
+  /**
+   * The integration of the alert that opened the incident; set on the message that opens it, empty
+   * on later ones and for incidents opened by hand. Feeds the open-incident count per integration.
+   *
+   * @generated from field: string integration_id = 15;
+   */
+  integrationId: string;
 };
 
 /**
