@@ -15,6 +15,8 @@ const PAGE = 100;
 const MAX_WINDOW = 10_000;
 /** How far below the previous highest incident_number a poll still reads, for commits out of order. */
 const MARGIN = 200;
+/** Events that got no answer may or may not have been taken: once the accepted ones are all there, a total still for this long is final. */
+const SETTLE_MS = 5000;
 
 interface IncidentRow {
   id: string;
@@ -34,8 +36,11 @@ export interface WatchResult {
 }
 
 export interface Watch {
-  /** Set once the sender is done: from then on the watch ends when the totals reach it. */
-  expect(expected: Expected): void;
+  /**
+   * Set once the sender is done: from then on the watch ends when the totals reach `upper` (every
+   * event not refused), or reach `lower` (every 202) and stay still for SETTLE_MS.
+   */
+  expect(lower: Expected, upper: Expected): void;
   result: Promise<WatchResult>;
 }
 
@@ -43,7 +48,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function watchIncidents(rest: Rest, timeoutMs: number): Watch {
   let expected: Expected | undefined;
+  let lower: Expected | undefined;
   let expectedSince = 0;
+  let lastTotal = -1;
+  let lastChange = 0;
   const firstSeen = new Map<string, number>();
   let highest = 0;
   let truncatedPolls = 0;
@@ -89,14 +97,17 @@ export function watchIncidents(rest: Rest, timeoutMs: number): Watch {
     for (;;) {
       const began = performance.now();
       await readNew();
-      if (expected) {
+      if (expected && lower) {
         seen = await totals();
-        if (
-          seen.incidents >= expected.incidents &&
-          seen.acknowledged >= expected.acknowledged &&
-          seen.resolved >= expected.resolved
-        ) {
-          const completeAt = performance.now();
+        if (seen.incidents !== lastTotal) {
+          lastTotal = seen.incidents;
+          lastChange = performance.now();
+        }
+        const meets = (e: Expected) =>
+          seen.incidents >= e.incidents && seen.acknowledged >= e.acknowledged && seen.resolved >= e.resolved;
+        const all = meets(expected);
+        if (all || (meets(lower) && performance.now() - lastChange > SETTLE_MS)) {
+          const completeAt = all ? performance.now() : lastChange;
           // One more read, so incidents committed since the last page are seen too.
           await readNew();
           return { firstSeen, completeAt, seen, truncatedPolls };
@@ -108,9 +119,11 @@ export function watchIncidents(rest: Rest, timeoutMs: number): Watch {
   })();
 
   return {
-    expect(e) {
-      expected = e;
+    expect(l, upper) {
+      lower = l;
+      expected = upper;
       expectedSince = performance.now();
+      lastChange = expectedSince;
     },
     result,
   };

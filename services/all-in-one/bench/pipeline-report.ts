@@ -34,7 +34,10 @@ export interface Figures {
   accepted: number;
   non202: Record<string, number>;
   latency202Ms: Spread;
+  /** What every 202 must make visible. */
   expected: Expected;
+  /** What every event not refused (202 or no answer) may make visible. */
+  expectedUpper: Expected;
   seen: Expected;
   complete: boolean;
   /** From the first event due until the totals met the expectation. */
@@ -64,6 +67,7 @@ export function summarize(input: {
   setupS: number;
   sent: SendResult;
   expected: Expected;
+  upper: Expected;
   watched: WatchResult;
   rss: { idle: Rss; end: Rss; peakServerMb: number };
   loop?: Figures['eventLoop'];
@@ -103,6 +107,7 @@ export function summarize(input: {
     non202,
     latency202Ms: spread(latencies),
     expected: input.expected,
+    expectedUpper: input.upper,
     seen: watched.seen,
     complete: watched.completeAt !== undefined,
     ...(allVisibleS === undefined
@@ -110,7 +115,7 @@ export function summarize(input: {
       : {
           allVisibleS,
           drainS: ((watched.completeAt as number) - lastSent) / 1000,
-          endToEndRate: input.expected.incidents / allVisibleS,
+          endToEndRate: watched.seen.incidents / allVisibleS,
         }),
     eventToIncidentS: spread(e2i),
     incidentsNotSeenByPolling: Math.max(0, watched.seen.incidents - e2i.length),
@@ -148,7 +153,7 @@ export function printTable(rows: Figures[], withHeader: boolean): void {
       n0(r.acceptedRate),
       non202 || '0',
       `${n0(r.latency202Ms.p50)} / ${n0(r.latency202Ms.p99)} / ${n0(r.latency202Ms.max)}`,
-      `${r.seen.incidents}/${r.expected.incidents}${r.complete ? '' : ' (timed out)'}`,
+      `${r.seen.incidents}/${r.expected.incidents}${r.expectedUpper.incidents > r.expected.incidents ? `-${r.expectedUpper.incidents}` : ''}${r.complete ? '' : ' (timed out)'}`,
       n1(r.allVisibleS),
       n1(r.drainS),
       n0(r.endToEndRate),
