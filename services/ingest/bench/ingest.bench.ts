@@ -8,9 +8,12 @@ import { allTopics, timestampFromDate, topics } from '@klaxon/contracts';
 import { createLogger } from '@klaxon/kit';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
+import { alertBody, startAlertmanager } from './alertmanager-peer';
 
 // pnpm bench:ingest — Events API v2 throughput and latency, each figure with the ratio to a bare
-// Fastify route measured in the same run (machines are noisy; ratios travel, absolute numbers don't).
+// Fastify route measured in the same run (machines are noisy; ratios travel, absolute numbers don't),
+// and to a peer measured in the same run: Prometheus Alertmanager's own intake (POST /api/v2/alerts,
+// one alert per request), see alertmanager-peer.ts.
 // Needs KLAXON_TEST_DATABASE_URL and KLAXON_TEST_KAFKA_BROKERS (scripts/bench.sh starts both).
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -51,6 +54,11 @@ interface Target {
   name: string;
   port: number;
   child: ChildProcess;
+  /** Where the events go and what they look like; Klaxon's Events API v2 unless said otherwise. */
+  path?: string;
+  body?: () => string;
+  /** Peers are compared with, not to: no ratio to themselves. */
+  peer?: boolean;
 }
 
 async function start(name: string, script: string, env: Record<string, string>): Promise<Target> {
@@ -183,15 +191,16 @@ interface Figures {
   non2xx: number;
 }
 
-async function load(port: number, overallRate?: number): Promise<Figures> {
+async function load(target: Target, overallRate?: number): Promise<Figures> {
+  const makeBody = target.body ?? body;
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}/v2/enqueue`,
+    url: `http://127.0.0.1:${target.port}${target.path ?? '/v2/enqueue'}`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     connections: CONNECTIONS,
     duration: DURATION_S,
     ...(overallRate ? { overallRate } : {}),
-    requests: [{ setupRequest: (req) => ({ ...req, body: body() }) }],
+    requests: [{ setupRequest: (req) => ({ ...req, body: makeBody() }) }],
   });
   return {
     rps: result.requests.average,
@@ -203,6 +212,7 @@ async function load(port: number, overallRate?: number): Promise<Figures> {
 
 interface Row {
   name: string;
+  peer: boolean;
   max: Figures;
   /** Fixed-rate runs: latency as a sender at that rate sees it. */
   fixed: { rate: number; figures: Figures }[];
@@ -211,9 +221,9 @@ interface Row {
 /** Fixed rates first, lowest first, then flat out: an overload leaves a backlog behind it. */
 async function measure(target: Target, rates: number[] = [FIXED_RATE]): Promise<Row> {
   const fixed = [];
-  for (const rate of [...rates].sort((a, b) => a - b)) fixed.push({ rate, figures: await load(target.port, rate) });
-  const max = await load(target.port);
-  return { name: target.name, max, fixed };
+  for (const rate of [...rates].sort((a, b) => a - b)) fixed.push({ rate, figures: await load(target, rate) });
+  const max = await load(target);
+  return { name: target.name, peer: target.peer ?? false, max, fixed };
 }
 
 async function main(): Promise<void> {
@@ -223,6 +233,23 @@ async function main(): Promise<void> {
   await warmUp(bare.port);
   rows.push(await measure(bare));
   await stop(bare);
+
+  const alertmanager = await startAlertmanager(freePort);
+  if ('why' in alertmanager) {
+    process.stdout.write(`Alertmanager peer skipped: ${alertmanager.why}\n`);
+  } else {
+    const target: Target = {
+      name: 'Alertmanager POST /api/v2/alerts (peer)',
+      port: alertmanager.port,
+      child: alertmanager.child,
+      path: '/api/v2/alerts',
+      body: alertBody,
+      peer: true,
+    };
+    rows.push(await measure(target));
+    await stop(target);
+    alertmanager.cleanup();
+  }
 
   // Kafka + PostgreSQL: ingest alone, durable appends (acks=all).
   const kafkaBus = await createKafkaBus({ brokers, clientId: 'klaxon-bench', log });
@@ -265,16 +292,19 @@ async function main(): Promise<void> {
 
 function report(rows: Row[]): void {
   const ceiling = rows[0]?.max.rps ?? 1;
+  const peer = rows.find((r) => r.peer)?.max.rps;
+  const toPeer = (r: Row) => (peer && !r.peer && r !== rows[0] ? (r.max.rps / peer).toFixed(2) : '-');
   const fixed = (r: Row) =>
     r.fixed.map((f) => `${f.rate}/s: p50 ${f.figures.p50} ms, p99 ${f.figures.p99} ms, non-2xx ${f.figures.non2xx}`);
   const lines = [
-    `Events API v2 triggers over ${KEYS} integration keys, ${CONNECTIONS} connections, ${DURATION_S} s per run`,
+    `Events API v2 triggers over ${KEYS} integration keys, ${CONNECTIONS} connections, ${DURATION_S} s per run;`,
+    'the peer gets one alert per request with unique labels, same connections and duration.',
     '',
-    '| target | max events/s | ratio to ceiling | p50 ms | p99 ms | non-2xx | fixed rate |',
-    '|---|---|---|---|---|---|---|',
+    '| target | max events/s | ratio to ceiling | Klaxon / Alertmanager | p50 ms | p99 ms | non-2xx | fixed rate |',
+    '|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.name} | ${Math.round(r.max.rps)} | ${(r.max.rps / ceiling).toFixed(2)} | ${r.max.p50} | ${r.max.p99} | ${r.max.non2xx} | ${fixed(r).join('; ')} |`,
+        `| ${r.name} | ${Math.round(r.max.rps)} | ${(r.max.rps / ceiling).toFixed(2)} | ${toPeer(r)} | ${r.max.p50} | ${r.max.p99} | ${r.max.non2xx} | ${fixed(r).join('; ')} |`,
     ),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
