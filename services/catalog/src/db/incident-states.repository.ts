@@ -29,7 +29,16 @@ export async function recordIncidentState(ex: Executor, state: IncidentStateRow)
       })
       .returning({ integrationId: incidentStates.integrationId });
     const integrationId = changed[0]?.integrationId;
-    if (integrationId) await countOpenIncidents(tx, integrationId);
+    if (integrationId) {
+      // Two incidents of one integration change in parallel (the topic is keyed by incident): the row
+      // lock makes the second recount wait, and its count statement then sees the first one's state.
+      await tx
+        .select({ id: integrations.id })
+        .from(integrations)
+        .where(eq(integrations.id, integrationId))
+        .for('update');
+      await countOpenIncidents(tx, integrationId);
+    }
     return changed.length > 0;
   });
 }
@@ -62,25 +71,24 @@ export async function serviceActivity(
   const activity = new Map<string, ServiceActivity>();
   if (serviceIds.length === 0) return activity;
   const ids = [...new Set(serviceIds)];
-  const [open, windows] = await Promise.all([
-    ex
-      .select({ serviceId: incidentStates.serviceId, status: incidentStates.status })
-      .from(incidentStates)
-      .where(and(inArray(incidentStates.serviceId, ids), ne(incidentStates.status, 'resolved')))
-      .groupBy(incidentStates.serviceId, incidentStates.status),
-    ex
-      .select({ serviceId: maintenanceWindowServices.serviceId })
-      .from(maintenanceWindowServices)
-      .innerJoin(maintenanceWindows, eq(maintenanceWindows.id, maintenanceWindowServices.windowId))
-      .where(
-        and(
-          inArray(maintenanceWindowServices.serviceId, ids),
-          lte(maintenanceWindows.startTime, now),
-          gt(maintenanceWindows.endTime, now),
-        ),
-      )
-      .groupBy(maintenanceWindowServices.serviceId),
-  ]);
+  // One after the other: `ex` may be a transaction, which runs one statement at a time.
+  const open = await ex
+    .select({ serviceId: incidentStates.serviceId, status: incidentStates.status })
+    .from(incidentStates)
+    .where(and(inArray(incidentStates.serviceId, ids), ne(incidentStates.status, 'resolved')))
+    .groupBy(incidentStates.serviceId, incidentStates.status);
+  const windows = await ex
+    .select({ serviceId: maintenanceWindowServices.serviceId })
+    .from(maintenanceWindowServices)
+    .innerJoin(maintenanceWindows, eq(maintenanceWindows.id, maintenanceWindowServices.windowId))
+    .where(
+      and(
+        inArray(maintenanceWindowServices.serviceId, ids),
+        lte(maintenanceWindows.startTime, now),
+        gt(maintenanceWindows.endTime, now),
+      ),
+    )
+    .groupBy(maintenanceWindowServices.serviceId);
   const of = (id: string) => {
     let a = activity.get(id);
     if (!a) {
