@@ -1,5 +1,7 @@
+import { sql } from 'drizzle-orm';
 import { type PgSchema, text, timestamp } from 'drizzle-orm/pg-core';
 import type { Executor } from './database';
+import { insertMany } from './insert-many';
 
 /** Ids of the bus messages a service's consumers have applied: what makes redelivery harmless. */
 export function inboxTable(schema: PgSchema) {
@@ -35,10 +37,11 @@ export async function claimMessages(
 ): Promise<Set<string>> {
   const unique = [...new Set(messageIds)];
   if (unique.length === 0) return new Set();
-  const rows = await tx
-    .insert(inbox)
-    .values(unique.map((messageId) => ({ messageId })))
-    .onConflictDoNothing()
-    .returning({ messageId: inbox.messageId });
-  return new Set(rows.map((r) => r.messageId));
+  const rows = await insertMany<InboxTable, { message_id: string }>(
+    tx,
+    inbox,
+    unique.map((messageId) => ({ messageId })),
+    { onConflictDoNothing: true, returning: sql`message_id` },
+  );
+  return new Set(rows.map((r) => r.message_id));
 }

@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { bigserial, customType, jsonb, type PgSchema, text, timestamp } from 'drizzle-orm/pg-core';
 import type { Logger } from 'pino';
 import type { Database, Executor } from './database';
+import { insertMany } from './insert-many';
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => 'bytea',
@@ -42,8 +43,11 @@ export interface OutboxMessage {
 
 /** Writes messages into the outbox; call it with the transaction that changes the state. */
 export async function enqueueOutbox(tx: Executor, table: OutboxTable, messages: OutboxMessage[]): Promise<void> {
-  if (messages.length === 0) return;
-  await tx.insert(table).values(messages.map((m) => ({ ...m, headers: m.headers ?? {} })));
+  await insertMany(
+    tx,
+    table,
+    messages.map((m) => ({ topic: m.topic, key: m.key, value: m.value, headers: m.headers ?? {} })),
+  );
 }
 
 /** What the relay needs of the bus: an append that resolves once durable. */

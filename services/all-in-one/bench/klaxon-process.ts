@@ -29,9 +29,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Starts the all-in-one on a free loopback port and waits for /readyz; its stdout goes to logFile. */
 export async function startAllInOne(env: Record<string, string>, logFile: string): Promise<KlaxonProcess> {
   const port = await freePort();
+  // What `pnpm start` runs, as one node process (tsx as a loader), so flags such as --cpu-prof given
+  // in BENCH_NODE_FLAGS reach the server itself.
+  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   const child: ChildProcess = spawn(
-    path.join(repoRoot, 'node_modules', '.bin', 'tsx'),
-    ['services/all-in-one/src/main.ts'],
+    process.execPath,
+    ['--import', 'tsx', ...flags, 'services/all-in-one/src/main.ts'],
     {
       cwd: repoRoot,
       env: { ...process.env, ...env, KLAXON_PORT: String(port), KLAXON_HOST: '127.0.0.1' },

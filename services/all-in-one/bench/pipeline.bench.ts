@@ -23,6 +23,7 @@ import { createCatalog, eventBody, expectations, type Mix, planEvents, type Serv
 //   BENCH_HARD_RATE     lowest rate              one more run at this rate with the hard mix; `none` skips it
 //   BENCH_CONNECTIONS   256                      keep-alive connections of the sender
 //   BENCH_DRAIN_TIMEOUT_S 180                    how long to wait for the incidents after sending
+//   BENCH_NODE_FLAGS    unset                    node flags for the server, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof
 //   BENCH_MEMORY_EVENTS unset                    instead of the rates: this many events at BENCH_MEMORY_RATE (200/s), then RSS
 //
 // Each run gets a fresh child process, data folder, database and (when scripts/bench.sh started it)

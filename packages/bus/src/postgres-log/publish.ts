@@ -1,4 +1,4 @@
-import type { Database } from '@klaxon/db';
+import { type Database, insertMany } from '@klaxon/db';
 import { and, asc, eq, or, sql } from 'drizzle-orm';
 import type { OutgoingMessage } from '../port';
 import type { LogBusSettings } from './options';
@@ -35,8 +35,6 @@ export interface PublisherDeps {
   appended(ends: Appended[]): void;
 }
 
-/** A multi-row insert stays well under PostgreSQL's 65,535 bind parameters (7 per row). */
-const insertChunk = 1_000;
 const pairKey = (topic: string, partition: number) => JSON.stringify([topic, partition]);
 
 /**
@@ -88,9 +86,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
         next.set(key, offset + 1);
         return { ...r, offset };
       });
-      for (let at = 0; at < withOffsets.length; at += insertChunk) {
-        await tx.insert(messages).values(withOffsets.slice(at, at + insertChunk));
-      }
+      await insertMany(tx, messages, withOffsets);
       const result = locked.map((l) => ({
         topic: l.topic,
         partition: l.partition,

@@ -1,5 +1,5 @@
 import { type AcceptedEvent, timestampDate } from '@klaxon/contracts';
-import { claimMessages, type Executor, enqueueOutbox } from '@klaxon/db';
+import { claimMessages, type Executor, enqueueOutbox, insertMany, sql } from '@klaxon/db';
 import { newObjectId } from '@klaxon/ids';
 import {
   type AlertRow,
@@ -41,8 +41,6 @@ interface Opened {
 }
 
 const keyOf = (integrationId: string, dedupKey: string) => `${integrationId}\u0000${dedupKey}`;
-/** Rows per multi-row insert: well under PostgreSQL's 65,535 parameters for the widest table. */
-const INSERT_CHUNK = 1_000;
 
 /**
  * Applies a partition's batch of events in the caller's transaction, the common storm cases in
@@ -84,17 +82,20 @@ export async function applyEventBatch(
   };
 
   const flush = async () => {
-    const numbers = new Map<string, number>();
-    for (const chunk of chunks(pending.incidents)) {
-      const rows = await tx
-        .insert(incidents)
-        .values(chunk.map((o) => o.row))
-        .returning({ id: incidents.id, number: incidents.number });
-      for (const r of rows) numbers.set(r.id, r.number);
-    }
-    for (const chunk of chunks(pending.alerts)) await tx.insert(alerts).values(chunk);
-    for (const chunk of chunks(pending.logEntries)) await tx.insert(logEntries).values(chunk);
-    for (const chunk of chunks(pending.incidents.flatMap((o) => o.timers))) await tx.insert(timers).values(chunk);
+    const numbered = await insertMany<typeof incidents, { id: string; number: string }>(
+      tx,
+      incidents,
+      pending.incidents.map((o) => o.row),
+      { returning: sql`id, incident_number as number` },
+    );
+    const numbers = new Map(numbered.map((r) => [r.id, Number(r.number)]));
+    await insertMany(tx, alerts, pending.alerts);
+    await insertMany(tx, logEntries, pending.logEntries);
+    await insertMany(
+      tx,
+      timers,
+      pending.incidents.flatMap((o) => o.timers),
+    );
     const messages = pending.incidents.map((o) => {
       const row: IncidentRow = { ...o.row, number: numbers.get(o.row.id) ?? 0 };
       const view = incidentView(ctx.urls, row, extrasOf(o, services, policies));
@@ -209,11 +210,6 @@ const alertKeys = (event: AcceptedEvent) => ({
   alertKey: event.dedupKey,
   serviceId: event.serviceId,
 });
-
-/** Rows in slices of at most INSERT_CHUNK, one multi-row insert each. */
-function* chunks<T>(rows: readonly T[]): Generator<T[]> {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) yield rows.slice(i, i + INSERT_CHUNK);
-}
 
 /** What the view of a just-opened incident needs, known without asking the database. */
 function extrasOf(
