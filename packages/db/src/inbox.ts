@@ -41,7 +41,7 @@ export async function claimMessages(
     tx,
     inbox,
     unique.map((messageId) => ({ messageId })),
-    { onConflictDoNothing: true, returning: sql`message_id` },
+    { onConflict: sql`do nothing`, returning: sql`message_id` },
   );
   return new Set(rows.map((r) => r.message_id));
 }

@@ -14,7 +14,8 @@ export async function insertMany<T extends PgTable, R = never>(
   ex: Pick<Executor, 'execute'>,
   table: T,
   rows: readonly T['$inferInsert'][],
-  options: { returning?: SQL; onConflictDoNothing?: boolean } = {},
+  /** `onConflict`: what follows `on conflict` (`do nothing`, `(id) do update set ...`). */
+  options: { returning?: SQL; onConflict?: SQL } = {},
 ): Promise<R[]> {
   const first = rows[0];
   if (!first) return [];
@@ -41,7 +42,7 @@ export async function insertMany<T extends PgTable, R = never>(
     columns.map(({ column }) => sql.identifier(column.name)),
     sql`, `,
   )})`;
-  const conflict = options.onConflictDoNothing ? sql` on conflict do nothing` : sql``;
+  const conflict = options.onConflict ? sql` on conflict ${options.onConflict}` : sql``;
   const returning = options.returning ? sql` returning ${options.returning}` : sql``;
   return queryRows<R>(
     ex,

@@ -10,7 +10,7 @@ import { bootstrapOwner } from './bootstrap';
 import type { CatalogConfig } from './config';
 import { incidentsChangedConsumer } from './consumers/incidents-changed.consumer';
 import type { CatalogContext } from './context';
-import { outbox, outboxLease, principalByTokenHash, recordIncidentState } from './db';
+import { outbox, outboxLease, principalByTokenHash, recordIncidentStates } from './db';
 import { apiTokenRoutes } from './http/api-tokens.routes';
 import { contactMethodRoutes } from './http/contact-methods.routes';
 import { escalationPolicyRoutes } from './http/escalation-policies.routes';
@@ -61,7 +61,7 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
   const incidents = await subscribeTo(bus, {
     group: 'catalog.incidents',
     topic: topics.incidentsChanged,
-    handler: incidentsChangedConsumer({ apply: (state) => recordIncidentState(db, state), log }),
+    batchHandler: incidentsChangedConsumer({ apply: (states) => recordIncidentStates(db, states), log }),
   });
   app.addHook('onClose', () => incidents.stop());
   // A write is answered once its changes are on the bus: an integration created a moment ago is

@@ -43,8 +43,14 @@ function recordingBus(): Bus & {
       messages.push(...batch);
     },
     subscribe: async (options) => {
-      const { handler } = options;
-      if (!handler) throw new Error('this bus delivers one message at a time');
+      // This bus hands batch subscribers their messages one at a time, as batches of one.
+      const { batchHandler } = options;
+      const handler: Handler = batchHandler
+        ? async (message) => {
+            const outcome = await batchHandler([message]);
+            return (typeof outcome === 'string' ? outcome : outcome[0]) ?? 'retry';
+          }
+        : options.handler;
       for (const topic of options.topics) handlers.set(topic, handler);
       return {
         started: Promise.resolve(),

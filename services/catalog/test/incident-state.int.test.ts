@@ -1,3 +1,5 @@
+import { eq } from 'drizzle-orm';
+import { type IncidentStateRow, integrations, recordIncidentStates } from '../src/db';
 import { type CatalogHarness, catalogHarness, policyBody, serviceBody } from './harness';
 
 // Catalog learns incident state from incidents.changed (grouping's messages, never its tables):
@@ -126,6 +128,41 @@ describe('incident state from incidents.changed', () => {
       });
       await h.incidentChanged({ incidentId: 'PINC103', serviceId: source.id, status: 'resolved', version: 2 });
       expect((await move()).status).toBe(200);
+    });
+
+    it('applies a batch in one go: the latest state of each incident, each integration counted once', async () => {
+      const service = await newService();
+      const integration = (
+        await h.owner.call('POST', `/services/${service.id}/integrations`, {
+          integration: { type: 'events_api_v2_inbound_integration', name: 'Batch' },
+        })
+      ).body.integration;
+      const at = (n: number) => new Date(start.getTime() + n * 1000);
+      const state = (incidentId: string, status: IncidentStateRow['status'], version: number) => ({
+        incidentId,
+        serviceId: service.id,
+        integrationId: version === 1 ? integration.id : null,
+        status,
+        version,
+        occurredAt: at(version),
+      });
+      // Opened and resolved in the same batch, and a replay of the opening after it.
+      expect(
+        await recordIncidentStates(h.database.db, [
+          state('PINC201', 'triggered', 1),
+          state('PINC202', 'triggered', 1),
+          state('PINC201', 'resolved', 2),
+          state('PINC201', 'triggered', 1),
+        ]),
+      ).toBe(2);
+      expect(await statusOf(service.id)).toBe('critical');
+      const [row] = await h.database.db
+        .select({ open: integrations.openIncidents })
+        .from(integrations)
+        .where(eq(integrations.id, integration.id));
+      expect(row?.open).toBe(1);
+      // The same batch again changes nothing.
+      expect(await recordIncidentStates(h.database.db, [state('PINC201', 'resolved', 2)])).toBe(0);
     });
 
     it('drops a message that names no incident', async () => {

@@ -1,4 +1,4 @@
-import type { BusMessage, Outcome } from '@klaxon/bus';
+import type { Decoded, Outcome } from '@klaxon/bus';
 import { type IncidentChanged, timestampDate } from '@klaxon/contracts';
 import type { IncidentStateRow } from '../db';
 
@@ -18,24 +18,26 @@ export function incidentStateOf(message: IncidentChanged): IncidentStateRow | un
 }
 
 /**
- * Keeps the catalog's incident read model (service status, open incidents per integration). A message
- * that names no incident is dropped; a failed write is retried (the bus holds the partition back).
+ * Keeps the catalog's incident read model (service status, open incidents per integration) from a
+ * partition's batch of messages, in one transaction. A message that names no incident is dropped; a
+ * failed write is retried (the bus then applies the batch's messages one at a time).
  */
 export function incidentsChangedConsumer(deps: {
-  apply: (state: IncidentStateRow) => Promise<boolean>;
+  apply: (states: IncidentStateRow[]) => Promise<number>;
   log: { debug: (o: object, m: string) => void; warn: (o: object, m: string) => void };
 }) {
-  return async (message: IncidentChanged, raw: BusMessage): Promise<Outcome> => {
-    const state = incidentStateOf(message);
-    const at = { incidentId: message.incidentId, topic: raw.topic, partition: raw.partition, offset: raw.offset };
-    if (!state) {
-      deps.log.warn(at, 'incident_change_unreadable');
-      return 'drop';
+  return async (batch: Decoded<IncidentChanged>[]): Promise<Outcome[] | Outcome> => {
+    const states = batch.map((d) => incidentStateOf(d.message));
+    const first = batch[0]?.raw;
+    const at = { topic: first?.topic, partition: first?.partition, offset: first?.offset, size: batch.length };
+    for (const [i, d] of batch.entries()) {
+      if (!states[i])
+        deps.log.warn({ ...at, incidentId: d.message.incidentId, offset: d.raw.offset }, 'incident_change_unreadable');
     }
     try {
-      const changed = await deps.apply(state);
-      deps.log.debug({ ...at, status: state.status, changed }, 'incident_state_recorded');
-      return 'ok';
+      const changed = await deps.apply(states.filter((s): s is IncidentStateRow => s !== undefined));
+      deps.log.debug({ ...at, changed }, 'incident_states_recorded');
+      return states.map((s) => (s ? 'ok' : 'drop'));
     } catch (err) {
       deps.log.warn({ err, ...at }, 'incident_state_failed');
       return 'retry';

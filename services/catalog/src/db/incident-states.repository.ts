@@ -1,4 +1,4 @@
-import type { Executor } from '@klaxon/db';
+import { type Executor, insertMany } from '@klaxon/db';
 import { and, count, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
 import { type IncidentStateRow, incidentStates } from './incident-states.table';
 import { integrations } from './integrations.table';
@@ -6,53 +6,58 @@ import { maintenanceWindowServices } from './maintenance-window-services.table';
 import { maintenanceWindows } from './maintenance-windows.table';
 
 /**
- * Keeps the latest state of one incident and the open-incident count of its integration, in one
+ * Keeps the latest state of many incidents and the open-incident count of their integrations, in one
  * transaction. Idempotent: a message whose (version, occurred_at) is not above the stored one (a
  * replay, a duplicate) changes nothing. Only the opening message names the integration; later ones
- * keep it. Returns whether the state changed.
+ * keep it. Returns how many incidents changed.
  */
-export async function recordIncidentState(ex: Executor, state: IncidentStateRow): Promise<boolean> {
-  return ex.transaction(async (tx) => {
-    const changed = await tx
-      .insert(incidentStates)
-      .values(state)
-      .onConflictDoUpdate({
-        target: incidentStates.incidentId,
-        set: {
-          serviceId: sql`excluded.service_id`,
-          integrationId: sql`coalesce(excluded.integration_id, incident_states.integration_id)`,
-          status: sql`excluded.status`,
-          version: sql`excluded.version`,
-          occurredAt: sql`excluded.occurred_at`,
-        },
-        setWhere: sql`(excluded.version, excluded.occurred_at) > (incident_states.version, incident_states.occurred_at)`,
-      })
-      .returning({ integrationId: incidentStates.integrationId });
-    const integrationId = changed[0]?.integrationId;
-    if (integrationId) {
-      // Two incidents of one integration change in parallel (the topic is keyed by incident): the row
-      // lock makes the second recount wait, and its count statement then sees the first one's state.
-      await tx
-        .select({ id: integrations.id })
-        .from(integrations)
-        .where(eq(integrations.id, integrationId))
-        .for('update');
-      await countOpenIncidents(tx, integrationId);
+export async function recordIncidentStates(ex: Executor, states: readonly IncidentStateRow[]): Promise<number> {
+  // One row per incident (its latest), as one insert may not touch a row twice.
+  const latest = new Map<string, IncidentStateRow>();
+  for (const s of states) {
+    const seen = latest.get(s.incidentId);
+    const newer =
+      !seen ||
+      s.version > seen.version ||
+      (s.version === seen.version && s.occurredAt.getTime() > seen.occurredAt.getTime());
+    if (newer) {
+      latest.set(s.incidentId, { ...s, integrationId: s.integrationId ?? seen?.integrationId ?? null });
     }
-    return changed.length > 0;
+  }
+  if (latest.size === 0) return 0;
+  return ex.transaction(async (tx) => {
+    const changed = await insertMany<typeof incidentStates, { integration_id: string | null }>(
+      tx,
+      incidentStates,
+      [...latest.values()],
+      {
+        onConflict: sql`(incident_id) do update set service_id = excluded.service_id,
+          integration_id = coalesce(excluded.integration_id, incident_states.integration_id),
+          status = excluded.status, version = excluded.version, occurred_at = excluded.occurred_at
+          where (excluded.version, excluded.occurred_at) > (incident_states.version, incident_states.occurred_at)`,
+        returning: sql`integration_id`,
+      },
+    );
+    const ids = [...new Set(changed.flatMap((r) => (r.integration_id ? [r.integration_id] : [])))].sort();
+    if (ids.length > 0) await countOpenIncidents(tx, ids);
+    return changed.length;
   });
 }
 
-/** Recounts an integration's open incidents from the read model (a count, so replays never drift it). */
-async function countOpenIncidents(ex: Executor, integrationId: string): Promise<void> {
-  const open = ex
-    .select({ n: count() })
-    .from(incidentStates)
-    .where(and(eq(incidentStates.integrationId, integrationId), ne(incidentStates.status, 'resolved')));
-  await ex
-    .update(integrations)
-    .set({ openIncidents: sql`(${open})` })
-    .where(eq(integrations.id, integrationId));
+/**
+ * Recounts integrations' open incidents from the read model (a count, so replays never drift it).
+ * Incidents of one integration change in parallel (the topic is keyed by incident): locking the
+ * integrations first (in id order, so two recounts never deadlock) makes a second recount wait, and
+ * its count statement then sees the first one's committed state.
+ */
+async function countOpenIncidents(ex: Executor, integrationIds: readonly string[]): Promise<void> {
+  const ids = sql.param(integrationIds);
+  await ex.execute(sql`select id from ${integrations} where id = any(${ids}::text[]) order by id for update`);
+  await ex.execute(sql`update ${integrations} i set open_incidents = c.n
+    from (select ids.id, (select count(*) from ${incidentStates} s
+            where s.integration_id = ids.id and s.status <> 'resolved')::int as n
+          from unnest(${ids}::text[]) as ids(id)) c
+    where i.id = c.id`);
 }
 
 /** What a service's `status` depends on besides its own setting, for each of these services. */
