@@ -1,4 +1,4 @@
-import { idParams, listQuery, queryText, refInput, showQuery, wrapped } from './common.schemas';
+import { idParams, listQuery, queryText, refInput, wrapped } from './common.schemas';
 
 const restriction = {
   type: 'object',
