@@ -1,4 +1,5 @@
 import { loadCatalogConfig } from '@klaxon/catalog';
+import { loadEscalationConfig } from '@klaxon/escalation';
 import { loadGroupingConfig } from '@klaxon/grouping';
 import { loadIngestConfig } from '@klaxon/ingest';
 import { runService } from '@klaxon/runtime';
@@ -9,5 +10,10 @@ import { mountAll } from './mount';
 // PostgreSQL and Kafka. One pool serves every service here: ingest's appends, the log consumers'
 // batches, each outbox relay and the timer pollers hold connections at once; 30 leaves PostgreSQL's
 // default of 100 connections room for a second replica, psql and migrations.
-const config = { catalog: loadCatalogConfig(), ingest: loadIngestConfig(), grouping: loadGroupingConfig() };
+const config = {
+  catalog: loadCatalogConfig(),
+  ingest: loadIngestConfig(),
+  grouping: loadGroupingConfig(),
+  escalation: loadEscalationConfig(),
+};
 void runService({ name: 'all-in-one', poolSize: 30, mount: (app, ctx) => mountAll(app, ctx, config) });

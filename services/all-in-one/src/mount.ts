@@ -1,5 +1,5 @@
 import { type CatalogConfig, catalogPlugin } from '@klaxon/catalog';
-import { escalationPlugin } from '@klaxon/escalation';
+import { type EscalationConfig, escalationPlugin, escalationSettings } from '@klaxon/escalation';
 import { type GroupingConfig, groupingPlugin, groupingSettings } from '@klaxon/grouping';
 import { type IngestConfig, ingestPlugin } from '@klaxon/ingest';
 import { notifyPlugin } from '@klaxon/notify';
@@ -10,6 +10,7 @@ export interface AllInOneConfig {
   catalog: CatalogConfig;
   ingest: IngestConfig;
   grouping: GroupingConfig;
+  escalation: EscalationConfig;
 }
 
 /**
@@ -20,6 +21,6 @@ export async function mountAll(app: FastifyInstance, ctx: ServiceContext, config
   await app.register(catalogPlugin, { ...ctx, config: config.catalog });
   await app.register(ingestPlugin, { ...ctx, config: config.ingest });
   await app.register(groupingPlugin, { ...ctx, ...groupingSettings(config.grouping) });
-  await app.register(escalationPlugin, ctx);
+  await app.register(escalationPlugin, { ...ctx, ...escalationSettings(config.escalation) });
   await app.register(notifyPlugin, ctx);
 }

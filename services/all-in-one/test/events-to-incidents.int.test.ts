@@ -1,5 +1,6 @@
 import { loadCatalogConfig } from '@klaxon/catalog';
 import { allTopics } from '@klaxon/contracts';
+import { loadEscalationConfig } from '@klaxon/escalation';
 import { loadGroupingConfig } from '@klaxon/grouping';
 import { loadIngestConfig } from '@klaxon/ingest';
 import { createApp } from '@klaxon/kit';
@@ -59,6 +60,7 @@ describe('events become incidents', () => {
         }),
         ingest: loadIngestConfig({}),
         grouping: loadGroupingConfig({}),
+        escalation: loadEscalationConfig({}),
       },
     );
     await app.ready();

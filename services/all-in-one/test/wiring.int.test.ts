@@ -1,6 +1,7 @@
 import { catalogPlugin, loadCatalogConfig } from '@klaxon/catalog';
 import { allTopics } from '@klaxon/contracts';
 import { queryRows, sql } from '@klaxon/db';
+import { loadEscalationConfig } from '@klaxon/escalation';
 import { loadGroupingConfig } from '@klaxon/grouping';
 import { loadIngestConfig } from '@klaxon/ingest';
 import { createApp } from '@klaxon/kit';
@@ -59,6 +60,7 @@ describe('services meet through the bus', () => {
       mountAll(a, ctx, {
         ingest: loadIngestConfig({}),
         grouping: loadGroupingConfig({}),
+        escalation: loadEscalationConfig({}),
         catalog: loadCatalogConfig({ KLAXON_BOOTSTRAP_TOKEN: token, KLAXON_BOOTSTRAP_EMAIL: 'sre@example.com' }),
       }),
     );

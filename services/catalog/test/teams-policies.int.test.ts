@@ -119,7 +119,9 @@ describe('teams and escalation policies', () => {
         ],
         services: [],
       });
-      expect((await h.owner.call('GET', `/schedules/${schedule.id}`)).body.schedule.escalation_policies).toEqual([
+      // GET /schedules/{id} is escalation's (rendered); the catalog's list shows the configuration.
+      const listed = (await h.owner.call('GET', '/schedules')).body.schedules;
+      expect(listed.find((x: { id: string }) => x.id === schedule.id).escalation_policies).toEqual([
         expect.objectContaining({ id: ep.id }),
       ]);
       const ruleId = ep.escalation_rules[0].id;

@@ -1,1 +1,2 @@
-export { escalationCatalogTypes, escalationPlugin } from './plugin';
+export { type EscalationConfig, escalationSettings, loadEscalationConfig } from './config';
+export { type EscalationOptions, escalationCatalogTypes, escalationPlugin } from './plugin';

@@ -14,14 +14,12 @@ import {
   policiesTargeting,
   scheduleOverrides,
   schedules,
-  userRecords,
   users,
 } from '../db';
 import { ensureTimeZone, invalid, missing, notFound, parseInstant } from '../domain/checks';
 import { type LayerInput, layerUserIds, normalizeLayers } from '../domain/schedule-layers';
 import { publishSchedule } from '../snapshots';
 import { overrideSnapshot, overrideView, scheduleView } from '../views/schedule.view';
-import { userView } from '../views/user.view';
 import {
   createOverridesSchema,
   createScheduleSchema,
@@ -29,8 +27,6 @@ import {
   deleteScheduleSchema,
   listOverridesSchema,
   listSchedulesSchema,
-  scheduleUsersSchema,
-  showScheduleSchema,
   updateScheduleSchema,
 } from './schedules.schemas';
 
@@ -73,9 +69,8 @@ export function scheduleRoutes(app: FastifyInstance, ctx: CatalogContext): void 
     );
   });
 
-  app.get('/schedules/:id', { schema: showScheduleSchema }, async (request) => ({
-    schedule: scheduleView(urls, await scheduleOf((request.params as { id: string }).id)),
-  }));
+  // GET /schedules/{id} and /schedules/{id}/users are the escalation service's: it renders the
+  // layers, overrides and final schedule from its replica of what this service publishes.
 
   app.post('/schedules', { schema: createScheduleSchema }, async (request, reply) => {
     ensureManages(request);
@@ -156,13 +151,6 @@ export function scheduleRoutes(app: FastifyInstance, ctx: CatalogContext): void 
     });
     ctx.published();
     return reply.status(204).send();
-  });
-
-  app.get('/schedules/:id/users', { schema: scheduleUsersSchema }, async (request) => {
-    const record = await scheduleOf((request.params as { id: string }).id);
-    const ids = layerUserIds(record.schedule.layers);
-    const rows = ids.length ? await db.select().from(users).where(inArray(users.id, ids)).orderBy(asc(users.name)) : [];
-    return { users: (await userRecords(db, rows)).map((r) => userView(urls, r)) };
   });
 
   app.get('/schedules/:id/overrides', { schema: listOverridesSchema }, async (request) => {

@@ -1,4 +1,4 @@
-import { idParams, listQuery, queryText, refInput, showQuery, wrapped } from './common.schemas';
+import { idParams, listQuery, queryText, refInput, wrapped } from './common.schemas';
 
 const restriction = {
   type: 'object',
@@ -48,12 +48,6 @@ export const createScheduleSchema = {
   summary: 'Create a schedule',
   body: wrapped('schedule', { type: 'object', required: ['time_zone', 'schedule_layers'], properties: scheduleFields }),
 };
-export const showScheduleSchema = {
-  tags: ['Schedules'],
-  summary: 'Get a schedule',
-  params: idParams,
-  querystring: showQuery([]),
-};
 export const updateScheduleSchema = {
   tags: ['Schedules'],
   summary: 'Update a schedule',
@@ -65,7 +59,6 @@ export const deleteScheduleSchema = {
   summary: 'Delete a schedule (refused while an escalation policy targets it)',
   params: idParams,
 };
-export const scheduleUsersSchema = { tags: ['Schedules'], summary: 'List the users of a schedule', params: idParams };
 
 const overrideInput = {
   type: 'object',

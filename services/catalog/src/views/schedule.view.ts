@@ -53,11 +53,15 @@ export function overrideView(urls: Urls, row: ScheduleOverrideRow, userName: str
   };
 }
 
-/** An override as catalog.changes carries it: the escalation service applies it over the layers. */
+/**
+ * An override as catalog.changes carries it: the escalation service applies it over the layers.
+ * `created_at` orders overlapping overrides there (the newer wins).
+ */
 export function overrideSnapshot(urls: Urls, row: ScheduleOverrideRow, userName: string) {
   return {
     ...overrideView(urls, row, userName),
     type: 'schedule_override',
+    created_at: row.createdAt.toISOString(),
     schedule: { id: row.scheduleId, type: 'schedule_reference' },
   };
 }

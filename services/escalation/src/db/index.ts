@@ -1,2 +1,3 @@
+export * from './catalog.repository';
 export * from './schema';
 export * from './tables';
