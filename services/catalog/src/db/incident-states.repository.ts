@@ -1,5 +1,5 @@
 import { type Executor, insertMany } from '@klaxon/db';
-import { and, count, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
 import { type IncidentStateRow, incidentStates } from './incident-states.table';
 import { integrations } from './integrations.table';
 import { maintenanceWindowServices } from './maintenance-window-services.table';
