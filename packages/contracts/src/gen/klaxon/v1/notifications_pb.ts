@@ -12,10 +12,12 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file klaxon/v1/notifications.proto.
  */
 export const file_klaxon_v1_notifications: GenFile = /*@__PURE__*/
-  fileDesc("Ch1rbGF4b24vdjEvbm90aWZpY2F0aW9ucy5wcm90bxIJa2xheG9uLnYxIt0BChVOb3RpZmljYXRpb25SZXF1ZXN0ZWQSCgoCaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIZChFjb250YWN0X21ldGhvZF9pZBgDIAEoCRIbChNjb250YWN0X21ldGhvZF90eXBlGAQgASgJEhMKC2luY2lkZW50X2lkGAUgASgJEg4KBnJlYXNvbhgGIAEoCRIYChBlc2NhbGF0aW9uX2xldmVsGAcgASgFEjAKDHJlcXVlc3RlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi6QEKFU5vdGlmaWNhdGlvbkRlbGl2ZXJlZBIKCgJpZBgBIAEoCRISCgpyZXF1ZXN0X2lkGAIgASgJEhMKC2luY2lkZW50X2lkGAMgASgJEg8KB3VzZXJfaWQYBCABKAkSGwoTY29udGFjdF9tZXRob2RfdHlwZRgFIAEoCRIrCgdvdXRjb21lGAYgASgOMhoua2xheG9uLnYxLkRlbGl2ZXJ5T3V0Y29tZRIOCgZkZXRhaWwYByABKAkSMAoMZGVsaXZlcmVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCpwCg9EZWxpdmVyeU91dGNvbWUSIAocREVMSVZFUllfT1VUQ09NRV9VTlNQRUNJRklFRBAAEh4KGkRFTElWRVJZX09VVENPTUVfREVMSVZFUkVEEAESGwoXREVMSVZFUllfT1VUQ09NRV9GQUlMRUQQAmIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("Ch1rbGF4b24vdjEvbm90aWZpY2F0aW9ucy5wcm90bxIJa2xheG9uLnYxIs0CChVOb3RpZmljYXRpb25SZXF1ZXN0ZWQSCgoCaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIZChFjb250YWN0X21ldGhvZF9pZBgDIAEoCRIbChNjb250YWN0X21ldGhvZF90eXBlGAQgASgJEhMKC2luY2lkZW50X2lkGAUgASgJEg4KBnJlYXNvbhgGIAEoCRIYChBlc2NhbGF0aW9uX2xldmVsGAcgASgFEjAKDHJlcXVlc3RlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHdXJnZW5jeRgJIAEoCRISCgpzZXJ2aWNlX2lkGAogASgJEhgKEGVzY2FsYXRpb25fY3ljbGUYCyABKAUSFgoOaW5jaWRlbnRfdGl0bGUYDCABKAkSFwoPaW5jaWRlbnRfbnVtYmVyGA0gASgDIukBChVOb3RpZmljYXRpb25EZWxpdmVyZWQSCgoCaWQYASABKAkSEgoKcmVxdWVzdF9pZBgCIAEoCRITCgtpbmNpZGVudF9pZBgDIAEoCRIPCgd1c2VyX2lkGAQgASgJEhsKE2NvbnRhY3RfbWV0aG9kX3R5cGUYBSABKAkSKwoHb3V0Y29tZRgGIAEoDjIaLmtsYXhvbi52MS5EZWxpdmVyeU91dGNvbWUSDgoGZGV0YWlsGAcgASgJEjAKDGRlbGl2ZXJlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqcAoPRGVsaXZlcnlPdXRjb21lEiAKHERFTElWRVJZX09VVENPTUVfVU5TUEVDSUZJRUQQABIeChpERUxJVkVSWV9PVVRDT01FX0RFTElWRVJFRBABEhsKF0RFTElWRVJZX09VVENPTUVfRkFJTEVEEAJiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
- * Topic notifications.requested, keyed by user_id.
+ * Topic notifications.requested, keyed by user_id. Escalation asks for a user to be notified of an
+ * incident; notify applies that user's notification rules for the urgency (contact method and delay),
+ * unless a contact method is named (a direct request, for example a test notification).
  *
  * @generated from message klaxon.v1.NotificationRequested
  */
@@ -31,12 +33,14 @@ export type NotificationRequested = Message<"klaxon.v1.NotificationRequested"> &
   userId: string;
 
   /**
+   * Empty: notify picks the contact methods from the user's notification rules.
+   *
    * @generated from field: string contact_method_id = 3;
    */
   contactMethodId: string;
 
   /**
-   * email, sms, phone, push or webhook.
+   * email, sms, phone, push or webhook; empty with contact_method_id.
    *
    * @generated from field: string contact_method_type = 4;
    */
@@ -63,6 +67,36 @@ export type NotificationRequested = Message<"klaxon.v1.NotificationRequested"> &
    * @generated from field: google.protobuf.Timestamp requested_at = 8;
    */
   requestedAt?: Timestamp | undefined;
+
+  /**
+   * high or low: which of the user's notification rules apply.
+   *
+   * @generated from field: string urgency = 9;
+   */
+  urgency: string;
+
+  /**
+   * @generated from field: string service_id = 10;
+   */
+  serviceId: string;
+
+  /**
+   * How many times the policy has looped (0 on the first pass): with incident, user and rule, it keys
+   * an attempt, so a redelivered request sends nothing twice while a new loop notifies again.
+   *
+   * @generated from field: int32 escalation_cycle = 11;
+   */
+  escalationCycle: number;
+
+  /**
+   * @generated from field: string incident_title = 12;
+   */
+  incidentTitle: string;
+
+  /**
+   * @generated from field: int64 incident_number = 13;
+   */
+  incidentNumber: bigint;
 };
 
 /**
