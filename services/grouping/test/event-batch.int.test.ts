@@ -22,7 +22,7 @@ describe('events.accepted in batches', () => {
 
   const incidents = (serviceId: string) =>
     h.rows<{ id: string; incident_number: number; status: string; incident_key: string | null; alert_count: number }>(
-      sql`select id, incident_number, status, incident_key, alert_count from grouping.incidents
+      sql`select id, incident_number::int incident_number, status, incident_key, alert_count from grouping.incidents
           where service_id = ${serviceId} order by incident_number`,
     );
 
