@@ -10,7 +10,7 @@ export type AlertContext =
 /**
  * One alert: an event's trigger, deduplicated by (integration, alert_key) while it is open. The
  * partial unique index makes "one open alert per key" a database invariant, whatever races.
- * Suppressed alerts (service disabled or in maintenance) have no incident.
+ * Suppressed alerts (triggers during maintenance) have no incident and are stored resolved.
  */
 export const alerts = groupingSchema.table(
   'alerts',

@@ -31,7 +31,6 @@ export async function applyEvent(tx: Executor, ctx: GroupingContext, event: Acce
       integrationId: open.integrationId,
       dedupKey: open.alertKey,
       status: open.status,
-      suppressed: open.suppressed,
     },
   );
   const service = await findService(tx, event.serviceId);

@@ -88,7 +88,11 @@ export function eventCause(event: AcceptedEvent, alertId: string | null, content
   return { actor: integrationActor(event), channel, alertId };
 }
 
-/** The stored row of a new alert from an event (its incident set when known). */
+/**
+ * The stored row of a new alert from an event (its incident set when known). A suppressed alert (a
+ * trigger during maintenance) is stored resolved: it is a record, never an open alert that dedup
+ * would match, so the key pages once the window ends.
+ */
 export function alertValues(
   event: AcceptedEvent,
   alert: {
@@ -108,7 +112,8 @@ export function alertValues(
     integrationId: event.integrationId,
     serviceId: event.serviceId,
     alertKey: event.dedupKey,
-    status: 'triggered',
+    status: alert.suppressed ? 'resolved' : 'triggered',
+    resolvedAt: alert.suppressed ? alert.at : null,
     suppressed: alert.suppressed,
     severity: content.severity,
     summary: content.summary,

@@ -28,7 +28,7 @@ import { incidentValues } from './open-incident';
 import { policyOf, timeoutsOf } from './service-settings';
 
 /** What dedup needs of an open alert, from the database or made earlier in this batch. */
-type OpenAlert = Pick<AlertRow, 'id' | 'incidentId' | 'serviceId' | 'integrationId' | 'alertKey' | 'suppressed'>;
+type OpenAlert = Pick<AlertRow, 'id' | 'incidentId' | 'serviceId' | 'integrationId' | 'alertKey'>;
 
 /** A new incident waiting for its number (given on insert) before its incidents.changed is rendered. */
 interface Opened {
@@ -124,7 +124,6 @@ export async function applyEventBatch(
         integrationId: existing.integrationId,
         dedupKey: existing.alertKey,
         status: 'triggered',
-        suppressed: existing.suppressed,
       },
     );
     const service = services.get(event.serviceId);
@@ -159,8 +158,8 @@ export async function applyEventBatch(
     }
     const alertId = newObjectId();
     if (decision.kind === 'suppressed') {
+      // Stored resolved (see alertValues): not an open alert, so not in `open`.
       pending.alerts.push(alertValues(event, { id: alertId, content, details, suppressed: true, at }));
-      open.set(key, { ...alertKeys(event), id: alertId, incidentId: null, suppressed: true });
       continue;
     }
     // A new alert on a service without grouping opens its own incident.
@@ -197,7 +196,7 @@ export async function applyEventBatch(
       at,
       integrationId: event.integrationId,
     });
-    open.set(key, { ...alertKeys(event), id: alertId, incidentId, suppressed: false });
+    open.set(key, { ...alertKeys(event), id: alertId, incidentId });
     ctx.log.info({ incidentId, serviceId: event.serviceId, alertId }, 'incident_opened');
   }
   await flush();
