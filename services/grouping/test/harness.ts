@@ -43,6 +43,8 @@ export interface EventInit {
   source?: string;
   severity?: string;
   component?: string;
+  /** payload.timestamp as the sender gave it. */
+  timestamp?: string;
   custom?: Record<string, unknown>;
 }
 
@@ -121,6 +123,7 @@ export async function groupingHarness(options: { timerPollMs?: number } = {}) {
         source: init.source ?? 'web-1',
         severity: init.severity ?? 'critical',
         component: init.component ?? '',
+        timestamp: init.timestamp ?? '',
         customDetailsJson: init.custom ? JSON.stringify(init.custom) : '',
       },
     }));

@@ -82,7 +82,13 @@ export function eventCause(event: AcceptedEvent, alertId: string | null, content
         type: 'api',
         summary: content.summary,
         details: content.customDetails ?? {},
-        cef_details: { ...content, dedup_key: event.dedupKey, client: event.client, client_url: event.clientUrl },
+        cef_details: {
+          ...content,
+          dedup_key: event.dedupKey,
+          client: event.client,
+          client_url: event.clientUrl,
+          timestamp: event.payload?.timestamp || null,
+        },
       }
     : { type: 'api' };
   return { actor: integrationActor(event), channel, alertId };
@@ -125,6 +131,7 @@ export function alertValues(
     contexts: contextsOf(event),
     client: event.client || null,
     clientUrl: event.clientUrl || null,
+    eventTimestamp: event.payload?.timestamp || null,
     firstTriggerLogEntryId: alert.firstTriggerLogEntryId ?? null,
     createdAt: alert.at,
   };
