@@ -46,6 +46,7 @@ export interface EventInit {
   /** payload.timestamp as the sender gave it. */
   timestamp?: string;
   custom?: Record<string, unknown>;
+  links?: { href: string; text?: string }[];
 }
 
 /** One database, bus and grouping app per test file; restart() starts a new app on the same database. */
@@ -126,6 +127,7 @@ export async function groupingHarness(options: { timerPollMs?: number } = {}) {
         timestamp: init.timestamp ?? '',
         customDetailsJson: init.custom ? JSON.stringify(init.custom) : '',
       },
+      links: init.links ?? [],
     }));
     await publishTo(bus, topics.eventsAccepted, messages);
     const ids = messages.map((m) => m.id);

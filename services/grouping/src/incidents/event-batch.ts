@@ -1,9 +1,10 @@
-import { type AcceptedEvent, timestampDate } from '@klaxon/contracts';
+import { type AcceptedEvent, EventAction, timestampDate } from '@klaxon/contracts';
 import { claimMessages, type Executor, enqueueOutbox } from '@klaxon/db';
 import { newObjectId } from '@klaxon/ids';
 import {
   type AlertRow,
   alerts,
+  changeEvents,
   type EscalationPolicySnapshot,
   findEntities,
   findOpenAlerts,
@@ -20,6 +21,7 @@ import { decideDedup, lifecycle } from '../domain';
 import { incidentView } from '../views/incident.view';
 import type { EventResult } from './apply-event';
 import { applyEvent } from './apply-event';
+import { changeEventValues } from './change-event';
 import { changeMessage, logEntryValues } from './commit';
 import type { GroupingContext } from './context';
 import { alertValues, contentOfEvent, customDetailsOf, dedupEventOf, eventCause } from './event-alert';
@@ -47,7 +49,8 @@ const INSERT_CHUNK = 1_000;
 /**
  * Applies a partition's batch of events in the caller's transaction, the common storm cases in
  * memory and written with multi-row inserts at the end: a trigger opening an incident on a service
- * without grouping, a repeat of an open alert, a suppressed trigger, a dropped event. Everything else
+ * without grouping, a repeat of an open alert, a suppressed trigger, a dropped event, a change event
+ * (stored for /change_events). Everything else
  * (grouping policies, acknowledge, resolve) goes through `applyEvent` with its own statements, after
  * the writes so far are flushed so it reads them; the batch then looks its open alerts up again.
  */
@@ -81,6 +84,7 @@ export async function applyEventBatch(
     incidents: [] as Opened[],
     alerts: [] as (typeof alerts.$inferInsert)[],
     logEntries: [] as (typeof logEntries.$inferInsert)[],
+    changeEvents: [] as (typeof changeEvents.$inferInsert)[],
   };
 
   const flush = async () => {
@@ -94,6 +98,9 @@ export async function applyEventBatch(
     }
     for (const chunk of chunks(pending.alerts)) await tx.insert(alerts).values(chunk);
     for (const chunk of chunks(pending.logEntries)) await tx.insert(logEntries).values(chunk);
+    for (const chunk of chunks(pending.changeEvents)) {
+      await tx.insert(changeEvents).values(chunk).onConflictDoNothing({ target: changeEvents.id });
+    }
     for (const chunk of chunks(pending.incidents.flatMap((o) => o.timers))) await tx.insert(timers).values(chunk);
     const messages = pending.incidents.map((o) => {
       const row: IncidentRow = { ...o.row, number: numbers.get(o.row.id) ?? 0 };
@@ -104,6 +111,7 @@ export async function applyEventBatch(
     pending.incidents = [];
     pending.alerts = [];
     pending.logEntries = [];
+    pending.changeEvents = [];
   };
 
   const results: EventResult[] = [];
@@ -113,8 +121,13 @@ export async function applyEventBatch(
       results.push('unknown-action');
       continue;
     }
-    if (openFrom < 0) await loadOpenAlerts(index);
     const at = event.receivedAt ? timestampDate(event.receivedAt) : ctx.clock.now();
+    if (event.action === EventAction.CHANGE) {
+      pending.changeEvents.push(changeEventValues(event, at));
+      results.push('change-stored');
+      continue;
+    }
+    if (openFrom < 0) await loadOpenAlerts(index);
     const key = keyOf(event.integrationId, event.dedupKey);
     const existing = event.dedupKey ? open.get(key) : undefined;
     const decision = decideDedup(
