@@ -181,4 +181,83 @@ describe('events become incidents', () => {
     );
     expect(moved.body.integration).toMatchObject({ service: { id: target.id } });
   });
+  // Issue 9 through HTTP on every service at once: payload.timestamp and incident_key on an event's
+  // incident, a PUT resolve that frees the key, and change events served by grouping beside
+  // catalog's /services/{id} routes on the one app.
+  it('keeps timestamp and incident_key, frees the key on resolve, and serves change events', async () => {
+    const service = (await rest('POST', '/services', { service: { type: 'service', name: `Pay ${uniqueSuffix()}` } }))
+      .body.service as { id: string };
+    const key = (
+      (
+        await rest('POST', `/services/${service.id}/integrations`, {
+          integration: { type: 'events_api_v2_inbound_integration', name: 'CI' },
+        })
+      ).body.integration as { integration_key: string }
+    ).integration_key;
+    const trigger = () =>
+      event({
+        routing_key: key,
+        event_action: 'trigger',
+        dedup_key: 'pay/errors',
+        payload: {
+          summary: 'payment errors',
+          source: 'pay-1',
+          severity: 'critical',
+          timestamp: '2015-07-17T08:42:58.315+0000',
+        },
+      });
+    type Incident = { id: string; incident_key: string | null };
+    const open = async () =>
+      (await rest('GET', `/incidents?service_ids[]=${service.id}&statuses[]=triggered`)).body.incidents as Incident[];
+    expect((await trigger()).statusCode).toBe(202);
+    const [first] = await waitFor(async () => ((await open()).length === 1 ? open() : undefined), {
+      what: 'the incident',
+      timeoutMs: 30_000,
+    });
+    expect(first?.incident_key).toBe('pay/errors');
+    const alerts = (await rest('GET', `/incidents/${first?.id}/alerts`)).body.alerts as {
+      body: { cef_details: { timestamp: string } };
+    }[];
+    expect(alerts[0]?.body.cef_details.timestamp).toBe('2015-07-17T08:42:58.315+0000');
+
+    const resolved = await rest('PUT', `/incidents/${first?.id}`, {
+      incident: { type: 'incident', status: 'resolved' },
+    });
+    expect(resolved.status).toBe(200);
+    expect((await trigger()).statusCode).toBe(202);
+    const [second] = await waitFor(async () => ((await open()).length === 1 ? open() : undefined), {
+      what: 'a new incident for the same key',
+      timeoutMs: 30_000,
+    });
+    expect(second?.id).not.toBe(first?.id);
+
+    const changed = await app.inject({
+      method: 'POST',
+      url: '/v2/change/enqueue',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({
+        routing_key: key,
+        payload: { summary: 'Deploy v2', source: 'ci', timestamp: '2026-01-01T10:00:00Z' },
+        links: [{ href: 'https://ci.example.com/1', text: 'Build 1' }],
+      }),
+    });
+    expect(changed.statusCode).toBe(202);
+    const listed = await waitFor(
+      async () => {
+        const res = await rest('GET', `/services/${service.id}/change_events`);
+        return (res.body.change_events as unknown[] | undefined)?.length === 1 ? res : undefined;
+      },
+      { what: 'the change event', timeoutMs: 30_000 },
+    );
+    expect(listed.body.change_events).toEqual([
+      expect.objectContaining({
+        type: 'change_event',
+        summary: 'Deploy v2',
+        timestamp: '2026-01-01T10:00:00.000Z',
+        services: [expect.objectContaining({ id: service.id })],
+        links: [{ href: 'https://ci.example.com/1', text: 'Build 1' }],
+      }),
+    ]);
+    expect((await rest('GET', `/services/${service.id}`)).status).toBe(200);
+  });
 });

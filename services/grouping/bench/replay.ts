@@ -178,7 +178,6 @@ export function replay(
         integrationId: e.integration,
         dedupKey: e.dedup_key,
         status: existing.status,
-        suppressed: false,
       },
     );
     if (decision.kind === 'resolve-alert' && existing) {

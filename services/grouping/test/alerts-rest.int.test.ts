@@ -81,6 +81,23 @@ describe('REST merge, alerts, notes, log entries', () => {
     expect((await h.api('GET', `/incidents/${target}/alerts/PNOPE00`)).statusCode).toBe(404);
   });
 
+  // Issue 9: payload.timestamp was dropped; PagerDuty shows it in the alert body's CEF details.
+  it("keeps the event's payload.timestamp on the alert and returns it in the alert body", async () => {
+    await h.event({
+      serviceId: S,
+      dedupKey: 'ts-1',
+      summary: 'Clock drift',
+      timestamp: '2015-07-17T08:42:58.315+0000',
+    });
+    const incidentId = await incidentFor('ts-1');
+    const res = await h.api('GET', `/incidents/${incidentId}/alerts`);
+    expect(res.statusCode).toBe(200);
+    const [alert] = res.json().alerts;
+    expect(alert.body.cef_details).toMatchObject({ timestamp: '2015-07-17T08:42:58.315+0000', dedup_key: 'ts-1' });
+    const shown = await h.api('GET', `/incidents/${incidentId}/alerts/${alert.id}`);
+    expect(shown.json().alert.body.cef_details.timestamp).toBe('2015-07-17T08:42:58.315+0000');
+  });
+
   it('adds and lists notes', async () => {
     const id = (await h.api('POST', '/incidents', { incident: { title: 'Noted', service: { id: S } } })).json().incident
       .id;

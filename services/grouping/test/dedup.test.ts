@@ -12,7 +12,6 @@ const alert = (over: Partial<ExistingAlert> = {}): ExistingAlert => ({
   integrationId: 'PINT001',
   dedupKey: 'disk/db-01',
   status: 'triggered',
-  suppressed: false,
   ...over,
 });
 
@@ -61,7 +60,12 @@ describe('dedup decision', () => {
       { kind: 'drop', reason: 'no-open-alert' },
     ],
     ['keys are case-sensitive', { dedupKey: 'DISK/db-01' }, alert(), { kind: 'new-alert' }],
-    ['a disabled service suppresses a new alert', { routingStatus: 'disabled' }, undefined, { kind: 'suppressed' }],
+    [
+      'a disabled service drops a trigger (PagerDuty drops events to a disabled service)',
+      { routingStatus: 'disabled' },
+      undefined,
+      { kind: 'drop', reason: 'service-not-active' },
+    ],
     ['maintenance suppresses a new alert', { routingStatus: 'maintenance' }, undefined, { kind: 'suppressed' }],
     [
       'maintenance: a repeat for an alert with an incident changes nothing',
@@ -70,10 +74,16 @@ describe('dedup decision', () => {
       { kind: 'drop', reason: 'service-not-active' },
     ],
     [
-      'maintenance: a repeat for a suppressed alert updates it',
+      'maintenance: a suppressed alert is stored resolved, so a repeat is another suppressed alert',
       { routingStatus: 'maintenance' },
-      alert({ suppressed: true }),
-      { kind: 'update-existing-alert', alertId: 'PALERT1' },
+      alert({ status: 'resolved' }),
+      { kind: 'suppressed' },
+    ],
+    [
+      'after maintenance the key of a suppressed (resolved) alert opens a new alert',
+      {},
+      alert({ status: 'resolved' }),
+      { kind: 'new-alert' },
     ],
     [
       'disabled: open incidents cannot be resolved by events',
@@ -88,15 +98,9 @@ describe('dedup decision', () => {
       { kind: 'drop', reason: 'service-not-active' },
     ],
     [
-      'a suppressed alert can be resolved',
-      { action: 'resolve', routingStatus: 'maintenance' },
-      alert({ suppressed: true }),
-      { kind: 'resolve-alert', alertId: 'PALERT1' },
-    ],
-    [
-      'a suppressed alert is not acknowledged',
-      { action: 'acknowledge' },
-      alert({ suppressed: true }),
+      'disabled: a repeat for an open alert changes nothing',
+      { routingStatus: 'disabled' },
+      alert(),
       { kind: 'drop', reason: 'service-not-active' },
     ],
   ])('%s', (_name, over, existing, expected) => {

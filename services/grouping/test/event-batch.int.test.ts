@@ -59,7 +59,7 @@ describe('events.accepted in batches', () => {
       ['b-1', 'resolved', false, 'first'],
       ['b-1', 'triggered', false, 'third'],
       ['b-2', 'triggered', false, 'second'],
-      ['b-3', 'triggered', true, null],
+      ['b-3', 'resolved', true, null],
     ]);
 
     const log = await h.rows<{ type: string }>(

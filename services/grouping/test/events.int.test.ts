@@ -99,17 +99,47 @@ describe('events.accepted consumer', () => {
     expect((await h.alertsOf('PSVC001')).filter((a) => a.alert_key.startsWith('redeliver'))).toEqual(alert);
   });
 
-  it.each([
-    ['disabled', RoutingStatus.DISABLED],
-    ['in maintenance', RoutingStatus.MAINTENANCE],
-  ])('stores a suppressed alert and no incident for a service %s', async (_, routing) => {
-    const key = `off-${routing}`;
-    await h.event({ serviceId: 'PSVCOFF', dedupKey: key, routing });
-    const [alert] = (await h.alertsOf('PSVCOFF')).filter((a) => a.alert_key === key);
-    expect(alert).toMatchObject({ suppressed: true, incident_id: null, status: 'triggered' });
+  // Issue 9: events sent while the service was off used to leave an open suppressed alert that
+  // swallowed every later trigger of the key. PagerDuty drops events to a disabled service and opens
+  // no incident during maintenance; afterwards the same key pages.
+  it('drops a trigger to a disabled service; after re-enabling, the same key opens an incident', async () => {
+    const key = 'off-disabled';
+    await h.event({ serviceId: 'PSVCOFF', dedupKey: key, routing: RoutingStatus.DISABLED });
+    expect((await h.alertsOf('PSVCOFF')).filter((a) => a.alert_key === key)).toEqual([]);
     expect(await h.incidentsOf('PSVCOFF')).toEqual([]);
-    await h.event({ serviceId: 'PSVCOFF', dedupKey: key, action: EventAction.RESOLVE, routing });
-    expect((await h.alertsOf('PSVCOFF')).find((a) => a.alert_key === key)?.status).toBe('resolved');
+    await h.catalog('service', 'PSVCOFF', service('PSVCOFF', { status: 'active' }));
+    await h.event({ serviceId: 'PSVCOFF', dedupKey: key, routing: RoutingStatus.ACTIVE });
+    const [alert] = (await h.alertsOf('PSVCOFF')).filter((a) => a.alert_key === key);
+    expect(alert).toMatchObject({ suppressed: false, status: 'triggered' });
+    expect((await h.incidentsOf('PSVCOFF')).map((i) => i.id)).toEqual([alert?.incident_id]);
+  });
+
+  it('records a maintenance trigger as a suppressed, resolved alert; after the window the key pages', async () => {
+    const key = 'off-maintenance';
+    await h.events([
+      { serviceId: 'PSVC001', dedupKey: key, routing: RoutingStatus.MAINTENANCE },
+      { serviceId: 'PSVC001', dedupKey: key, routing: RoutingStatus.MAINTENANCE, summary: 'repeat' },
+    ]);
+    await h.event({ serviceId: 'PSVC001', dedupKey: key, routing: RoutingStatus.MAINTENANCE });
+    const during = (await h.alertsOf('PSVC001')).filter((a) => a.alert_key === key);
+    expect(during.map((a) => [a.suppressed, a.status, a.incident_id])).toEqual([
+      [true, 'resolved', null],
+      [true, 'resolved', null],
+      [true, 'resolved', null],
+    ]);
+    // A resolve during the window has no open alert to act on.
+    await h.event({
+      serviceId: 'PSVC001',
+      dedupKey: key,
+      action: EventAction.RESOLVE,
+      routing: RoutingStatus.MAINTENANCE,
+    });
+    h.clock.advance(1000);
+    await h.event({ serviceId: 'PSVC001', dedupKey: key });
+    const after = (await h.alertsOf('PSVC001')).filter((a) => a.alert_key === key);
+    expect(after).toHaveLength(4);
+    expect(after[3]).toMatchObject({ suppressed: false, status: 'triggered' });
+    expect(after[3]?.incident_id).toBeTruthy();
   });
 
   it('refuses to resolve an open incident through events while its service is off', async () => {

@@ -43,7 +43,10 @@ export interface EventInit {
   source?: string;
   severity?: string;
   component?: string;
+  /** payload.timestamp as the sender gave it. */
+  timestamp?: string;
   custom?: Record<string, unknown>;
+  links?: { href: string; text?: string }[];
 }
 
 /** One database, bus and grouping app per test file; restart() starts a new app on the same database. */
@@ -121,8 +124,10 @@ export async function groupingHarness(options: { timerPollMs?: number } = {}) {
         source: init.source ?? 'web-1',
         severity: init.severity ?? 'critical',
         component: init.component ?? '',
+        timestamp: init.timestamp ?? '',
         customDetailsJson: init.custom ? JSON.stringify(init.custom) : '',
       },
+      links: init.links ?? [],
     }));
     await publishTo(bus, topics.eventsAccepted, messages);
     const ids = messages.map((m) => m.id);

@@ -397,7 +397,8 @@ describe('Events API endpoints', () => {
         db: database.db,
         bus,
         log: silentLog,
-        clock: systemClock,
+        // One instant for the whole test: a minute window rolling over between requests would reset the count.
+        clock: { now: () => new Date('2026-11-30T12:00:30Z') },
         instanceId: `ingest-${uniqueSuffix()}`,
         config: loadIngestConfig({ KLAXON_INGEST_RATE_LIMIT: '3' }),
       });

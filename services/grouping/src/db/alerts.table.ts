@@ -10,7 +10,7 @@ export type AlertContext =
 /**
  * One alert: an event's trigger, deduplicated by (integration, alert_key) while it is open. The
  * partial unique index makes "one open alert per key" a database invariant, whatever races.
- * Suppressed alerts (service disabled or in maintenance) have no incident.
+ * Suppressed alerts (triggers during maintenance) have no incident and are stored resolved.
  */
 export const alerts = groupingSchema.table(
   'alerts',
@@ -32,6 +32,8 @@ export const alerts = groupingSchema.table(
     contexts: jsonb('contexts').$type<AlertContext[]>().notNull().default([]),
     client: text('client'),
     clientUrl: text('client_url'),
+    /** PD-CEF `payload.timestamp` as the sender gave it (ISO 8601, offsets like +0000 kept), or ingest's receipt time. */
+    eventTimestamp: text('event_timestamp'),
     firstTriggerLogEntryId: text('first_trigger_log_entry_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),

@@ -8,8 +8,11 @@
  * - only an OPEN (triggered) alert deduplicates; after resolve the same key opens a new alert;
  * - acknowledge/resolve with no open alert is dropped silently (the sender already got 202);
  * - change events never create alerts (the service keeps them as context elsewhere);
- * - a disabled service or one in maintenance creates no incidents: a trigger is recorded as a
- *   suppressed alert, and open alerts cannot be acknowledged or resolved through the Events API.
+ * - a disabled service or one in maintenance creates no incidents, and open alerts cannot be
+ *   acknowledged or resolved through the Events API meanwhile. A trigger to a disabled service is
+ *   dropped (PagerDuty drops them); a new trigger during maintenance is recorded as a suppressed
+ *   alert that is stored already resolved, so it never deduplicates: once the window ends, the same
+ *   key pages. Open alerts are therefore never suppressed.
  */
 
 export type EventAction = 'trigger' | 'acknowledge' | 'resolve' | 'change';
@@ -28,8 +31,6 @@ export interface ExistingAlert {
   integrationId: string;
   dedupKey: string;
   status: 'triggered' | 'resolved';
-  /** Suppressed alerts belong to no incident. */
-  suppressed: boolean;
 }
 
 export type DropReason = 'no-open-alert' | 'change-event' | 'service-not-active';
@@ -55,28 +56,16 @@ export function decideDedup(event: DedupEvent, existing: ExistingAlert | undefin
 
   switch (event.action) {
     case 'trigger':
-      if (open)
-        return active && !open.suppressed
-          ? { kind: 'update-existing-alert', alertId: open.alertId }
-          : suppressedRepeat(open);
-      return active ? { kind: 'new-alert' } : { kind: 'suppressed' };
+      if (active) return open ? { kind: 'update-existing-alert', alertId: open.alertId } : { kind: 'new-alert' };
+      // A repeat for an alert with an incident while the service is off changes nothing.
+      return event.routingStatus === 'maintenance' && !open ? { kind: 'suppressed' } : inactive();
     case 'acknowledge':
       if (!open) return { kind: 'drop', reason: 'no-open-alert' };
-      return active && !open.suppressed ? { kind: 'acknowledge-alert', alertId: open.alertId } : inactive();
+      return active ? { kind: 'acknowledge-alert', alertId: open.alertId } : inactive();
     case 'resolve':
       if (!open) return { kind: 'drop', reason: 'no-open-alert' };
-      // A suppressed alert may be resolved: it has no incident, so nothing escalates.
-      if (open.suppressed) return { kind: 'resolve-alert', alertId: open.alertId };
       return active ? { kind: 'resolve-alert', alertId: open.alertId } : inactive();
   }
-}
-
-/**
- * A repeat trigger for an open suppressed alert updates that alert (it stays suppressed); a repeat for
- * an alert with an incident while the service is off changes nothing: the integration is switched off.
- */
-function suppressedRepeat(open: ExistingAlert): DedupDecision {
-  return open.suppressed ? { kind: 'update-existing-alert', alertId: open.alertId } : inactive();
 }
 
 function inactive(): DedupDecision {

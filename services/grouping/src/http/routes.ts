@@ -1,14 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { GroupingContext } from '../incidents/context';
 import { alertRoutes } from './alerts.routes';
+import { changeEventRoutes } from './change-events.routes';
 import { incidentActionRoutes } from './incident-actions.routes';
 import { incidentsRoutes } from './incidents.routes';
 import { logEntryRoutes } from './log-entries.routes';
 
-/** Every REST route grouping serves: /incidents, their alerts, notes and log entries, /log_entries. */
+/**
+ * Every REST route grouping serves: /incidents, their alerts, notes and log entries, /log_entries,
+ * and change events (/change_events, /services/{id}/change_events, /incidents/{id}/related_change_events).
+ */
 export function incidentRoutes(app: FastifyInstance, ctx: GroupingContext): void {
   incidentsRoutes(app, ctx);
   incidentActionRoutes(app, ctx);
   alertRoutes(app, ctx);
   logEntryRoutes(app, ctx);
+  changeEventRoutes(app, ctx);
 }

@@ -1,9 +1,18 @@
-import { type AcceptedEvent, timestampDate } from '@klaxon/contracts';
+import { type AcceptedEvent, EventAction, timestampDate } from '@klaxon/contracts';
 import type { Executor } from '@klaxon/db';
 import { newObjectId } from '@klaxon/ids';
 import { eq } from 'drizzle-orm';
-import { alerts, countOpenAlerts, findIncident, findOpenAlert, findService, type ServiceSnapshot } from '../db';
+import {
+  alerts,
+  changeEvents,
+  countOpenAlerts,
+  findIncident,
+  findOpenAlert,
+  findService,
+  type ServiceSnapshot,
+} from '../db';
 import { type DedupDecision, decideDedup, lifecycle } from '../domain';
+import { changeEventValues } from './change-event';
 import { commitTransition, insertLogEntry } from './commit';
 import type { GroupingContext } from './context';
 import { alertValues, contentOfEvent, customDetailsOf, dedupEventOf, eventCause } from './event-alert';
@@ -11,18 +20,22 @@ import { groupNewAlert } from './group-alert';
 import { timeoutsOf } from './service-settings';
 import { stateOf } from './state';
 
-export type EventResult = 'duplicate' | 'unknown-action' | DedupDecision['kind'];
+export type EventResult = 'duplicate' | 'unknown-action' | 'change-stored' | DedupDecision['kind'];
 
 /**
  * Applies one events.accepted message with statements of its own, in the caller's transaction (which
  * claimed it in the inbox): dedup, grouping of a new alert, the lifecycle, log entries, timers and
  * incidents.changed on the outbox. The batch path (event-batch.ts) sends here what it does not do
- * in memory. Change events are dropped: they never create alerts.
+ * in memory. Change events never create alerts: they are stored for /change_events.
  */
 export async function applyEvent(tx: Executor, ctx: GroupingContext, event: AcceptedEvent): Promise<EventResult> {
   const input = dedupEventOf(event);
   if (!input) return 'unknown-action';
   const at = event.receivedAt ? timestampDate(event.receivedAt) : ctx.clock.now();
+  if (event.action === EventAction.CHANGE) {
+    await tx.insert(changeEvents).values(changeEventValues(event, at)).onConflictDoNothing({ target: changeEvents.id });
+    return 'change-stored';
+  }
   const open = event.dedupKey ? await findOpenAlert(tx, event.integrationId, event.dedupKey) : undefined;
   const decision = decideDedup(
     input,
@@ -31,7 +44,6 @@ export async function applyEvent(tx: Executor, ctx: GroupingContext, event: Acce
       integrationId: open.integrationId,
       dedupKey: open.alertKey,
       status: open.status,
-      suppressed: open.suppressed,
     },
   );
   const service = await findService(tx, event.serviceId);

@@ -1,9 +1,10 @@
 import { encode, IncidentChangeKind, timestampFromDate, topics } from '@klaxon/contracts';
 import { type Executor, enqueueOutbox, type OutboxMessage } from '@klaxon/db';
 import { newMessageId, newObjectId } from '@klaxon/ids';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import {
   type Actor,
+  alerts,
   applyTimerCommands,
   type IncidentRow,
   incidents,
@@ -123,6 +124,32 @@ export async function publishChange(
   await enqueueOutbox(ex, outbox, [changeMessage(row, changes, at, view, integrationId)]);
 }
 
+/**
+ * Resolving an incident resolves the alerts still open on it, each with its own resolve log entry,
+ * so a later trigger with one of their keys opens a new alert (dedup only sees open alerts). Every
+ * path that resolves (REST, bulk, timers, events, merge) commits here. A merge moves the source's
+ * alerts to the target before resolving the source, so moved alerts are not touched.
+ */
+async function resolveOpenAlerts(ex: Executor, row: IncidentRow, cause: Cause, at: Date): Promise<void> {
+  const resolved = await ex
+    .update(alerts)
+    .set({ status: 'resolved', resolvedAt: at })
+    .where(and(eq(alerts.incidentId, row.id), eq(alerts.status, 'triggered')))
+    .returning({ id: alerts.id });
+  if (resolved.length === 0) return;
+  await ex.insert(logEntries).values(
+    resolved.map((a) =>
+      logEntryValues(newObjectId(), {
+        type: 'resolve',
+        incidentId: row.id,
+        serviceId: row.serviceId,
+        cause: { ...cause, note: null, alertId: a.id },
+        at,
+      }),
+    ),
+  );
+}
+
 /** Extra log fields per change (assignees on assign/escalate). */
 function extraFor(change: lifecycle.ChangeKind, next: lifecycle.IncidentState): Record<string, unknown> {
   if (change === 'reassigned' || change === 'escalated') {
@@ -167,6 +194,7 @@ export async function commitTransition(
     .returning();
   if (!updated) throw new Error(`incident ${row.id} vanished inside its transaction`);
   await applyTimerCommands(ex, row.id, transition.timers);
+  if (transition.changes.includes('resolved')) await resolveOpenAlerts(ex, row, cause, at);
   for (const change of transition.changes) {
     const type = LOG_TYPES[change];
     if (!type) continue;

@@ -82,13 +82,23 @@ export function eventCause(event: AcceptedEvent, alertId: string | null, content
         type: 'api',
         summary: content.summary,
         details: content.customDetails ?? {},
-        cef_details: { ...content, dedup_key: event.dedupKey, client: event.client, client_url: event.clientUrl },
+        cef_details: {
+          ...content,
+          dedup_key: event.dedupKey,
+          client: event.client,
+          client_url: event.clientUrl,
+          timestamp: event.payload?.timestamp || null,
+        },
       }
     : { type: 'api' };
   return { actor: integrationActor(event), channel, alertId };
 }
 
-/** The stored row of a new alert from an event (its incident set when known). */
+/**
+ * The stored row of a new alert from an event (its incident set when known). A suppressed alert (a
+ * trigger during maintenance) is stored resolved: it is a record, never an open alert that dedup
+ * would match, so the key pages once the window ends.
+ */
 export function alertValues(
   event: AcceptedEvent,
   alert: {
@@ -108,7 +118,8 @@ export function alertValues(
     integrationId: event.integrationId,
     serviceId: event.serviceId,
     alertKey: event.dedupKey,
-    status: 'triggered',
+    status: alert.suppressed ? 'resolved' : 'triggered',
+    resolvedAt: alert.suppressed ? alert.at : null,
     suppressed: alert.suppressed,
     severity: content.severity,
     summary: content.summary,
@@ -120,6 +131,7 @@ export function alertValues(
     contexts: contextsOf(event),
     client: event.client || null,
     clientUrl: event.clientUrl || null,
+    eventTimestamp: event.payload?.timestamp || null,
     firstTriggerLogEntryId: alert.firstTriggerLogEntryId ?? null,
     createdAt: alert.at,
   };

@@ -1,9 +1,10 @@
-import { type AcceptedEvent, timestampDate } from '@klaxon/contracts';
+import { type AcceptedEvent, EventAction, timestampDate } from '@klaxon/contracts';
 import { claimMessages, type Executor, enqueueOutbox, insertMany, sql } from '@klaxon/db';
 import { newObjectId } from '@klaxon/ids';
 import {
   type AlertRow,
   alerts,
+  changeEvents,
   type EscalationPolicySnapshot,
   findEntities,
   findOpenAlerts,
@@ -20,6 +21,7 @@ import { decideDedup, lifecycle } from '../domain';
 import { incidentView } from '../views/incident.view';
 import type { EventResult } from './apply-event';
 import { applyEvent } from './apply-event';
+import { changeEventValues } from './change-event';
 import { changeMessage, logEntryValues } from './commit';
 import type { GroupingContext } from './context';
 import { alertValues, contentOfEvent, customDetailsOf, dedupEventOf, eventCause } from './event-alert';
@@ -28,7 +30,7 @@ import { incidentValues } from './open-incident';
 import { policyOf, timeoutsOf } from './service-settings';
 
 /** What dedup needs of an open alert, from the database or made earlier in this batch. */
-type OpenAlert = Pick<AlertRow, 'id' | 'incidentId' | 'serviceId' | 'integrationId' | 'alertKey' | 'suppressed'>;
+type OpenAlert = Pick<AlertRow, 'id' | 'incidentId' | 'serviceId' | 'integrationId' | 'alertKey'>;
 
 /** A new incident waiting for its number (given on insert) before its incidents.changed is rendered. */
 interface Opened {
@@ -45,7 +47,8 @@ const keyOf = (integrationId: string, dedupKey: string) => `${integrationId}\u00
 /**
  * Applies a partition's batch of events in the caller's transaction, the common storm cases in
  * memory and written with multi-row inserts at the end: a trigger opening an incident on a service
- * without grouping, a repeat of an open alert, a suppressed trigger, a dropped event. Everything else
+ * without grouping, a repeat of an open alert, a suppressed trigger, a dropped event, a change event
+ * (stored for /change_events). Everything else
  * (grouping policies, acknowledge, resolve) goes through `applyEvent` with its own statements, after
  * the writes so far are flushed so it reads them; the batch then looks its open alerts up again.
  */
@@ -79,6 +82,7 @@ export async function applyEventBatch(
     incidents: [] as Opened[],
     alerts: [] as (typeof alerts.$inferInsert)[],
     logEntries: [] as (typeof logEntries.$inferInsert)[],
+    changeEvents: [] as (typeof changeEvents.$inferInsert)[],
   };
 
   const flush = async () => {
@@ -91,6 +95,7 @@ export async function applyEventBatch(
     const numbers = new Map(numbered.map((r) => [r.id, Number(r.number)]));
     await insertMany(tx, alerts, pending.alerts);
     await insertMany(tx, logEntries, pending.logEntries);
+    await insertMany(tx, changeEvents, pending.changeEvents, { onConflict: sql`(id) do nothing` });
     await insertMany(
       tx,
       timers,
@@ -105,6 +110,7 @@ export async function applyEventBatch(
     pending.incidents = [];
     pending.alerts = [];
     pending.logEntries = [];
+    pending.changeEvents = [];
   };
 
   const results: EventResult[] = [];
@@ -114,8 +120,13 @@ export async function applyEventBatch(
       results.push('unknown-action');
       continue;
     }
-    if (openFrom < 0) await loadOpenAlerts(index);
     const at = event.receivedAt ? timestampDate(event.receivedAt) : ctx.clock.now();
+    if (event.action === EventAction.CHANGE) {
+      pending.changeEvents.push(changeEventValues(event, at));
+      results.push('change-stored');
+      continue;
+    }
+    if (openFrom < 0) await loadOpenAlerts(index);
     const key = keyOf(event.integrationId, event.dedupKey);
     const existing = event.dedupKey ? open.get(key) : undefined;
     const decision = decideDedup(
@@ -125,7 +136,6 @@ export async function applyEventBatch(
         integrationId: existing.integrationId,
         dedupKey: existing.alertKey,
         status: 'triggered',
-        suppressed: existing.suppressed,
       },
     );
     const service = services.get(event.serviceId);
@@ -160,8 +170,8 @@ export async function applyEventBatch(
     }
     const alertId = newObjectId();
     if (decision.kind === 'suppressed') {
+      // Stored resolved (see alertValues): not an open alert, so not in `open`.
       pending.alerts.push(alertValues(event, { id: alertId, content, details, suppressed: true, at }));
-      open.set(key, { ...alertKeys(event), id: alertId, incidentId: null, suppressed: true });
       continue;
     }
     // A new alert on a service without grouping opens its own incident.
@@ -198,7 +208,7 @@ export async function applyEventBatch(
       at,
       integrationId: event.integrationId,
     });
-    open.set(key, { ...alertKeys(event), id: alertId, incidentId, suppressed: false });
+    open.set(key, { ...alertKeys(event), id: alertId, incidentId });
     ctx.log.info({ incidentId, serviceId: event.serviceId, alertId }, 'incident_opened');
   }
   await flush();

@@ -66,6 +66,8 @@ export function alertView(
         client_url: row.clientUrl,
         dedup_key: row.alertKey,
         event_class: row.class,
+        // The sender's payload.timestamp; alerts stored before it was kept show when they were created.
+        timestamp: row.eventTimestamp ?? row.createdAt.toISOString(),
       },
     },
   };

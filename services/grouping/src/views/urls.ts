@@ -4,6 +4,7 @@ import { type Reference, restUrls, type Urls } from '@klaxon/rest';
 export interface GroupingUrls extends Urls {
   logEntryRef(id: string, type: string, summary: string): Reference;
   alertSelf(incidentId: string, alertId: string): string;
+  changeEventSelf(id: string): string;
 }
 
 export function groupingUrls(publicUrl: string): GroupingUrls {
@@ -19,5 +20,6 @@ export function groupingUrls(publicUrl: string): GroupingUrls {
       html_url: null,
     }),
     alertSelf: (incidentId, alertId) => `${base}/incidents/${incidentId}/alerts/${alertId}`,
+    changeEventSelf: (id) => `${base}/change_events/${id}`,
   };
 }

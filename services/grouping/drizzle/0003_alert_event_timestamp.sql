@@ -1,0 +1,1 @@
+ALTER TABLE "grouping"."alerts" ADD COLUMN "event_timestamp" text;
