@@ -105,8 +105,19 @@ export interface Bus {
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   /** Resolves when the backend answers; used by /readyz. */
   ping(): Promise<void>;
+  /**
+   * How far a consumer group is behind, per partition of its topics: appended but not yet committed
+   * messages (for /metrics; a storm shows as growing lag).
+   */
+  lag(group: string, topics: readonly string[]): Promise<PartitionLag[]>;
   /** Stops every subscription (draining them) and disconnects. */
   close(): Promise<void>;
+}
+
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  lag: number;
 }
 
 export const deadLetterTopic = (topic: string): string => `${topic}.dead-letter`;

@@ -5,7 +5,16 @@ import { loadGroupingConfig } from '@klaxon/grouping';
 import { loadIngestConfig } from '@klaxon/ingest';
 import { createApp } from '@klaxon/kit';
 import { systemClock } from '@klaxon/runtime';
-import { silentLog, type TestDatabase, testBus, testDatabase, uniqueSuffix, waitFor } from '@klaxon/testing';
+import {
+  metricSamples,
+  metricValue,
+  silentLog,
+  type TestDatabase,
+  testBus,
+  testDatabase,
+  uniqueSuffix,
+  waitFor,
+} from '@klaxon/testing';
 import type { FastifyInstance } from 'fastify';
 import { mountAll } from '../src';
 
@@ -138,6 +147,22 @@ describe('events become incidents', () => {
       [['checkout/latency', 'resolved']],
     );
   });
+  it('shows the pipeline on /metrics: consumer lag, batch sizes, outbox depth, event-loop delay', async () => {
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    // The events of the test before went through grouping's batch consumer.
+    expect(
+      metricValue(metrics, 'klaxon_consumer_batch_size_messages_count', { group: 'grouping.events' }),
+    ).toBeGreaterThan(0);
+    const lag = (group: string, topic: string) =>
+      metricSamples(metrics, 'klaxon_consumer_lag_messages').filter(
+        (m) => m.labels.group === group && m.labels.topic === topic,
+      );
+    expect(lag('grouping.events', 'events.accepted').length).toBeGreaterThan(0);
+    expect(lag('catalog.incidents', 'incidents.changed').length).toBeGreaterThan(0);
+    expect(metricValue(metrics, 'klaxon_outbox_depth_messages', { owner: 'grouping' })).toBeGreaterThanOrEqual(0);
+    expect(metricValue(metrics, 'nodejs_eventloop_lag_p99_seconds')).toBeGreaterThan(0);
+  });
+
   it('incidents make the service critical and count against moving their integration', async () => {
     const service = (await rest('POST', '/services', { service: { type: 'service', name: `Cart ${uniqueSuffix()}` } }))
       .body.service as { id: string };

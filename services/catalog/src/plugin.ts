@@ -4,7 +4,7 @@ import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
 import { createRateLimiter, registerRestConventions, restUrls } from '@klaxon/rest';
-import { type ServiceContext, startServiceRelay } from '@klaxon/runtime';
+import { pipelineMetrics, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { bootstrapOwner } from './bootstrap';
 import type { CatalogConfig } from './config';
@@ -37,6 +37,8 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
   await runMigrations(db, { folder: path.join(__dirname, '..', 'drizzle'), schema: 'catalog' });
   const relay = startServiceRelay(options, { outbox, lease: outboxLease });
   app.addHook('onClose', () => relay.stop());
+  const metrics = pipelineMetrics(app.metrics);
+  metrics.watchOutbox(db, 'catalog', outbox);
   const urls = restUrls(config.KLAXON_PUBLIC_URL);
 
   if (config.KLAXON_BOOTSTRAP_TOKEN) {
@@ -58,11 +60,16 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
     moveOpenIncidentsLimit: config.KLAXON_MOVE_OPEN_INCIDENTS_LIMIT,
   };
   // Incident state for service status and open incidents per integration, from grouping's messages.
+  const recordIncidents = incidentsChangedConsumer({ apply: (states) => recordIncidentStates(db, states), log });
   const incidents = await subscribeTo(bus, {
     group: 'catalog.incidents',
     topic: topics.incidentsChanged,
-    batchHandler: incidentsChangedConsumer({ apply: (states) => recordIncidentStates(db, states), log }),
+    batchHandler: (batch) => {
+      metrics.batch('catalog.incidents', batch.length);
+      return recordIncidents(batch);
+    },
   });
+  metrics.watchLag(bus, 'catalog.incidents', [topics.incidentsChanged.name]);
   app.addHook('onClose', () => incidents.stop());
   // A write is answered once its changes are on the bus: an integration created a moment ago is
   // then known to ingest as soon as its key can be used (ingest catches up before refusing a key).

@@ -60,6 +60,7 @@ function recordingBus(): Bus & {
       };
     },
     ping: async () => undefined,
+    lag: async () => [],
     close: async () => undefined,
   };
 }

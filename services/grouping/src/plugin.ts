@@ -3,7 +3,7 @@ import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
 import { createRateLimiter, registerRestConventions } from '@klaxon/rest';
-import { type ServiceContext, startServiceRelay } from '@klaxon/runtime';
+import { pipelineMetrics, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { catalogChangesConsumer } from './consumers/catalog-changes.consumer';
 import { eventsAcceptedConsumer } from './consumers/events-accepted.consumer';
@@ -44,6 +44,8 @@ export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, o
   const { db, bus, log, clock } = options;
   await runMigrations(db, { folder: path.join(__dirname, '..', 'drizzle'), schema: 'grouping' });
   const relay = startServiceRelay(options, { outbox, lease: outboxLease });
+  const metrics = pipelineMetrics(app.metrics);
+  metrics.watchOutbox(db, 'grouping', outbox);
   const ctx: GroupingContext = {
     db,
     clock,
@@ -63,16 +65,25 @@ export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, o
       log,
     }),
   });
+  const applyEvents = eventsAcceptedConsumer({
+    apply: (events) => applyAcceptedEvents(ctx, events),
+    published: ctx.published,
+    log,
+  });
   const events = await subscribeTo(bus, {
     group: 'grouping.events',
     topic: topics.eventsAccepted,
-    batchHandler: eventsAcceptedConsumer({
-      apply: (events) => applyAcceptedEvents(ctx, events),
-      published: ctx.published,
-      log,
-    }),
+    batchHandler: (batch) => {
+      metrics.batch('grouping.events', batch.length);
+      return applyEvents(batch);
+    },
   });
-  const poller = startTimerPoller(ctx, { pollMs: options.timerPollMs ?? 1000 });
+  metrics.watchLag(bus, 'grouping.events', [topics.eventsAccepted.name]);
+  metrics.watchLag(bus, 'grouping.catalog', [topics.catalogChanges.name]);
+  const poller = startTimerPoller(ctx, {
+    pollMs: options.timerPollMs ?? 1000,
+    onFired: (kind, lateMs) => metrics.timerFired('grouping', kind, lateMs),
+  });
 
   registerRestConventions(app, {
     lookupToken: (hash) => lookupToken(db, hash),

@@ -1,6 +1,6 @@
 import { EventAction, IncidentChangeKind } from '@klaxon/contracts';
 import { sql } from '@klaxon/db';
-import { silentLog, waitFor } from '@klaxon/testing';
+import { metricValue, silentLog, waitFor } from '@klaxon/testing';
 import { startTimerPoller } from '../src/timers/timer-poller';
 import { groupingUrls } from '../src/views/urls';
 import { groupingHarness, type Harness, service } from './harness';
@@ -54,6 +54,11 @@ describe('incident timers', () => {
     await waitFor(async () => (await statusOf(id)) === 'resolved', { what: 'auto-resolved' });
     await waitFor(() => h.changes.find((c) => c.incidentId === id && c.changes.includes(IncidentChangeKind.RESOLVED)));
     expect(await h.rows(sql`select 1 from grouping.timers where incident_id = ${id}`)).toEqual([]);
+    // Fired 1 s late on the manual clock (advanced past the due time in one step): seen on /metrics.
+    const metrics = (await h.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const bucket = (le: string) =>
+      metricValue(metrics, 'klaxon_timer_lateness_seconds_bucket', { le, owner: 'grouping', kind: 'auto_resolve' });
+    expect([bucket('0.5'), bucket('1')]).toEqual([0, 1]);
   });
 
   it('snooze end returns the incident to triggered, and a snooze replaces the ack timeout', async () => {

@@ -11,6 +11,8 @@ export interface KafkaAdmin {
   deleteGroup(groupId: string): Promise<void>;
   /** The high watermark (next offset) of every partition of a topic. */
   topicEnds(topic: string): Promise<{ partition: number; end: number }[]>;
+  /** The group's committed offset per partition of the topic (-1 when none). */
+  committed(groupId: string, topic: string): Promise<{ partition: number; offset: number }[]>;
   close(): Promise<void>;
 }
 
@@ -104,6 +106,11 @@ export function createKafkaAdmin(kafka: Kafka, settings: KafkaSettings): KafkaAd
       const admin = await admins.get();
       const offsets = await admin.fetchTopicOffsets(topic);
       return offsets.map((o) => ({ partition: o.partition, end: Number(o.high) }));
+    },
+    async committed(groupId, topic) {
+      const admin = await admins.get();
+      const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return (offsets?.partitions ?? []).map((p) => ({ partition: p.partition, offset: Number(p.offset) }));
     },
     close: () => admins.reset(),
   };

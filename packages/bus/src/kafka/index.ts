@@ -64,6 +64,24 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
       open();
       await admin.ping();
     },
+    async lag(group, topics) {
+      const lags = await Promise.all(
+        topics.map(async (topic) => {
+          const [ends, committed] = await Promise.all([
+            admin.topicEnds(physicalName(topic)),
+            admin.committed(physicalName(group), physicalName(topic)),
+          ]);
+          const at = new Map(committed.map((c) => [c.partition, c.offset]));
+          // A group that never committed starts at the beginning (fromBeginning), so all of it is lag.
+          return ends.map((e) => ({
+            topic,
+            partition: e.partition,
+            lag: Math.max(0, e.end - Math.max(0, at.get(e.partition) ?? 0)),
+          }));
+        }),
+      );
+      return lags.flat();
+    },
     async close() {
       closed = true;
       const stops = await Promise.allSettled([...subscriptions].map((s) => s.stop()));

@@ -1,3 +1,4 @@
+import { queryRows } from '@klaxon/db';
 import { sql } from 'drizzle-orm';
 import { deadLetterSink } from '../dead-letter';
 import type { Bus } from '../port';
@@ -6,6 +7,7 @@ import { type LogSubscription, subscribeLog } from './consumer';
 import { type PostgresLogBusOptions, resolveSettings } from './options';
 import { createPublisher } from './publish';
 import { schemaSetup } from './schema-setup';
+import { groupPartitions, partitions } from './tables';
 import { createTopicCatalog } from './topic-catalog';
 import { createWatermarks } from './watermarks';
 
@@ -58,6 +60,17 @@ export async function createPostgresLogBus(options: PostgresLogBusOptions): Prom
       await catalog.ensure(topics);
     },
     publish: (topic, messages) => publisher.publish(topic, messages),
+    async lag(group, topics) {
+      const rows = await queryRows<{ topic: string; partition: number; lag: string | number }>(
+        db,
+        sql`select p.topic, p.partition, p.next_offset - coalesce(g.committed_offset, 0) as lag
+          from ${partitions} p left join ${groupPartitions} g
+            on g.consumer_group = ${group} and g.topic = p.topic and g.partition = p.partition
+          where p.topic = any(${sql.param([...topics])}::text[])
+          order by p.topic, p.partition`,
+      );
+      return rows.map((r) => ({ topic: r.topic, partition: r.partition, lag: Number(r.lag) }));
+    },
     async subscribe(subscribeOptions) {
       if (closed) throw new Error('the bus is closed');
       await ensureSchema();

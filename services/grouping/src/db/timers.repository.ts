@@ -22,19 +22,24 @@ export async function applyTimerCommands(
 }
 
 /**
- * Claims the earliest due timer in the caller's transaction: locked rows (another replica firing
- * them) are skipped, so replicas never fire one timer twice. Deleted by the caller when applied.
+ * Claims up to `limit` due timers, earliest first, in the caller's transaction: locked rows (another
+ * replica firing them) are skipped, so replicas never fire one timer twice. Deleted by the caller.
  */
-export async function claimDueTimer(ex: Executor, now: Date): Promise<TimerRow | undefined> {
+export async function claimDueTimers(ex: Executor, now: Date, limit: number): Promise<TimerRow[]> {
   const rows = await queryRows<{ incident_id: string; kind: TimerRow['kind']; due_at: string | Date }>(
     ex,
     sql`select incident_id, kind, due_at from ${timers} where due_at <= ${now.toISOString()}
-        order by due_at limit 1 for update skip locked`,
+        order by due_at limit ${limit} for update skip locked`,
   );
-  const row = rows[0];
-  return row ? { incidentId: row.incident_id, kind: row.kind, dueAt: new Date(row.due_at) } : undefined;
+  return rows.map((r) => ({ incidentId: r.incident_id, kind: r.kind, dueAt: new Date(r.due_at) }));
 }
 
-export async function deleteTimer(ex: Executor, timer: Pick<TimerRow, 'incidentId' | 'kind'>): Promise<void> {
-  await ex.delete(timers).where(and(eq(timers.incidentId, timer.incidentId), eq(timers.kind, timer.kind)));
+export async function deleteTimers(
+  ex: Executor,
+  claimed: readonly Pick<TimerRow, 'incidentId' | 'kind'>[],
+): Promise<void> {
+  if (claimed.length === 0) return;
+  await ex.execute(sql`delete from ${timers} t using unnest(${sql.param(claimed.map((c) => c.incidentId))}::text[],
+      ${sql.param(claimed.map((c) => c.kind))}::text[]) as d(incident_id, kind)
+    where t.incident_id = d.incident_id and t.kind = d.kind`);
 }
