@@ -41,7 +41,9 @@ describe('tokenize', () => {
     ['Timeout from 10.0.3.17:5432', ['timeout', '<ip>']],
     ['request 3f2b6c1e-9a4d-4c8e-b1a2-0c9d8e7f6a5b failed', ['request', '<uuid>', 'fail']],
     ['commit deadbeef42 broke the build', ['commit', '<id>', 'broke', 'build']],
-    ['p99 latency 350ms on the API', ['p<n>', 'latency', '<n>ms', 'api']],
+    ['p99 latency 350ms on the API', ['p<n>', 'latency', '<dur>', 'api']],
+    ['lag 3m12s on 10.1.2.3 and ip-10-1-2-3', ['lag', '<dur>', '<ip>', '<ip>']],
+    ['pod checkout-api-7d9f8b6c5-x2kqp OOMKilled', ['pod', 'checkout', 'api', '<pod>', 'oomkill']],
     ['Errors exceeded thresholds', ['error', 'exceed', 'threshold']],
   ])('%s', (text, expected) => {
     expect(tokenize(text)).toEqual(expected);
@@ -146,7 +148,7 @@ describe('learning from responders', () => {
     const restored = parseModel(JSON.parse(JSON.stringify(model)));
     expect(restored).toEqual(model);
     expect(incidentSimilarity(restored, slow, cpu, FIELDS)).toBeCloseTo(incidentSimilarity(model, slow, cpu, FIELDS));
-    expect(parseModel({ version: 2 })).toEqual(createModel());
+    expect(parseModel({ version: 3 })).toEqual(createModel());
     expect(parseModel('nonsense')).toEqual(createModel());
   });
 

@@ -1,13 +1,14 @@
 /**
  * Intelligent grouping: the alert joins the open incident (within its rolling window) that the
- * service's model finds most similar, if that similarity reaches the model's threshold; ties go to
- * the most recently grouped incident. content_based_intelligent first keeps only the incidents
- * that match on the content fields (the gate), then lets the model choose among them.
+ * service's model finds most similar — comparing it with each candidate's alerts, not only the
+ * latest — if that similarity reaches the service's learned threshold; ties go to the most recently
+ * grouped incident. Otherwise it opens an incident: two outages that happen at once stay two.
+ * content_based_intelligent first keeps only the incidents that match on the content fields (the
+ * gate), then lets the model choose among them.
  * The decision only reads the model; the caller then calls observeAlert to count the alert.
  */
 import { createModel } from '../intelligent/model-state';
-import { incidentSimilarity } from '../intelligent/similarity';
-import { vectorize } from '../intelligent/vectorize';
+import { createScorer } from '../intelligent/similarity';
 import { contentCandidates, joinRolling, openRolling, rollingCandidates } from './content-based';
 import type { GroupingPolicy } from './policy';
 import type { CandidateIncident, GroupingDecision, GroupingInput } from './strategy';
@@ -20,11 +21,12 @@ export function groupIntelligently(input: GroupingInput, policy: IntelligentPoli
     policy.type === 'content_based_intelligent'
       ? contentCandidates(input, policy)
       : rollingCandidates(input, policy.timeWindowSeconds);
-  const x = vectorize(model, input.alert, policy.iagFields);
+  if (candidates.length === 0) return openRolling(input, policy.timeWindowSeconds, 0);
+  const similarity = createScorer(model, input.alert, policy.iagFields);
   let best: CandidateIncident | undefined;
   let bestScore = 0;
   for (const incident of candidates) {
-    const score = incidentSimilarity(model, x, incident.alerts, policy.iagFields);
+    const score = similarity(incident.alerts);
     // Candidates come most recent first, so strict > keeps the most recent on a tie.
     if (score > bestScore) {
       best = incident;
