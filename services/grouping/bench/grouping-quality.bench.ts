@@ -85,7 +85,7 @@ function tune() {
   );
   out('| threshold | F1 no feedback | F1 with feedback |');
   out('|---|---|---|');
-  for (const threshold of [0.1, 0.15, 0.2, 0.25, 0.3, 0.4]) {
+  for (const threshold of [0.12, 0.15, 0.18]) {
     const policy = groupingPolicy({ type: 'intelligent', config: { time_window: WINDOW } });
     const a = pairwise(replay(relabelled, policy, { threshold }).alerts.filter((x) => x.split === 'test'));
     const b = pairwise(replay(relabelled, policy, { threshold, learn: true }).alerts.filter((x) => x.split === 'test'));

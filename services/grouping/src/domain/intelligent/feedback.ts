@@ -31,7 +31,7 @@ import {
 import { createScorer } from './similarity';
 import { type AlertVector, features, vectorize } from './vectorize';
 
-const AFFINITY_RATE = 0.25;
+const AFFINITY_RATE = 0.1;
 const AFFINITY_MAX = 0.9;
 const AFFINITY_MIN = -0.5;
 const EVIDENCE_CAP = 5;

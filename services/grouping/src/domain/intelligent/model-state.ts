@@ -31,7 +31,7 @@ export interface IntelligentModelState {
 }
 
 /** Chosen with `bench:grouping --tune` on the train half of the benchmark only. */
-export const DEFAULT_THRESHOLD = 0.5;
+export const DEFAULT_THRESHOLD = 0.15;
 export const MIN_THRESHOLD = 0.1;
 export const MAX_THRESHOLD = 0.85;
 export const MAX_VOCABULARY = 8_000;

@@ -3,11 +3,12 @@
  * alerts — all of them, as distinct templates, not only the latest (an outage's first alert names
  * it; the storm that follows only repeats it).
  *
- * Alert to alert: a soft cosine over tf-idf vectors. Plain cosine, plus for each pair of distinct
+ * Alert to alert: a soft cosine over tf-idf vectors, at least SAME_CHECK when both come from the
+ * same check (component and class). Plain cosine, plus for each pair of distinct
  * words (i in x, j in y) the learned affinity A(i,j) * x_i * y_j, over the same norms — so words
  * that responders taught belong together count as partly shared. Then template evidence from merges
  * and splits moves the result: positive evidence e pulls it towards 1 by (1 - exp(-0.7e)) of the
- * gap, negative evidence shrinks it by exp(0.7e). Clamped to [0, 1].
+ * gap, negative evidence shrinks it by exp(2.5e). Clamped to [0, 1].
  *
  * Cost: a scorer is made once per new alert; it looks up the alert's learned ties once, then scores
  * each distinct template of the candidates once (templates repeat across incidents and within
@@ -18,6 +19,10 @@ import { count, type IntelligentModelState, partners } from './model-state';
 import { type AlertFeatures, features, idf, vectorize } from './vectorize';
 
 const EVIDENCE_RATE = 0.7;
+/** A split is a responder saying "not these": one shrinks the similarity below any threshold. */
+const SPLIT_RATE = 2.5;
+/** Floor of the similarity of two alerts of the same component and class. */
+const SAME_CHECK = 0.3;
 
 export type IncidentScorer = (incidentAlerts: readonly AlertContent[]) => number;
 
@@ -49,9 +54,12 @@ export function createScorer(
     }
     if (sq === 0) return 0;
     let s = Math.min(1, Math.max(0, dot / (x.norm * Math.sqrt(sq))));
+    // The same check of the same monitor (component and class) firing again, on any host and in
+    // any wording, is the same trouble unless responders said otherwise.
+    if (x.check !== undefined && x.check === y.check) s = Math.max(s, SAME_CHECK);
     const e = evidence && y.signature !== x.signature ? count(evidence, y.signature) : 0;
     if (e > 0) s += (1 - s) * (1 - Math.exp(-EVIDENCE_RATE * e));
-    else if (e < 0) s *= Math.exp(EVIDENCE_RATE * e);
+    else if (e < 0) s *= Math.exp(SPLIT_RATE * e);
     return s;
   };
 

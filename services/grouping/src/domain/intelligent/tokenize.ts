@@ -2,7 +2,9 @@
  * Alert text to tokens. Monitoring text is templated: the same failure reads "disk 93% full on
  * db-07" today and "disk 95% full on db-12" tomorrow. Volatile parts are replaced by placeholders
  * BEFORE any statistics, so the template is what the model learns, not the host number:
- * uuids -> <uuid>, IPv4 (with port, or spelled as a cloud host name ip-10-1-2-3) -> <ip>,
+ * uuids -> <uuid>, host names (db-04, checkout-web-07.prod.internal, ip-10-1-2-3.ec2.internal)
+ * -> <host> (they say where, not what: one host takes part in unrelated outages, one outage spans
+ * many hosts), IPv4 (with port) -> <ip>,
  * durations (350ms, 3m12s, 1h5m) -> <dur>, Kubernetes pod suffixes (api-7d9f8b6c5-x2kqp -> api <pod>),
  * long hex / mixed ids -> <id>, numbers -> <n>, and a name glued to a number ("web07") keeps its
  * letters ("web<n>"). The words that name the thing (orders-pg, shippo, /var/lib/postgresql) stay.
@@ -18,16 +20,19 @@ const STOPWORDS = new Set(
 );
 
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g;
-const IPV4 = /\b(?:\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?|ip-\d{1,3}(?:-\d{1,3}){3})\b/g;
+const IPV4 = /\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g;
+/** A host name: dashed words ending in an index (db-04, checkout-web-07.prod), or a cloud ip-10-1-2-3. */
+const HOST = /\b(?:ip(?:-\d{1,3}){4}|[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*-\d{1,3})(?:\.[a-z][a-z0-9-]*)*\b/g;
 /** A replica-set pod name's two generated suffixes (deployment-<hash>-<5 chars>). */
 const POD = /-[a-z0-9]{8,10}-[a-z0-9]{5}\b/g;
 const DURATION = /\b\d+(?:\.\d+)?(?:ms|[hms])(?:\d+(?:ms|[hms]))*\b/g;
 const HEX = /\b(?:0x)?(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b/g;
 
-export const PLACEHOLDERS = new Set(['<uuid>', '<ip>', '<id>', '<n>', '<dur>', '<pod>']);
+export const PLACEHOLDERS = new Set(['<uuid>', '<ip>', '<host>', '<id>', '<n>', '<dur>', '<pod>']);
 const MASKS = new Map([
   ['zzuuidzz', '<uuid>'],
   ['zzipzz', '<ip>'],
+  ['zzhostzz', '<host>'],
   ['zzidzz', '<id>'],
   ['zzdurzz', '<dur>'],
   ['zzpodzz', '<pod>'],
@@ -60,6 +65,7 @@ function mask(text: string): string {
   return text
     .toLowerCase()
     .replace(UUID, ' zzuuidzz ')
+    .replace(HOST, ' zzhostzz ')
     .replace(IPV4, ' zzipzz ')
     .replace(POD, ' zzpodzz ')
     .replace(DURATION, ' zzdurzz ')
@@ -83,15 +89,13 @@ const COMPOUND = /[a-z][a-z0-9]*(?:[-.][a-z0-9]+)+/g;
 /**
  * The dotted and dashed names in the text, whole: "orders-pg", "search.orders.v2", "events-sync".
  * The words alone are shared by every name of the service ("orders", "pg"); the whole name is what
- * one outage keeps repeating. Host names (a name ending in an index, db-04) are left out: they say
- * where, not what — one host takes part in unrelated outages and one outage spans many hosts.
- * Digits are folded to #, so versions and sizes stay one token.
+ * one outage keeps repeating. Host names are already masked. Digits are folded to #, so versions and sizes stay one token.
  */
 export function names(text: string): string[] {
   const out = new Set<string>();
   for (const m of mask(text).matchAll(COMPOUND)) {
     const name = m[0].replace(/\.+$/, '');
-    if (/[-.]/.test(name) && !/-\d{1,3}$/.test(name)) out.add(name.replace(/\d+/g, '#'));
+    if (/[-.]/.test(name)) out.add(name.replace(/\d+/g, '#'));
   }
   return [...out];
 }

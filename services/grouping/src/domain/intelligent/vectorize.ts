@@ -25,6 +25,8 @@ export interface AlertFeatures {
   words: readonly string[];
   /** The alert's template: its feature names (normalized words, field values) as a set, hashed. */
   signature: string;
+  /** `component|class` when the alert carries both: which check of which monitor fired. */
+  check?: string;
 }
 
 export interface AlertVector {
@@ -33,10 +35,11 @@ export interface AlertVector {
   /** The heaviest summary words: where learned affinities apply. */
   keys: string[];
   signature: string;
+  check?: string;
 }
 
 const BIGRAM_WEIGHT = 0.5;
-const CATEGORY_WEIGHT = 2;
+const CATEGORY_WEIGHT = 1;
 const CATEGORIES = ['component', 'class', 'group'];
 const NAME_WEIGHT = 1;
 const KEY_TOKENS = 6;
@@ -74,7 +77,14 @@ function extract(alert: AlertContent, fields: readonly string[]): AlertFeatures 
     const value = fields.includes(field) ? undefined : fieldValue(alert, field);
     if (value !== undefined) add(`${field}=${value.toLowerCase()}`, CATEGORY_WEIGHT);
   }
-  return { counts, words: [...words], signature: fnv1a([...counts.keys()].sort().join(' ')) };
+  const component = fieldValue(alert, 'component');
+  const cls = fieldValue(alert, 'class');
+  return {
+    counts,
+    words: [...words],
+    signature: fnv1a([...counts.keys()].sort().join(' ')),
+    ...(component !== undefined && cls !== undefined ? { check: `${component}|${cls}` } : {}),
+  };
 }
 
 /**
@@ -127,5 +137,5 @@ export function vectorize(
     sq += w * w;
   }
   const keys = [...f.words].sort((a, b) => (weights.get(b) ?? 0) - (weights.get(a) ?? 0)).slice(0, KEY_TOKENS);
-  return { weights, norm: Math.sqrt(sq), keys, signature: f.signature };
+  return { weights, norm: Math.sqrt(sq), keys, signature: f.signature, ...(f.check ? { check: f.check } : {}) };
 }
