@@ -9,26 +9,32 @@
  */
 import { createModel } from '../intelligent/model-state';
 import { createScorer } from '../intelligent/similarity';
-import { contentCandidates, joinRolling, openRolling, rollingCandidates } from './content-based';
+import { contentMatches, joinRolling, openRolling } from './content-based';
 import type { GroupingPolicy } from './policy';
-import type { CandidateIncident, GroupingDecision, GroupingInput } from './strategy';
+import { byMostRecent, type CandidateIncident, type GroupingDecision, type GroupingInput, isOpen } from './strategy';
+import { inRollingWindow } from './window';
 
 type IntelligentPolicy = Extract<GroupingPolicy, { type: 'intelligent' | 'content_based_intelligent' }>;
 
 export function groupIntelligently(input: GroupingInput, policy: IntelligentPolicy): GroupingDecision {
   const model = input.model ?? createModel();
-  const candidates: CandidateIncident[] =
-    policy.type === 'content_based_intelligent'
-      ? contentCandidates(input, policy)
-      : rollingCandidates(input, policy.timeWindowSeconds);
+  // Not sorted: with hundreds of open incidents the sort would cost more than the scoring.
+  const candidates = input.incidents.filter(
+    (i) =>
+      isOpen(i) &&
+      i.window !== null &&
+      inRollingWindow(i.window, policy.timeWindowSeconds, input.now) &&
+      (policy.type !== 'content_based_intelligent' ||
+        i.alerts.some((a) => contentMatches(input.alert, a, policy.fields, policy.aggregate))),
+  );
   if (candidates.length === 0) return openRolling(input, policy.timeWindowSeconds, 0);
   const similarity = createScorer(model, input.alert, policy.iagFields);
   let best: CandidateIncident | undefined;
   let bestScore = 0;
   for (const incident of candidates) {
     const score = similarity(incident.alerts);
-    // Candidates come most recent first, so strict > keeps the most recent on a tie.
-    if (score > bestScore) {
+    // A tie goes to the most recently grouped incident.
+    if (score > bestScore || (best && score === bestScore && byMostRecent(incident, best) < 0)) {
       best = incident;
       bestScore = score;
     }

@@ -41,16 +41,26 @@ export function createScorer(
     for (const [j, a] of Object.entries(row)) related.set(j, (related.get(j) ?? 0) + a * xi);
   }
   const evidence = partners(state.evidence, x.signature);
-  const byTemplate = new Map<string, number>();
+  const byTemplate = new Map<AlertFeatures, number>();
+  // Within one decision the model does not change: each feature's idf is computed once.
+  const idfs = new Map<string, number>();
+  const fieldsKey = fields.join(',');
 
   const score = (y: AlertFeatures): number => {
     if (x.norm === 0) return 0;
     let dot = 0;
     let sq = 0;
-    for (const [f, tf] of y.counts) {
-      const w = (tf >= 1 ? 1 + Math.log(tf) : tf) * idf(state, f);
+    for (const [f, tf] of y.terms) {
+      let i = idfs.get(f);
+      if (i === undefined) {
+        i = idf(state, f);
+        idfs.set(f, i);
+      }
+      const w = tf * i;
       sq += w * w;
-      dot += w * ((x.weights.get(f) ?? 0) + (related.get(f) ?? 0));
+      const xw = x.weights.get(f);
+      if (xw !== undefined) dot += w * xw;
+      if (related.size > 0) dot += w * (related.get(f) ?? 0);
     }
     if (sq === 0) return 0;
     let s = Math.min(1, Math.max(0, dot / (x.norm * Math.sqrt(sq))));
@@ -65,12 +75,16 @@ export function createScorer(
 
   return (incidentAlerts) => {
     let best = 0;
+    let previous: AlertFeatures | undefined;
     for (const other of incidentAlerts) {
-      const y = features(other, fields);
-      let s = byTemplate.get(y.signature);
+      const y = features(other, fields, fieldsKey);
+      // Storms repeat one template: consecutive alerts often share it.
+      if (y === previous) continue;
+      previous = y;
+      let s = byTemplate.get(y);
       if (s === undefined) {
         s = score(y);
-        byTemplate.set(y.signature, s);
+        byTemplate.set(y, s);
       }
       if (s > best) best = s;
       if (best >= 1) break;

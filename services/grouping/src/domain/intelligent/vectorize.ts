@@ -21,6 +21,8 @@ import { names, PLACEHOLDERS, tokenize } from './tokenize';
 /** What an alert says, before any statistics: a pure function of its content, so it is memoized. */
 export interface AlertFeatures {
   counts: ReadonlyMap<string, number>;
+  /** The same as [feature, sublinear tf] pairs, for the scoring loop. */
+  terms: readonly (readonly [string, number])[];
   /** Summary words that can carry a learned affinity. */
   words: readonly string[];
   /** The alert's template: its feature names (normalized words, field values) as a set, hashed. */
@@ -81,6 +83,7 @@ function extract(alert: AlertContent, fields: readonly string[]): AlertFeatures 
   const cls = fieldValue(alert, 'class');
   return {
     counts,
+    terms: [...counts].map(([f, tf]) => [f, sublinear(tf)] as const),
     words: [...words],
     signature: fnv1a([...counts.keys()].sort().join(' ')),
     ...(component !== undefined && cls !== undefined ? { check: `${component}|${cls}` } : {}),
@@ -95,10 +98,11 @@ function extract(alert: AlertContent, fields: readonly string[]): AlertFeatures 
  */
 const byObject = new WeakMap<AlertContent, { key: string; features: AlertFeatures }>();
 const byText = new Map<string, AlertFeatures>();
+/** One object per template, so a decision can tell templates apart by identity. */
+const bySignature = new Map<string, AlertFeatures>();
 const MEMO_SIZE = 50_000;
 
-export function features(alert: AlertContent, fields: readonly string[]): AlertFeatures {
-  const fieldsKey = fields.join(',');
+export function features(alert: AlertContent, fields: readonly string[], fieldsKey = fields.join(',')): AlertFeatures {
   const hit = byObject.get(alert);
   if (hit?.key === fieldsKey) return hit.features;
   const textKey = [fieldsKey, alert.summary, alert.component, alert.class, alert.group]
@@ -107,12 +111,20 @@ export function features(alert: AlertContent, fields: readonly string[]): AlertF
   let found = byText.get(textKey);
   if (!found) {
     if (byText.size >= MEMO_SIZE) byText.clear();
-    found = extract(alert, fields);
+    if (bySignature.size >= MEMO_SIZE) bySignature.clear();
+    const extracted = extract(alert, fields);
+    // Same signature = same features, up to a repeated word's count: the first one stands for all.
+    const templateKey = `${fieldsKey}\u0000${extracted.signature}\u0000${extracted.check ?? ''}`;
+    found = bySignature.get(templateKey) ?? extracted;
+    bySignature.set(templateKey, found);
     byText.set(textKey, found);
   }
   byObject.set(alert, { key: fieldsKey, features: found });
   return found;
 }
+
+/** Sublinear tf: a word repeated in one summary is not twice the evidence. */
+export const sublinear = (tf: number) => (tf >= 1 ? 1 + Math.log(tf) : tf);
 
 export function idf(state: IntelligentModelState, feature: string): number {
   return Math.log((state.alerts + 1) / (count(state.df, feature) + 1)) + 1;
@@ -130,9 +142,8 @@ export function vectorize(
   const f = 'counts' in alert ? alert : features(alert, fields);
   const weights = new Map<string, number>();
   let sq = 0;
-  for (const [feature, tf] of f.counts) {
-    // Sublinear tf: a word repeated in one summary is not twice the evidence.
-    const w = (tf >= 1 ? 1 + Math.log(tf) : tf) * idf(state, feature);
+  for (const [feature, tf] of f.terms) {
+    const w = tf * idf(state, feature);
     weights.set(feature, w);
     sq += w * w;
   }
