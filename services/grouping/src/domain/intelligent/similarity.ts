@@ -16,7 +16,7 @@
  */
 import type { AlertContent } from '../alert-content';
 import { count, type IntelligentModelState, partners } from './model-state';
-import { type AlertFeatures, features, idf, vectorize } from './vectorize';
+import { type AlertFeatures, featureCount, featureId, featureName, features, idf, vectorize } from './vectorize';
 
 const EVIDENCE_RATE = 0.7;
 /** A split is a responder saying "not these": one shrinks the similarity below any threshold. */
@@ -25,6 +25,27 @@ const SPLIT_RATE = 2.5;
 const SAME_CHECK = 0.3;
 
 export type IncidentScorer = (incidentAlerts: readonly AlertContent[]) => number;
+
+/**
+ * Scratch slots indexed by feature id, reused by every decision (one runs at a time): a slot belongs
+ * to the current scorer when its stamp is the scorer's generation, so nothing is cleared between
+ * decisions. `query`: the new alert's weight of that feature plus what learned affinities add;
+ * `weight`: the feature's idf on this service, computed once per decision.
+ */
+const scratch = { stamp: new Int32Array(1024), query: new Float64Array(1024), weight: new Float64Array(1024) };
+let generation = 0;
+
+function ensureScratch(n: number) {
+  if (scratch.stamp.length >= n) return;
+  const size = Math.max(n, scratch.stamp.length * 2);
+  const grow = <T extends Int32Array | Float64Array>(a: T, b: T): T => {
+    b.set(a);
+    return b;
+  };
+  scratch.stamp = grow(scratch.stamp, new Int32Array(size));
+  scratch.query = grow(scratch.query, new Float64Array(size));
+  scratch.weight = grow(scratch.weight, new Float64Array(size));
+}
 
 export function createScorer(
   state: IntelligentModelState,
@@ -40,27 +61,48 @@ export function createScorer(
     const xi = x.weights.get(i) ?? 0;
     for (const [j, a] of Object.entries(row)) related.set(j, (related.get(j) ?? 0) + a * xi);
   }
+  const query = [...x.weights].map(([f, w]) => [featureId(f), w] as const);
+  for (const [j, a] of related) query.push([featureId(j), a]);
   const evidence = partners(state.evidence, x.signature);
   const byTemplate = new Map<AlertFeatures, number>();
-  // Within one decision the model does not change: each feature's idf is computed once.
-  const idfs = new Map<string, number>();
   const fieldsKey = fields.join(',');
+  let mine = -1;
+
+  /** Claims the scratch for this scorer (again, if another scorer ran in between). */
+  const claim = () => {
+    generation = (generation + 1) | 0;
+    if (generation === 0) {
+      scratch.stamp.fill(0);
+      generation = 1;
+    }
+    mine = generation;
+    ensureScratch(featureCount());
+    for (const [id, w] of query) {
+      if (scratch.stamp[id] !== mine) {
+        scratch.stamp[id] = mine;
+        scratch.query[id] = 0;
+        scratch.weight[id] = idf(state, featureName(id));
+      }
+      scratch.query[id] = (scratch.query[id] ?? 0) + w;
+    }
+  };
 
   const score = (y: AlertFeatures): number => {
     if (x.norm === 0) return 0;
+    ensureScratch(featureCount());
+    const { stamp, query: q, weight } = scratch;
     let dot = 0;
     let sq = 0;
-    for (const [f, tf] of y.terms) {
-      let i = idfs.get(f);
-      if (i === undefined) {
-        i = idf(state, f);
-        idfs.set(f, i);
+    for (let k = 0; k < y.ids.length; k++) {
+      const id = y.ids[k] as number;
+      if (stamp[id] !== mine) {
+        stamp[id] = mine;
+        q[id] = 0;
+        weight[id] = idf(state, featureName(id));
       }
-      const w = tf * i;
+      const w = (y.tfs[k] as number) * (weight[id] as number);
       sq += w * w;
-      const xw = x.weights.get(f);
-      if (xw !== undefined) dot += w * xw;
-      if (related.size > 0) dot += w * (related.get(f) ?? 0);
+      dot += w * (q[id] as number);
     }
     if (sq === 0) return 0;
     let s = Math.min(1, Math.max(0, dot / (x.norm * Math.sqrt(sq))));
@@ -74,6 +116,7 @@ export function createScorer(
   };
 
   return (incidentAlerts) => {
+    if (mine !== generation) claim();
     let best = 0;
     let previous: AlertFeatures | undefined;
     for (const other of incidentAlerts) {

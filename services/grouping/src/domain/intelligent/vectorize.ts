@@ -23,6 +23,9 @@ export interface AlertFeatures {
   counts: ReadonlyMap<string, number>;
   /** The same as [feature, sublinear tf] pairs, for the scoring loop. */
   terms: readonly (readonly [string, number])[];
+  /** The features as interned ids (see featureId) and their sublinear tf, for the hot loop. */
+  ids: Int32Array;
+  tfs: Float64Array;
   /** Summary words that can carry a learned affinity. */
   words: readonly string[];
   /** The alert's template: its feature names (normalized words, field values) as a set, hashed. */
@@ -81,9 +84,12 @@ function extract(alert: AlertContent, fields: readonly string[]): AlertFeatures 
   }
   const component = fieldValue(alert, 'component');
   const cls = fieldValue(alert, 'class');
+  const terms = [...counts].map(([f, tf]) => [f, sublinear(tf)] as const);
   return {
     counts,
-    terms: [...counts].map(([f, tf]) => [f, sublinear(tf)] as const),
+    terms,
+    ids: Int32Array.from(terms, ([f]) => featureId(f)),
+    tfs: Float64Array.from(terms, ([, tf]) => tf),
     words: [...words],
     signature: fnv1a([...counts.keys()].sort().join(' ')),
     ...(component !== undefined && cls !== undefined ? { check: `${component}|${cls}` } : {}),
@@ -91,12 +97,37 @@ function extract(alert: AlertContent, fields: readonly string[]): AlertFeatures 
 }
 
 /**
+ * Feature names interned as small integers: scoring an alert against hundreds of incidents reads
+ * thousands of features, and indexing an array costs a tenth of hashing a string. Names are only
+ * ever added (the memo below is what forgets), and the table is dropped with the memo when it grows
+ * past MAX_FEATURE_IDS, so it stays bounded.
+ */
+const ids = new Map<string, number>();
+const idNames: string[] = [];
+const MAX_FEATURE_IDS = 1_000_000;
+
+export function featureId(name: string): number {
+  let id = ids.get(name);
+  if (id === undefined) {
+    id = idNames.length;
+    ids.set(name, id);
+    idNames.push(name);
+  }
+  return id;
+}
+
+export const featureName = (id: number): string => idNames[id] ?? '';
+export const featureCount = () => idNames.length;
+
+/**
  * Memo of `extract`, the costly part of scoring (regexes over text): an incident's alerts are
  * compared with every new alert of the service, so each alert text is tokenized once, not once per
  * event. Keyed by object (the replay and repeated calls) and by text (rows read again from the
  * database are new objects with the same text). Bounded; losing it costs only time.
  */
-const byObject = new WeakMap<AlertContent, { key: string; features: AlertFeatures }>();
+const byObject = new WeakMap<AlertContent, { key: string; epoch: number; features: AlertFeatures }>();
+/** Bumped when the id table is dropped: features memoized before then are stale. */
+let epoch = 0;
 const byText = new Map<string, AlertFeatures>();
 /** One object per template, so a decision can tell templates apart by identity. */
 const bySignature = new Map<string, AlertFeatures>();
@@ -104,7 +135,7 @@ const MEMO_SIZE = 50_000;
 
 export function features(alert: AlertContent, fields: readonly string[], fieldsKey = fields.join(',')): AlertFeatures {
   const hit = byObject.get(alert);
-  if (hit?.key === fieldsKey) return hit.features;
+  if (hit?.key === fieldsKey && hit.epoch === epoch) return hit.features;
   const textKey = [fieldsKey, alert.summary, alert.component, alert.class, alert.group]
     .concat(fields.filter((f) => !['summary', ...CATEGORIES].includes(f)).map((f) => fieldValue(alert, f)))
     .join('\u0000');
@@ -112,6 +143,13 @@ export function features(alert: AlertContent, fields: readonly string[], fieldsK
   if (!found) {
     if (byText.size >= MEMO_SIZE) byText.clear();
     if (bySignature.size >= MEMO_SIZE) bySignature.clear();
+    if (idNames.length >= MAX_FEATURE_IDS) {
+      ids.clear();
+      idNames.length = 0;
+      byText.clear();
+      bySignature.clear();
+      epoch += 1;
+    }
     const extracted = extract(alert, fields);
     // Same signature = same features, up to a repeated word's count: the first one stands for all.
     const templateKey = `${fieldsKey}\u0000${extracted.signature}\u0000${extracted.check ?? ''}`;
@@ -119,7 +157,7 @@ export function features(alert: AlertContent, fields: readonly string[], fieldsK
     bySignature.set(templateKey, found);
     byText.set(textKey, found);
   }
-  byObject.set(alert, { key: fieldsKey, features: found });
+  byObject.set(alert, { key: fieldsKey, epoch, features: found });
   return found;
 }
 
