@@ -1,323 +1,332 @@
 /**
- * The failure modes the benchmark generator draws incidents from. Each mode is a set of signals (what
- * different monitors say during that failure), each signal a few paraphrases of the same alert as
- * different tools word it. Modes deliberately share words ("latency", "error", "5xx") the way real
- * failures do, so unrelated outages on one service are not trivially separable.
- * Placeholders: {svc} service, {host} a host of the signal's role, {pct} {ms} {n} {id} {dec} numbers/ids.
+ * The causes the benchmark generator draws incidents from. A cause happens to one THING of the
+ * service (a database cluster, a queue, a domain, a partner API, a deployment, a host...): most of
+ * its signals name that thing, as real monitors do ("connection refused to orders-pg:5432"), but
+ * each signal comes from a different tool with its own wording, component and class, and some
+ * signals name nothing specific ("checkout 5xx error rate 12%"): those are the ones only responders'
+ * merges can teach. Causes deliberately share words ("latency", "error", "5xx", host names), so
+ * concurrent unrelated causes on one service are not separable by a single field.
+ *
+ * Placeholders: {svc} service, {host} a host of the signal's role ({ehost}: the cause's own host),
+ * {entity} the cause's thing, {pct} {ms} {n} {id} {dec} {dur} {ip} {pod} {ver} volatile values.
  */
 
 export type Role = 'web' | 'db' | 'cache' | 'worker' | 'broker';
+export type EntityKind = 'db' | 'cache' | 'topic' | 'domain' | 'vendor' | 'deploy' | 'host' | 'zone' | 'job';
 
 export interface Signal {
-  role: Role;
+  /** Whose host reports it (`source`); `service`: reported against the service, not a host. */
+  role: Role | 'service';
   component: string;
   class: string;
+  group: 'app' | 'data' | 'edge' | 'infra';
   severity: 'critical' | 'error' | 'warning' | 'info';
+  /** Relative frequency within the cause. */
+  weight: number;
+  /** Every alert from another host of the role (an outage seen by every API host). */
+  fanout?: boolean;
   paraphrases: string[];
 }
 
 export interface FailureMode {
   name: string;
-  /** Relative frequency. */
+  /** Relative frequency among episodes. */
   weight: number;
-  /** Alerts per incident, inclusive range; storms are per-host fan-out. */
+  entity: EntityKind;
+  /** Role of the cause's own host ({ehost}), when it has one. */
+  hostRole?: Role;
+  /** Alerts per incident, inclusive range. */
   alerts: [number, number];
   signals: Signal[];
 }
 
 const s = (
-  role: Role,
+  role: Signal['role'],
   component: string,
   cls: string,
+  group: Signal['group'],
   severity: Signal['severity'],
-  ...paraphrases: string[]
-): Signal => ({
-  role,
-  component,
-  class: cls,
-  severity,
-  paraphrases,
-});
+  weight: number,
+  paraphrases: string[],
+  fanout = false,
+): Signal => ({ role, component, class: cls, group, severity, weight, paraphrases, ...(fanout ? { fanout } : {}) });
+
+/** Said by several causes alike: genuinely ambiguous when two of them are open. */
+const HTTP_5XX = (weight: number) =>
+  s('service', 'api', 'errors', 'app', 'critical', weight, [
+    '{svc} 5xx error rate {pct}% above threshold',
+    'Elevated HTTP 5xx errors on {svc} ({pct}%)',
+  ]);
+const LATENCY = (weight: number) =>
+  s('service', 'apm', 'latency', 'app', 'error', weight, [
+    '{svc} p99 latency {ms}ms above SLO',
+    'APM: {svc} response time degraded (p99 {ms} ms)',
+  ]);
 
 export const FAILURE_MODES: FailureMode[] = [
   {
-    name: 'db-overload',
+    name: 'db-failover',
     weight: 3,
-    alerts: [3, 9],
+    entity: 'db',
+    hostRole: 'db',
+    alerts: [6, 24],
     signals: [
-      s(
-        'db',
-        'postgres',
-        'cpu',
-        'critical',
-        'High CPU usage on {host}: {pct}%',
-        'CPU utilization {pct}% on {host} exceeds threshold',
-        '{host} CPU load critical ({pct}%)',
-      ),
-      s(
-        'db',
-        'postgres',
-        'latency',
-        'error',
-        'Slow queries on {host}: p99 {ms}ms',
-        'Query latency p99 {ms}ms on {host} above SLO',
-        '{host}: database query latency high ({ms} ms)',
-      ),
+      s('db', 'postgres', 'availability', 'data', 'critical', 2, [
+        'PostgreSQL primary {entity} on {ehost} is down',
+        'Patroni: leader lost for cluster {entity}, failover started',
+        '{ehost}: postgres {entity} not accepting connections',
+      ]),
+      s('db', 'postgres', 'replication', 'data', 'error', 2, [
+        'Replication lag {dur} on {entity} replica {host}',
+        '{entity} replica {host} lagging behind primary by {n} bytes',
+      ]),
       s(
         'web',
         'api',
-        'saturation',
+        'connectivity',
+        'app',
         'error',
-        'Connection pool exhausted for {svc} ({n} connections in use)',
-        '{svc}: too many connections to database',
-        'DB connection pool saturated on {host}',
+        5,
+        [
+          '{host}: connection refused to {entity}:5432',
+          'api pod {pod} cannot reach database {entity}: timeout after {ms}ms',
+          'SQLSTATE 08006 connection failure to {entity} from {host}',
+        ],
+        true,
       ),
-      s(
-        'web',
-        'api',
-        'errors',
-        'critical',
-        '{svc} 5xx error rate {pct}% above threshold',
-        'Elevated HTTP 5xx errors on {svc} ({pct}%)',
-        '{svc}: HTTP 500 responses at {pct}% of requests',
-      ),
+      HTTP_5XX(1),
     ],
   },
   {
     name: 'disk-full',
     weight: 3,
-    alerts: [2, 6],
-    signals: [
-      s(
-        'db',
-        'filesystem',
-        'disk',
-        'warning',
-        'Disk usage {pct}% on {host} /var/lib/data',
-        'Low disk space on {host}: {pct}% used',
-        '{host} filesystem /var/lib/data is {pct}% full',
-      ),
-      s(
-        'db',
-        'filesystem',
-        'disk',
-        'error',
-        'Write errors on {host}: no space left on device',
-        '{host}: ENOSPC when writing to /var/lib/data',
-      ),
-      s(
-        'worker',
-        'logging',
-        'backlog',
-        'warning',
-        'Log shipping backlog on {host} ({n} files)',
-        'Log forwarder lagging on {host}: {n} files queued',
-      ),
-    ],
-  },
-  {
-    name: 'memory-leak',
-    weight: 3,
-    alerts: [3, 8],
-    signals: [
-      s(
-        'worker',
-        'runtime',
-        'memory',
-        'warning',
-        'Memory usage {pct}% on {host}',
-        'High memory utilization on {host} ({pct}%)',
-        '{host}: RSS memory above {n} MB',
-      ),
-      s(
-        'worker',
-        'kubernetes',
-        'restart',
-        'error',
-        'OOMKilled: container {svc}-worker restarted on {host}',
-        'Container {svc}-worker killed by OOM killer on {host}',
-        'Pod {svc}-worker-{id} restarted (OOMKilled)',
-      ),
-      s(
-        'worker',
-        'queue',
-        'backlog',
-        'warning',
-        'Job queue backlog for {svc}: {n} pending',
-        '{svc} job queue depth {n} above threshold',
-      ),
-    ],
-  },
-  {
-    name: 'host-down-storm',
-    weight: 1,
-    alerts: [12, 40],
-    signals: [
-      s(
-        'web',
-        'host',
-        'availability',
-        'critical',
-        'Host {host} unreachable',
-        'Ping check failed for {host}',
-        '{host} is DOWN (no response to ICMP)',
-      ),
-      s(
-        'web',
-        'loadbalancer',
-        'health',
-        'error',
-        'Health check failing on {host}:{n}',
-        'Load balancer marked {host} unhealthy',
-      ),
-    ],
-  },
-  {
-    name: 'cache-degraded',
-    weight: 2,
+    entity: 'host',
+    hostRole: 'db',
     alerts: [2, 7],
     signals: [
-      s(
-        'cache',
-        'redis',
-        'eviction',
-        'warning',
-        'Redis {host} evicting keys: {n}/s',
-        'High eviction rate on {host} ({n} keys/s)',
-      ),
-      s(
-        'web',
-        'api',
-        'cache',
-        'warning',
-        'Cache hit ratio dropped to {pct}% on {svc}',
-        '{svc} cache hit rate low ({pct}%)',
-      ),
-      s(
-        'web',
-        'api',
-        'latency',
-        'error',
-        '{svc} p95 latency {ms}ms',
-        'Response time degraded on {svc}: p95 {ms} ms',
-        'High request latency on {svc} ({ms}ms p95)',
-      ),
-    ],
-  },
-  {
-    name: 'deploy-regression',
-    weight: 2,
-    alerts: [2, 7],
-    signals: [
-      s(
-        'web',
-        'api',
-        'errors',
-        'error',
-        'Error rate spike after deploy {id} on {svc}',
-        '{svc}: exceptions increased {pct}% since release {id}',
-      ),
-      s(
-        'web',
-        'sentry',
-        'exception',
-        'error',
-        'NullPointerException in {svc} OrderHandler ({n} events)',
-        'New issue: TypeError in {svc} checkout flow ({n} occurrences)',
-      ),
-      s('web', 'apm', 'apdex', 'warning', 'Apdex below {dec} for {svc}', '{svc} Apdex score dropped to {dec}'),
-    ],
-  },
-  {
-    name: 'consumer-lag',
-    weight: 2,
-    alerts: [3, 8],
-    signals: [
-      s(
-        'worker',
-        'kafka',
-        'lag',
-        'warning',
-        'Consumer lag {n} on topic {svc}.events partition {n}',
-        'Kafka consumer group {svc}-consumer lagging ({n} messages)',
-      ),
-      s(
-        'broker',
-        'kafka',
-        'replication',
-        'error',
-        'Broker {host} under-replicated partitions: {n}',
-        'Under replicated partitions on {host} ({n})',
-      ),
-      s(
-        'worker',
-        'pipeline',
-        'freshness',
-        'warning',
-        '{svc} event processing delayed by {n}s',
-        'Stale data: {svc} pipeline {n} seconds behind',
-      ),
-    ],
-  },
-  {
-    name: 'partner-dependency',
-    weight: 2,
-    alerts: [2, 6],
-    signals: [
-      s(
-        'web',
-        'dns',
-        'resolution',
-        'error',
-        'DNS resolution failures for api.partner.com from {host}',
-        'Cannot resolve api.partner.com ({n} failures)',
-      ),
-      s(
-        'web',
-        'http-client',
-        'timeout',
-        'error',
-        'Upstream partner API timeout ({ms}ms) from {svc}',
-        'Requests to partner API timing out on {svc}',
-      ),
+      s('db', 'filesystem', 'disk', 'infra', 'warning', 3, [
+        'Disk usage {pct}% on {ehost} /var/lib/postgresql',
+        'Low disk space on {ehost}: {pct}% used',
+        '{ehost} filesystem /var/lib/postgresql is {pct}% full',
+      ]),
+      s('db', 'filesystem', 'disk', 'infra', 'error', 2, [
+        'Write errors on {ehost}: no space left on device',
+        '{ehost}: ENOSPC writing to /var/lib/postgresql/{n}',
+      ]),
+      s('db', 'postgres', 'wal', 'data', 'warning', 1, [
+        'WAL archiving failing on {ehost}: {n} segments pending',
+        'pg_wal growing on {ehost}, archive_command failed {n} times',
+      ]),
     ],
   },
   {
     name: 'cert-expiry',
     weight: 2,
-    alerts: [1, 1],
+    entity: 'domain',
+    alerts: [2, 8],
     signals: [
+      s('service', 'blackbox', 'certificate', 'edge', 'warning', 2, [
+        'TLS certificate for {entity} expires in {n} days',
+        'SSL cert {entity} expiring ({dur} left)',
+        'Blackbox probe https://{entity}/healthz: certificate expires soon',
+      ]),
       s(
         'web',
         'tls',
-        'certificate',
-        'warning',
-        'SSL certificate for {svc}.example.com expires in {n} days',
-        'TLS cert {svc}.example.com expiring soon ({n} days left)',
+        'handshake',
+        'edge',
+        'error',
+        3,
+        [
+          '{host}: x509: certificate has expired or is not yet valid for {entity}',
+          'TLS handshake failures to {entity} from {host} ({n} in {dur})',
+        ],
+        true,
       ),
+      HTTP_5XX(0.5),
+    ],
+  },
+  {
+    name: 'memory-leak',
+    weight: 3,
+    entity: 'deploy',
+    alerts: [3, 12],
+    signals: [
+      s(
+        'web',
+        'kubernetes',
+        'oom',
+        'app',
+        'error',
+        3,
+        [
+          'Container {entity} in pod {pod} OOMKilled (limit {n}Mi)',
+          'Pod {pod} ({entity}) restarted {n} times: CrashLoopBackOff',
+        ],
+        true,
+      ),
+      s('web', 'node-exporter', 'memory', 'infra', 'warning', 2, [
+        'Memory usage {pct}% on {host} ({entity} RSS growing)',
+        '{host}: {entity} resident memory {n}MB, rising for {dur}',
+      ]),
+      s('service', 'apm', 'gc', 'app', 'warning', 1, [
+        '{entity}: GC pause p99 {ms}ms',
+        'Long GC pauses in {entity} ({dur})',
+      ]),
+    ],
+  },
+  {
+    name: 'consumer-lag',
+    weight: 3,
+    entity: 'topic',
+    alerts: [3, 14],
+    signals: [
+      s('broker', 'kafka', 'lag', 'data', 'warning', 3, [
+        'Consumer lag {n} on topic {entity} partition {n}',
+        'Kafka consumer group {svc}-workers lagging on {entity}: {n} messages',
+      ]),
+      s(
+        'worker',
+        'worker',
+        'throughput',
+        'app',
+        'warning',
+        3,
+        [
+          '{host}: job processing time {dur} for {entity} messages',
+          'Worker {host} falling behind on {entity} ({n} msg/s)',
+        ],
+        true,
+      ),
+      s('broker', 'kafka', 'broker', 'data', 'error', 1, [
+        'Under-replicated partitions on {host} for {entity}: {n}',
+        '{host}: ISR shrink for {entity}-{n}',
+      ]),
+    ],
+  },
+  {
+    name: 'host-down-storm',
+    weight: 2,
+    entity: 'zone',
+    alerts: [10, 36],
+    signals: [
+      s(
+        'web',
+        'nagios',
+        'host',
+        'infra',
+        'critical',
+        4,
+        [
+          'Host {host} unreachable',
+          '{host} is DOWN: PING CRITICAL - Packet loss = 100%',
+          'Node {host} NotReady in {entity}',
+        ],
+        true,
+      ),
+      s('service', 'cloud', 'zone', 'infra', 'critical', 1, [
+        'AWS health: EC2 instance impairment in {entity}',
+        'Load balancer {svc}-lb: {n} unhealthy targets in {entity}',
+      ]),
+    ],
+  },
+  {
+    name: 'cache-degraded',
+    weight: 2,
+    entity: 'cache',
+    hostRole: 'cache',
+    alerts: [3, 10],
+    signals: [
+      s('cache', 'redis', 'eviction', 'data', 'warning', 2, [
+        'Redis {entity} evicting keys: {n}/s on {ehost}',
+        '{entity} memory {pct}% of maxmemory on {ehost}',
+      ]),
+      s(
+        'web',
+        'api',
+        'cache',
+        'app',
+        'warning',
+        3,
+        [
+          '{host}: cache miss ratio {pct}% on {entity}',
+          'READONLY You cannot write against a read only replica ({entity}) from {host}',
+        ],
+        true,
+      ),
+      LATENCY(1),
+    ],
+  },
+  {
+    name: 'deploy-regression',
+    weight: 2,
+    entity: 'deploy',
+    alerts: [2, 9],
+    signals: [
+      s('service', 'sentry', 'exception', 'app', 'error', 3, [
+        "Sentry: TypeError: Cannot read properties of undefined (reading 'id') in {entity} ({n} events)",
+        'New issue in {entity} release {ver}: NullPointerException at OrderMapper.java:{n}',
+      ]),
+      s('service', 'argo', 'deploy', 'app', 'warning', 1, [
+        'Canary {entity} {ver} failing health checks',
+        'Rollout of {entity} to {ver} degraded: {n} of {n} pods unavailable',
+      ]),
+      HTTP_5XX(1.5),
+    ],
+  },
+  {
+    name: 'partner-dependency',
+    weight: 2,
+    entity: 'vendor',
+    alerts: [3, 10],
+    signals: [
+      s(
+        'web',
+        'http-client',
+        'upstream',
+        'app',
+        'error',
+        3,
+        [
+          '{host}: timeouts calling {entity} API after {ms}ms',
+          'Upstream {entity} returning 503 ({pct}% of calls) from {host}',
+        ],
+        true,
+      ),
+      s('service', 'resilience', 'breaker', 'app', 'warning', 1, [
+        'Circuit breaker open for {entity}',
+        'Resilience4j: {entity} circuit OPEN after {n} failures',
+      ]),
+      LATENCY(1),
+    ],
+  },
+  {
+    name: 'cpu-saturation',
+    weight: 2,
+    entity: 'host',
+    hostRole: 'worker',
+    alerts: [2, 6],
+    signals: [
+      s('worker', 'node-exporter', 'cpu', 'infra', 'warning', 3, [
+        'High CPU usage on {ehost}: {pct}%',
+        'CPU utilization {pct}% on {ehost} exceeds threshold',
+        '{ehost} load average {dec} (steal {pct}%)',
+      ]),
+      s('worker', 'node-exporter', 'cpu', 'infra', 'warning', 1, [
+        'CPU throttling on {ehost}: {pct}% of periods throttled',
+      ]),
     ],
   },
   {
     name: 'backup-failed',
     weight: 2,
+    entity: 'job',
     alerts: [1, 2],
     signals: [
-      s(
-        'db',
-        'backup',
-        'job',
-        'error',
-        'Backup job {id} failed on {host}',
-        'Nightly backup of {host} did not complete (job {id})',
-      ),
-      s(
-        'db',
-        'backup',
-        'storage',
-        'error',
-        'Backup storage bucket {svc}-backups write denied',
-        'Access denied writing to {svc}-backups bucket',
-      ),
+      s('db', 'cron', 'backup', 'data', 'warning', 1, [
+        'Backup job {entity} run {id} failed on {host}',
+        'pgBackRest {entity} exited with code {n} on {host}',
+      ]),
     ],
   },
 ];

@@ -49,7 +49,8 @@ export interface ReplayResult {
 
 const TIMEOUTS: life.ServiceTimeouts = { acknowledgementTimeout: 1800, autoResolveTimeout: 14_400 };
 const ACK_AFTER_MS = 5 * 60_000;
-const RECENT_MS = 10 * 60_000;
+/** As group-alert.ts gives them: each candidate's latest 50 alerts. */
+const CANDIDATE_ALERTS = 50;
 
 export function replay(
   events: readonly BenchEvent[],
@@ -63,7 +64,6 @@ export function replay(
   const open = new Map<string, Set<string>>();
   const timers = new Map<string, Timer[]>();
   const models = new Map<string, IntelligentModelState>();
-  const recent = new Map<string, { at: number; content: AlertContent }[]>();
   let merges = 0;
   let splits = 0;
 
@@ -215,7 +215,14 @@ export function replay(
     const candidates: CandidateIncident[] = [...openOf(e.service)].flatMap((id) => {
       const inc = incidents.get(id);
       return inc
-        ? [{ id, status: inc.state.status, window: inc.window, alerts: inc.alerts.slice(-30).map((a) => a.content) }]
+        ? [
+            {
+              id,
+              status: inc.state.status,
+              window: inc.window,
+              alerts: inc.alerts.slice(-CANDIDATE_ALERTS).map((a) => a.content),
+            },
+          ]
         : [];
     });
     const svcModel = model(e.service);
@@ -227,15 +234,7 @@ export function replay(
       alert.incidentId = d.join;
       apply(e.service, joined, life.addAlert(joined.state));
     } else openFor(alert, now, d.window);
-    // The service's alerts of the last RECENT_MS, whatever incident they went to: co-occurrence.
-    const lately = (recent.get(e.service) ?? []).filter((r) => r.at >= now.getTime() - RECENT_MS);
-    observeAlert(
-      svcModel,
-      content,
-      fields,
-      lately.map((r) => r.content),
-    );
-    recent.set(e.service, [...lately, { at: now.getTime(), content }]);
+    observeAlert(svcModel, content, fields);
     if (opts.learn && e.split === 'train') respond(alert, now);
   }
   return { alerts, incidents: incidents.size, merges, splits, models };

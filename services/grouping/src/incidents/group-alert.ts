@@ -33,8 +33,6 @@ import { isIntelligent, policyOf } from './service-settings';
 import { stateOf } from './state';
 
 const HOUR_MS = 3_600_000;
-/** "The service's alerts of the last minutes" the model counts co-occurrences with. */
-const COOCCURRENCE_MS = 5 * 60_000;
 
 /**
  * Places a new alert: joins the open incident grouping chooses, or opens one. Returns the incident
@@ -52,7 +50,7 @@ export async function groupNewAlert(
   },
 ): Promise<{ incidentId: string; logEntryId: string | null }> {
   const { event, service, content, alertId, at } = input;
-  // Recent alerts only matter to a grouping policy (its recommended window, the model's co-occurrences).
+  // Recent alerts only matter to a grouping policy (its recommended window).
   const grouped = policyOf(service).type !== 'none';
   const recent = grouped
     ? (await recentServiceAlerts(tx, event.serviceId, new Date(at.getTime() - HOUR_MS))).filter((a) => a.id !== alertId)
@@ -78,8 +76,7 @@ export async function groupNewAlert(
     decision = decideGrouping(policy, { alert: content, now: at, incidents: candidates, ...(model ? { model } : {}) });
   }
   if (model) {
-    const window = recent.filter((a) => at.getTime() - a.createdAt.getTime() <= COOCCURRENCE_MS).map(contentOf);
-    observeAlert(model, content, modelFields(policy), window);
+    observeAlert(model, content, modelFields(policy));
     await saveModel(tx, event.serviceId, model, at);
   }
   const cause = eventCause(event, alertId, content);

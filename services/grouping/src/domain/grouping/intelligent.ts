@@ -1,32 +1,40 @@
 /**
  * Intelligent grouping: the alert joins the open incident (within its rolling window) that the
- * service's model finds most similar, if that similarity reaches the model's threshold; ties go to
- * the most recently grouped incident. content_based_intelligent first keeps only the incidents
- * that match on the content fields (the gate), then lets the model choose among them.
+ * service's model finds most similar — comparing it with each candidate's alerts, not only the
+ * latest — if that similarity reaches the service's learned threshold; ties go to the most recently
+ * grouped incident. Otherwise it opens an incident: two outages that happen at once stay two.
+ * content_based_intelligent first keeps only the incidents that match on the content fields (the
+ * gate), then lets the model choose among them.
  * The decision only reads the model; the caller then calls observeAlert to count the alert.
  */
 import { createModel } from '../intelligent/model-state';
-import { incidentSimilarity } from '../intelligent/similarity';
-import { vectorize } from '../intelligent/vectorize';
-import { contentCandidates, joinRolling, openRolling, rollingCandidates } from './content-based';
+import { createScorer } from '../intelligent/similarity';
+import { contentMatches, joinRolling, openRolling } from './content-based';
 import type { GroupingPolicy } from './policy';
-import type { CandidateIncident, GroupingDecision, GroupingInput } from './strategy';
+import { byMostRecent, type CandidateIncident, type GroupingDecision, type GroupingInput, isOpen } from './strategy';
+import { inRollingWindow } from './window';
 
 type IntelligentPolicy = Extract<GroupingPolicy, { type: 'intelligent' | 'content_based_intelligent' }>;
 
 export function groupIntelligently(input: GroupingInput, policy: IntelligentPolicy): GroupingDecision {
   const model = input.model ?? createModel();
-  const candidates: CandidateIncident[] =
-    policy.type === 'content_based_intelligent'
-      ? contentCandidates(input, policy)
-      : rollingCandidates(input, policy.timeWindowSeconds);
-  const x = vectorize(model, input.alert, policy.iagFields);
+  // Not sorted: with hundreds of open incidents the sort would cost more than the scoring.
+  const candidates = input.incidents.filter(
+    (i) =>
+      isOpen(i) &&
+      i.window !== null &&
+      inRollingWindow(i.window, policy.timeWindowSeconds, input.now) &&
+      (policy.type !== 'content_based_intelligent' ||
+        i.alerts.some((a) => contentMatches(input.alert, a, policy.fields, policy.aggregate))),
+  );
+  if (candidates.length === 0) return openRolling(input, policy.timeWindowSeconds, 0);
+  const similarity = createScorer(model, input.alert, policy.iagFields);
   let best: CandidateIncident | undefined;
   let bestScore = 0;
   for (const incident of candidates) {
-    const score = incidentSimilarity(model, x, incident.alerts, policy.iagFields);
-    // Candidates come most recent first, so strict > keeps the most recent on a tie.
-    if (score > bestScore) {
+    const score = similarity(incident.alerts);
+    // A tie goes to the most recently grouped incident.
+    if (score > bestScore || (best && score === bestScore && byMostRecent(incident, best) < 0)) {
       best = incident;
       bestScore = score;
     }

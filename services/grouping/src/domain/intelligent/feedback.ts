@@ -3,14 +3,14 @@
  * it: the caller owns the per-service object (load, learn, persist), and copying a vocabulary on
  * every alert would make each update cost as much as the whole model.
  *
- * - observeAlert: every new alert adds one to the document frequency of its features (the idf),
- *   and, for the service's alerts of the last minutes the caller passes as `recent`, one to the
- *   co-occurrence of each pair of their key words. Failures repeat: words that keep firing together
- *   (cpu with query latency with connection pool) become partly shared, without any responder.
+ * - observeAlert: every new alert adds one to the document frequency of its features (the idf of
+ *   the service's own history). Nothing is learned from alerts merely arriving together: on a
+ *   service where unrelated outages overlap, co-occurrence ties them as often as it ties the parts
+ *   of one outage.
  * - learnMerge (a responder merged incident S into T): S's alerts belong with T's. For pairs of
  *   their distinct templates, template evidence +1 and the affinity of their non-shared key words
- *   moves towards 0.9; if the model scored them below its threshold, the threshold eases down a
- *   little (bounded), because the service's responders group more loosely than it did.
+ *   moves towards 0.9; if the model scored them below its threshold, the service's threshold eases
+ *   down a little (bounded): its responders group more loosely than the model did.
  * - learnSplit (a responder moved an alert out of an incident): the opposite — evidence -1,
  *   affinities towards -0.5, and the threshold rises a little if the model had joined them.
  */
@@ -22,82 +22,79 @@ import {
   MAX_THRESHOLD,
   MAX_VOCABULARY,
   MIN_THRESHOLD,
-  pairKey,
+  pairCount,
+  pairValue,
   prune,
+  prunePairs,
+  setPair,
 } from './model-state';
-import { affinity, alertSimilarity } from './similarity';
+import { createScorer } from './similarity';
 import { type AlertVector, features, vectorize } from './vectorize';
 
-const AFFINITY_RATE = 0.25;
+const AFFINITY_RATE = 0.1;
 const AFFINITY_MAX = 0.9;
 const AFFINITY_MIN = -0.5;
 const EVIDENCE_CAP = 5;
-const THRESHOLD_RATE = 0.02;
+const THRESHOLD_RATE = 0.05;
 /** Templates considered per side of a merge: a 500-alert storm teaches no more than 8 templates do. */
 const REPRESENTATIVES = 8;
 
-export function observeAlert(
-  state: IntelligentModelState,
-  alert: AlertContent,
-  fields: readonly string[],
-  recent: readonly AlertContent[] = [],
-) {
-  const x = vectorize(state, alert, fields);
-  const pairs = new Set<string>();
-  for (const y of representatives(state, recent, fields)) {
-    for (const i of x.keys) for (const j of y.keys) if (i !== j) pairs.add(pairKey(i, j));
-  }
-  for (const key of pairs) state.cooccurrence[key] = count(state.cooccurrence, key) + 1;
+export function observeAlert(state: IntelligentModelState, alert: AlertContent, fields: readonly string[]) {
   state.alerts += 1;
-  for (const f of features(alert, fields).keys()) state.df[f] = count(state.df, f) + 1;
+  for (const f of features(alert, fields).counts.keys()) state.df[f] = count(state.df, f) + 1;
   if (Object.keys(state.df).length > MAX_VOCABULARY * 1.2) state.df = prune(state.df, MAX_VOCABULARY);
-  if (Object.keys(state.cooccurrence).length > MAX_LEARNED * 1.2) {
-    state.cooccurrence = prune(state.cooccurrence, MAX_LEARNED);
-  }
   return state;
 }
 
-/** Distinct templates, latest first, as vectors. */
-function representatives(state: IntelligentModelState, alerts: readonly AlertContent[], fields: readonly string[]) {
-  const seen = new Map<string, AlertVector>();
+/** Distinct templates, latest first. */
+function representatives(alerts: readonly AlertContent[], fields: readonly string[]): AlertContent[] {
+  const seen = new Map<string, AlertContent>();
   for (let i = alerts.length - 1; i >= 0 && seen.size < REPRESENTATIVES; i--) {
     const alert = alerts[i];
     if (!alert) continue;
-    const v = vectorize(state, alert, fields);
-    if (!seen.has(v.signature)) seen.set(v.signature, v);
+    const signature = features(alert, fields).signature;
+    if (!seen.has(signature)) seen.set(signature, alert);
   }
   return [...seen.values()];
 }
 
-function bestScore(state: IntelligentModelState, xs: AlertVector[], ys: AlertVector[]): number {
+function bestScore(
+  state: IntelligentModelState,
+  xs: readonly AlertContent[],
+  ys: readonly AlertContent[],
+  fields: readonly string[],
+) {
   let best = 0;
-  for (const x of xs) for (const y of ys) best = Math.max(best, alertSimilarity(state, x, y));
+  for (const x of xs) best = Math.max(best, createScorer(state, x, fields)(ys));
   return best;
 }
 
 function teach(state: IntelligentModelState, x: AlertVector, y: AlertVector, together: boolean) {
   if (x.signature !== y.signature) {
-    const key = pairKey(x.signature, y.signature);
-    const e = count(state.evidence, key) + (together ? 1 : -1);
-    state.evidence[key] = Math.max(-EVIDENCE_CAP, Math.min(EVIDENCE_CAP, e));
+    const e = pairValue(state.evidence, x.signature, y.signature) + (together ? 1 : -1);
+    setPair(state.evidence, x.signature, y.signature, Math.max(-EVIDENCE_CAP, Math.min(EVIDENCE_CAP, e)));
   }
-  const yKeys = new Set(y.keys);
   const xKeys = new Set(x.keys);
+  const yKeys = new Set(y.keys);
   for (const i of x.keys) {
     if (yKeys.has(i)) continue;
     for (const j of y.keys) {
       if (xKeys.has(j)) continue;
-      const key = pairKey(i, j);
-      const a = affinity(state, i, j);
-      state.affinity[key] = together ? a + AFFINITY_RATE * (AFFINITY_MAX - a) : a - AFFINITY_RATE * (a - AFFINITY_MIN);
+      const a = pairValue(state.affinity, i, j);
+      setPair(
+        state.affinity,
+        i,
+        j,
+        together ? a + AFFINITY_RATE * (AFFINITY_MAX - a) : a - AFFINITY_RATE * (a - AFFINITY_MIN),
+      );
     }
   }
 }
 
 function bound(state: IntelligentModelState) {
   state.threshold = Math.min(MAX_THRESHOLD, Math.max(MIN_THRESHOLD, state.threshold));
-  if (Object.keys(state.affinity).length > MAX_LEARNED * 1.2) state.affinity = prune(state.affinity, MAX_LEARNED);
-  if (Object.keys(state.evidence).length > MAX_LEARNED * 1.2) state.evidence = prune(state.evidence, MAX_LEARNED);
+  if (pairCount(state.affinity) > MAX_LEARNED * 1.2) state.affinity = prunePairs(state.affinity, MAX_LEARNED);
+  if (pairCount(state.evidence) > MAX_LEARNED * 1.2) state.evidence = prunePairs(state.evidence, MAX_LEARNED);
 }
 
 /** A responder merged the incident holding `source` alerts into the one holding `target` alerts. */
@@ -106,12 +103,16 @@ export function learnMerge(
   merge: { source: readonly AlertContent[]; target: readonly AlertContent[] },
   fields: readonly string[],
 ) {
-  const xs = representatives(state, merge.source, fields);
-  const ys = representatives(state, merge.target, fields);
+  const xs = representatives(merge.source, fields);
+  const ys = representatives(merge.target, fields);
   if (xs.length === 0 || ys.length === 0) return state;
-  const before = bestScore(state, xs, ys);
+  const before = bestScore(state, xs, ys, fields);
   if (before < state.threshold) state.threshold -= THRESHOLD_RATE * (state.threshold - before);
-  for (const x of xs) for (const y of ys) teach(state, x, y, true);
+  const yv = ys.map((y) => vectorize(state, y, fields));
+  for (const x of xs) {
+    const xv = vectorize(state, x, fields);
+    for (const y of yv) teach(state, xv, y, true);
+  }
   state.merges += 1;
   bound(state);
   return state;
@@ -123,12 +124,12 @@ export function learnSplit(
   split: { alert: AlertContent; from: readonly AlertContent[] },
   fields: readonly string[],
 ) {
-  const x = vectorize(state, split.alert, fields);
-  const ys = representatives(state, split.from, fields);
+  const ys = representatives(split.from, fields);
   if (ys.length === 0) return state;
-  const before = bestScore(state, [x], ys);
+  const before = bestScore(state, [split.alert], ys, fields);
   if (before >= state.threshold) state.threshold += THRESHOLD_RATE * (before - state.threshold + 0.05);
-  for (const y of ys) teach(state, x, y, false);
+  const x = vectorize(state, split.alert, fields);
+  for (const y of ys) teach(state, x, vectorize(state, y, fields), false);
   state.splits += 1;
   bound(state);
   return state;

@@ -2,8 +2,12 @@
  * Alert text to tokens. Monitoring text is templated: the same failure reads "disk 93% full on
  * db-07" today and "disk 95% full on db-12" tomorrow. Volatile parts are replaced by placeholders
  * BEFORE any statistics, so the template is what the model learns, not the host number:
- * uuids -> <uuid>, IPv4 (with port) -> <ip>, long hex / mixed ids -> <id>, numbers -> <n>, and a
- * name glued to a number ("web07", "i-0abc") keeps its letters ("web<n>").
+ * uuids -> <uuid>, host names (db-04, checkout-web-07.prod.internal, ip-10-1-2-3.ec2.internal)
+ * -> <host> (they say where, not what: one host takes part in unrelated outages, one outage spans
+ * many hosts), IPv4 (with port) -> <ip>,
+ * durations (350ms, 3m12s, 1h5m) -> <dur>, Kubernetes pod suffixes (api-7d9f8b6c5-x2kqp -> api <pod>),
+ * long hex / mixed ids -> <id>, numbers -> <n>, and a name glued to a number ("web07") keeps its
+ * letters ("web<n>"). The words that name the thing (orders-pg, shippo, /var/lib/postgresql) stay.
  * A tiny suffix stripper folds plurals and verb forms (errors/error, exceeded/exceeds/exceed), which
  * is most of what separates paraphrases from monitoring tools; synonyms proper are learned from
  * responders (see feedback.ts).
@@ -17,9 +21,22 @@ const STOPWORDS = new Set(
 
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g;
 const IPV4 = /\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g;
+/** A host name: dashed words ending in an index (db-04, checkout-web-07.prod), or a cloud ip-10-1-2-3. */
+const HOST = /\b(?:ip(?:-\d{1,3}){4}|[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*-\d{1,3})(?:\.[a-z][a-z0-9-]*)*\b/g;
+/** A replica-set pod name's two generated suffixes (deployment-<hash>-<5 chars>). */
+const POD = /-[a-z0-9]{8,10}-[a-z0-9]{5}\b/g;
+const DURATION = /\b\d+(?:\.\d+)?(?:ms|[hms])(?:\d+(?:ms|[hms]))*\b/g;
 const HEX = /\b(?:0x)?(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b/g;
 
-export const PLACEHOLDERS = new Set(['<uuid>', '<ip>', '<id>', '<n>']);
+export const PLACEHOLDERS = new Set(['<uuid>', '<ip>', '<host>', '<id>', '<n>', '<dur>', '<pod>']);
+const MASKS = new Map([
+  ['zzuuidzz', '<uuid>'],
+  ['zzipzz', '<ip>'],
+  ['zzhostzz', '<host>'],
+  ['zzidzz', '<id>'],
+  ['zzdurzz', '<dur>'],
+  ['zzpodzz', '<pod>'],
+]);
 
 function stem(word: string): string {
   if (word.length <= 4) return word;
@@ -44,19 +61,41 @@ function normalizeWord(word: string): string | undefined {
   return stem(word);
 }
 
+function mask(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(UUID, ' zzuuidzz ')
+    .replace(HOST, ' zzhostzz ')
+    .replace(IPV4, ' zzipzz ')
+    .replace(POD, ' zzpodzz ')
+    .replace(DURATION, ' zzdurzz ')
+    .replace(HEX, ' zzidzz ');
+}
+
 /** Lowercased, normalized word tokens, in text order (order matters to the bigrams). */
 export function tokenize(text: string): string[] {
-  const masked = text.toLowerCase().replace(UUID, ' zzuuidzz ').replace(IPV4, ' zzipzz ').replace(HEX, ' zzidzz ');
+  const masked = mask(text);
   const out: string[] = [];
   for (const raw of masked.split(/[^a-z0-9]+/)) {
     if (!raw) continue;
-    if (raw === 'zzuuidzz') out.push('<uuid>');
-    else if (raw === 'zzipzz') out.push('<ip>');
-    else if (raw === 'zzidzz') out.push('<id>');
-    else {
-      const word = normalizeWord(raw);
-      if (word) out.push(word);
-    }
+    const word = MASKS.get(raw) ?? normalizeWord(raw);
+    if (word) out.push(word);
   }
   return out;
+}
+
+const COMPOUND = /[a-z][a-z0-9]*(?:[-.][a-z0-9]+)+/g;
+
+/**
+ * The dotted and dashed names in the text, whole: "orders-pg", "search.orders.v2", "events-sync".
+ * The words alone are shared by every name of the service ("orders", "pg"); the whole name is what
+ * one outage keeps repeating. Host names are already masked. Digits are folded to #, so versions and sizes stay one token.
+ */
+export function names(text: string): string[] {
+  const out = new Set<string>();
+  for (const m of mask(text).matchAll(COMPOUND)) {
+    const name = m[0].replace(/\.+$/, '');
+    if (/[-.]/.test(name)) out.add(name.replace(/\d+/g, '#'));
+  }
+  return [...out];
 }
