@@ -3,6 +3,7 @@ import type { Executor } from '@klaxon/db';
 import { newObjectId } from '@klaxon/ids';
 import { eq } from 'drizzle-orm';
 import {
+  type AlertRow,
   alerts,
   changeEvents,
   countOpenAlerts,
@@ -20,6 +21,9 @@ import { groupNewAlert } from './group-alert';
 import { timeoutsOf } from './service-settings';
 import { stateOf } from './state';
 
+/** What dedup and the lifecycle read of a key's open alert. */
+export type OpenAlert = Pick<AlertRow, 'id' | 'incidentId' | 'serviceId' | 'integrationId' | 'alertKey' | 'status'>;
+
 export type EventResult = 'duplicate' | 'unknown-action' | 'change-stored' | DedupDecision['kind'];
 
 /**
@@ -28,7 +32,13 @@ export type EventResult = 'duplicate' | 'unknown-action' | 'change-stored' | Ded
  * incidents.changed on the outbox. The batch path (event-batch.ts) sends here what it does not do
  * in memory. Change events never create alerts: they are stored for /change_events.
  */
-export async function applyEvent(tx: Executor, ctx: GroupingContext, event: AcceptedEvent): Promise<EventResult> {
+export async function applyEvent(
+  tx: Executor,
+  ctx: GroupingContext,
+  event: AcceptedEvent,
+  /** What the caller already read in this transaction: the key's open alert (locked) and the service. */
+  known?: { open: OpenAlert | undefined; service: ServiceSnapshot | undefined },
+): Promise<EventResult> {
   const input = dedupEventOf(event);
   if (!input) return 'unknown-action';
   const at = event.receivedAt ? timestampDate(event.receivedAt) : ctx.clock.now();
@@ -36,7 +46,11 @@ export async function applyEvent(tx: Executor, ctx: GroupingContext, event: Acce
     await tx.insert(changeEvents).values(changeEventValues(event, at)).onConflictDoNothing({ target: changeEvents.id });
     return 'change-stored';
   }
-  const open = event.dedupKey ? await findOpenAlert(tx, event.integrationId, event.dedupKey) : undefined;
+  const open = known
+    ? known.open
+    : event.dedupKey
+      ? await findOpenAlert(tx, event.integrationId, event.dedupKey)
+      : undefined;
   const decision = decideDedup(
     input,
     open && {
@@ -46,7 +60,7 @@ export async function applyEvent(tx: Executor, ctx: GroupingContext, event: Acce
       status: open.status,
     },
   );
-  const service = await findService(tx, event.serviceId);
+  const service = known ? known.service : await findService(tx, event.serviceId);
   if (!service) ctx.log.warn({ serviceId: event.serviceId }, 'service_snapshot_missing');
   switch (decision.kind) {
     case 'new-alert':

@@ -2,7 +2,6 @@ import { type AcceptedEvent, EventAction, timestampDate } from '@klaxon/contract
 import { claimMessages, type Executor, enqueueOutbox, insertMany, sql } from '@klaxon/db';
 import { newObjectId } from '@klaxon/ids';
 import {
-  type AlertRow,
   alerts,
   changeEvents,
   type EscalationPolicySnapshot,
@@ -19,7 +18,7 @@ import {
 } from '../db';
 import { decideDedup, lifecycle } from '../domain';
 import { incidentView } from '../views/incident.view';
-import type { EventResult } from './apply-event';
+import type { EventResult, OpenAlert } from './apply-event';
 import { applyEvent } from './apply-event';
 import { changeEventValues } from './change-event';
 import { changeMessage, logEntryValues } from './commit';
@@ -28,9 +27,6 @@ import { alertValues, contentOfEvent, customDetailsOf, dedupEventOf, eventCause 
 import { eventIncident } from './group-alert';
 import { incidentValues } from './open-incident';
 import { policyOf, timeoutsOf } from './service-settings';
-
-/** What dedup needs of an open alert, from the database or made earlier in this batch. */
-type OpenAlert = Pick<AlertRow, 'id' | 'incidentId' | 'serviceId' | 'integrationId' | 'alertKey'>;
 
 /** A new incident waiting for its number (given on insert) before its incidents.changed is rendered. */
 interface Opened {
@@ -146,8 +142,15 @@ export async function applyEventBatch(
       (decision.kind === 'new-alert' && policyOf(service).type === 'none');
     if (!inMemory) {
       await flush();
-      results.push(await applyEvent(tx, ctx, event));
-      openFrom = -1;
+      results.push(await applyEvent(tx, ctx, event, { open: existing, service }));
+      // Keep the open-alert map true without reading it all again: a trigger changed only its own key;
+      // a resolve may resolve its incident and with it the incident's other alerts.
+      if (input.action === 'resolve') openFrom = -1;
+      else if (input.action === 'trigger' && event.dedupKey) {
+        open.delete(key);
+        const [now] = await findOpenAlerts(tx, [{ integrationId: event.integrationId, alertKey: event.dedupKey }]);
+        if (now) open.set(key, now);
+      }
       continue;
     }
     results.push(decision.kind);
@@ -208,7 +211,7 @@ export async function applyEventBatch(
       at,
       integrationId: event.integrationId,
     });
-    open.set(key, { ...alertKeys(event), id: alertId, incidentId });
+    open.set(key, { ...alertKeys(event), id: alertId, incidentId, status: 'triggered' });
     ctx.log.info({ incidentId, serviceId: event.serviceId, alertId }, 'incident_opened');
   }
   await flush();

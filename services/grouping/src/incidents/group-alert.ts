@@ -29,7 +29,7 @@ import { type Cause, commitTransition, insertLogEntry } from './commit';
 import type { GroupingContext } from './context';
 import { eventCause } from './event-alert';
 import { type NewIncident, openIncident } from './open-incident';
-import { isIntelligent, policyOf } from './service-settings';
+import { isIntelligent, policyOf, usesRecommendedWindow } from './service-settings';
 import { stateOf } from './state';
 
 const HOUR_MS = 3_600_000;
@@ -50,9 +50,8 @@ export async function groupNewAlert(
   },
 ): Promise<{ incidentId: string; logEntryId: string | null }> {
   const { event, service, content, alertId, at } = input;
-  // Recent alerts only matter to a grouping policy (its recommended window).
-  const grouped = policyOf(service).type !== 'none';
-  const recent = grouped
+  // Recent alerts only matter to a policy on the recommended window.
+  const recent = usesRecommendedWindow(service)
     ? (await recentServiceAlerts(tx, event.serviceId, new Date(at.getTime() - HOUR_MS))).filter((a) => a.id !== alertId)
     : [];
   const policy = policyOf(service, recommendedTimeWindow(recent.map((a) => a.createdAt)));
