@@ -35,7 +35,7 @@ CREATE TABLE "notify"."incident_state" (
 	"version" bigint NOT NULL,
 	"status" text NOT NULL,
 	"service_id" text NOT NULL,
-	"assigned_user_ids" text[] NOT NULL,
+	"assigned_user_ids" jsonb NOT NULL,
 	"snapshot" jsonb NOT NULL,
 	"changed_at" timestamp with time zone NOT NULL
 );

@@ -230,3 +230,17 @@ export async function cancelPending(ex: Executor, changes: readonly IncidentCanc
   );
   return rows.length;
 }
+
+/** Reopens the windows of sends that failed: a message that never reached the user does not count. */
+export async function releaseWindows(
+  ex: Executor,
+  keys: readonly { userId: string; channel: ChannelKind }[],
+  now: Date,
+) {
+  if (keys.length === 0) return;
+  await ex.execute(
+    sql`update ${channelWindows} w set open_at = ${now.toISOString()}::timestamptz
+        from unnest(${sql.param(keys.map((k) => k.userId))}::text[], ${sql.param(keys.map((k) => k.channel))}::text[]) as k(user_id, channel)
+        where w.user_id = k.user_id and w.channel = k.channel`,
+  );
+}

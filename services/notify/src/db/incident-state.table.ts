@@ -10,7 +10,7 @@ export const incidentState = notifySchema.table('incident_state', {
   version: bigint('version', { mode: 'number' }).notNull(),
   status: text('status').notNull(),
   serviceId: text('service_id').notNull(),
-  assignedUserIds: text('assigned_user_ids').array().notNull(),
+  assignedUserIds: jsonb('assigned_user_ids').$type<string[]>().notNull(),
   snapshot: jsonb('snapshot').$type<Record<string, unknown>>().notNull(),
   changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
 });

@@ -8,6 +8,7 @@ import {
   claimDueAttempts,
   finishAttempts,
   outbox,
+  releaseWindows,
   takeWindows,
   windowsOpenAt,
 } from '../db';
@@ -117,8 +118,12 @@ export function createAttemptDispatcher(deps: DispatcherDeps) {
   async function settle(sends: readonly Send[], results: readonly SendResult[], now: Date): Promise<void> {
     const updates: AttemptUpdate[] = [];
     const delivered: OutboxMessage[] = [];
+    const released: { userId: string; channel: ChannelKind }[] = [];
     for (const [i, send] of sends.entries()) {
       const result = results[i] as SendResult;
+      const first = send.attempts[0];
+      if (!result.ok && first && THROTTLED.has(first.channel))
+        released.push({ userId: first.userId, channel: first.channel });
       for (const a of send.attempts) {
         if (!result.ok && result.retry && a.tries < deps.maxTries) {
           updates.push({
@@ -156,6 +161,7 @@ export function createAttemptDispatcher(deps: DispatcherDeps) {
     }
     await deps.db.transaction(async (tx) => {
       await finishAttempts(tx, updates);
+      await releaseWindows(tx, released, now);
       if (delivered.length > 0) await enqueueOutbox(tx, outbox, delivered);
     });
     if (delivered.length > 0) deps.published();
