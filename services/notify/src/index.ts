@@ -1,2 +1,2 @@
-export { type NotifyConfig, notifySettings } from './config';
+export { loadNotifyConfig, type NotifyConfig, notifySettings } from './config';
 export { type NotifyOptions, type NotifyWorkers, notifyCatalogTypes, notifyPlugin } from './plugin';
