@@ -2,6 +2,7 @@ import { loadCatalogConfig } from '@klaxon/catalog';
 import { loadEscalationConfig } from '@klaxon/escalation';
 import { loadGroupingConfig } from '@klaxon/grouping';
 import { loadIngestConfig } from '@klaxon/ingest';
+import { loadNotifyConfig } from '@klaxon/notify';
 import { runService } from '@klaxon/runtime';
 import { mountAll } from './mount';
 
@@ -15,5 +16,6 @@ const config = {
   ingest: loadIngestConfig(),
   grouping: loadGroupingConfig(),
   escalation: loadEscalationConfig(),
+  notify: loadNotifyConfig(),
 };
 void runService({ name: 'all-in-one', poolSize: 30, mount: (app, ctx) => mountAll(app, ctx, config) });

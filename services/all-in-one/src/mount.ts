@@ -2,7 +2,7 @@ import { type CatalogConfig, catalogPlugin } from '@klaxon/catalog';
 import { type EscalationConfig, escalationPlugin, escalationSettings } from '@klaxon/escalation';
 import { type GroupingConfig, groupingPlugin, groupingSettings } from '@klaxon/grouping';
 import { type IngestConfig, ingestPlugin } from '@klaxon/ingest';
-import { notifyPlugin } from '@klaxon/notify';
+import { type NotifyConfig, notifyPlugin, notifySettings } from '@klaxon/notify';
 import type { ServiceContext } from '@klaxon/runtime';
 import type { FastifyInstance } from 'fastify';
 
@@ -11,6 +11,7 @@ export interface AllInOneConfig {
   ingest: IngestConfig;
   grouping: GroupingConfig;
   escalation: EscalationConfig;
+  notify: NotifyConfig;
 }
 
 /**
@@ -22,5 +23,6 @@ export async function mountAll(app: FastifyInstance, ctx: ServiceContext, config
   await app.register(ingestPlugin, { ...ctx, config: config.ingest });
   await app.register(groupingPlugin, { ...ctx, ...groupingSettings(config.grouping) });
   await app.register(escalationPlugin, { ...ctx, ...escalationSettings(config.escalation) });
-  await app.register(notifyPlugin, ctx);
+  // Notify alone serves /webhook_subscriptions.
+  await app.register(notifyPlugin, { ...ctx, ...notifySettings(config.notify) });
 }

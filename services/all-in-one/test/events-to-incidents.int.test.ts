@@ -4,6 +4,7 @@ import { loadEscalationConfig } from '@klaxon/escalation';
 import { loadGroupingConfig } from '@klaxon/grouping';
 import { loadIngestConfig } from '@klaxon/ingest';
 import { createApp } from '@klaxon/kit';
+import { loadNotifyConfig } from '@klaxon/notify';
 import { systemClock } from '@klaxon/runtime';
 import {
   metricSamples,
@@ -70,6 +71,7 @@ describe('events become incidents', () => {
         ingest: loadIngestConfig({}),
         grouping: loadGroupingConfig({}),
         escalation: loadEscalationConfig({}),
+        notify: loadNotifyConfig({}),
       },
     );
     await app.ready();

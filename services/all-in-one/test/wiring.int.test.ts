@@ -5,7 +5,7 @@ import { loadEscalationConfig } from '@klaxon/escalation';
 import { loadGroupingConfig } from '@klaxon/grouping';
 import { loadIngestConfig } from '@klaxon/ingest';
 import { createApp } from '@klaxon/kit';
-import { notifyPlugin } from '@klaxon/notify';
+import { loadNotifyConfig, notifyPlugin } from '@klaxon/notify';
 import { type ServiceContext, systemClock } from '@klaxon/runtime';
 import { silentLog, type TestDatabase, testBus, testDatabase, uniqueSuffix, waitFor } from '@klaxon/testing';
 import type { FastifyInstance } from 'fastify';
@@ -61,6 +61,7 @@ describe('services meet through the bus', () => {
         ingest: loadIngestConfig({}),
         grouping: loadGroupingConfig({}),
         escalation: loadEscalationConfig({}),
+        notify: loadNotifyConfig({}),
         catalog: loadCatalogConfig({ KLAXON_BOOTSTRAP_TOKEN: token, KLAXON_BOOTSTRAP_EMAIL: 'sre@example.com' }),
       }),
     );
@@ -84,6 +85,21 @@ describe('services meet through the bus', () => {
         { entity_id: owner?.id, snapshot: expect.objectContaining({ email: 'sre@example.com', role: 'owner' }) },
       ]);
     }
+    // Registered once, by notify (a second registration would have failed the mount), behind REST
+    // auth on notify's replica of the bootstrap token.
+    expect(app.printRoutes().match(/webhook_subscriptions/g)).toHaveLength(1);
+    const hooks = await waitFor(
+      async () => {
+        const res = await app.inject({
+          method: 'GET',
+          url: '/webhook_subscriptions',
+          headers: { authorization: `Token token=${token}`, accept: 'application/vnd.pagerduty+json;version=2' },
+        });
+        return res.statusCode === 200 ? res : undefined;
+      },
+      { what: 'notify authenticates the bootstrap token', timeoutMs: 30_000 },
+    );
+    expect(hooks.json()).toMatchObject({ webhook_subscriptions: [], limit: 25 });
     // Catalog stores only the token's hash.
     const tokens = await queryRows<{ token_hash: string }>(database.db, sql`select token_hash from catalog.api_tokens`);
     expect(tokens).toHaveLength(1);

@@ -7,12 +7,14 @@ import { pipelineMetrics, type ServiceContext, startServiceRelay } from '@klaxon
 import type { FastifyPluginAsync } from 'fastify';
 import { catalogChangesConsumer } from './consumers/catalog-changes.consumer';
 import { eventsAcceptedConsumer } from './consumers/events-accepted.consumer';
+import { notificationsDeliveredConsumer } from './consumers/notifications-delivered.consumer';
 import { outbox, outboxLease } from './db';
 import { lookupToken } from './http/auth';
 import { incidentRoutes } from './http/routes';
 import type { GroupingContext } from './incidents/context';
 import { applyAcceptedEvents } from './incidents/event-batch';
 import { replicateCatalogChange } from './incidents/follow-integration';
+import { logNotifications } from './incidents/notify-log';
 import { startTimerPoller } from './timers/timer-poller';
 import { groupingUrls } from './views/urls';
 
@@ -37,7 +39,8 @@ export interface GroupingOptions extends ServiceContext {
 
 /**
  * Grouping: alerts into incidents, the incident lifecycle, durable incident timers, and the
- * /incidents and /log_entries REST API. Consumes events.accepted and catalog.changes; publishes
+ * /incidents and /log_entries REST API. Consumes events.accepted, catalog.changes and
+ * notifications.delivered (notify log entries); publishes
  * incidents.changed through its outbox.
  */
 export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, options) => {
@@ -84,6 +87,16 @@ export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, o
     pollMs: options.timerPollMs ?? 1000,
     onFired: (kind, lateMs) => metrics.timerFired('grouping', kind, lateMs),
   });
+  // Notify's outcomes become notify log entries on their incidents.
+  const notifications = await subscribeTo(bus, {
+    group: 'grouping.notifications',
+    topic: topics.notificationsDelivered,
+    batchHandler: notificationsDeliveredConsumer({
+      apply: (messages) => logNotifications(db, messages, clock.now()),
+      log,
+    }),
+  });
+  metrics.watchLag(bus, 'grouping.notifications', [topics.notificationsDelivered.name]);
 
   registerRestConventions(app, {
     lookupToken: (hash) => lookupToken(db, hash),
@@ -95,6 +108,7 @@ export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, o
   // Drain in dependency order: stop taking work, then publish what the work queued.
   app.addHook('onClose', async () => {
     await events.stop();
+    await notifications.stop();
     await poller.stop();
     await catalog.stop();
     await relay.flush();

@@ -1,1 +1,2 @@
-export { notifyCatalogTypes, notifyPlugin } from './plugin';
+export { loadNotifyConfig, type NotifyConfig, notifySettings } from './config';
+export { type NotifyOptions, type NotifyWorkers, notifyCatalogTypes, notifyPlugin } from './plugin';

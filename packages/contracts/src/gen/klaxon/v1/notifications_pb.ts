@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file klaxon/v1/notifications.proto.
  */
 export const file_klaxon_v1_notifications: GenFile = /*@__PURE__*/
-  fileDesc("Ch1rbGF4b24vdjEvbm90aWZpY2F0aW9ucy5wcm90bxIJa2xheG9uLnYxIs0CChVOb3RpZmljYXRpb25SZXF1ZXN0ZWQSCgoCaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIZChFjb250YWN0X21ldGhvZF9pZBgDIAEoCRIbChNjb250YWN0X21ldGhvZF90eXBlGAQgASgJEhMKC2luY2lkZW50X2lkGAUgASgJEg4KBnJlYXNvbhgGIAEoCRIYChBlc2NhbGF0aW9uX2xldmVsGAcgASgFEjAKDHJlcXVlc3RlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHdXJnZW5jeRgJIAEoCRISCgpzZXJ2aWNlX2lkGAogASgJEhgKEGVzY2FsYXRpb25fY3ljbGUYCyABKAUSFgoOaW5jaWRlbnRfdGl0bGUYDCABKAkSFwoPaW5jaWRlbnRfbnVtYmVyGA0gASgDIukBChVOb3RpZmljYXRpb25EZWxpdmVyZWQSCgoCaWQYASABKAkSEgoKcmVxdWVzdF9pZBgCIAEoCRITCgtpbmNpZGVudF9pZBgDIAEoCRIPCgd1c2VyX2lkGAQgASgJEhsKE2NvbnRhY3RfbWV0aG9kX3R5cGUYBSABKAkSKwoHb3V0Y29tZRgGIAEoDjIaLmtsYXhvbi52MS5EZWxpdmVyeU91dGNvbWUSDgoGZGV0YWlsGAcgASgJEjAKDGRlbGl2ZXJlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqcAoPRGVsaXZlcnlPdXRjb21lEiAKHERFTElWRVJZX09VVENPTUVfVU5TUEVDSUZJRUQQABIeChpERUxJVkVSWV9PVVRDT01FX0RFTElWRVJFRBABEhsKF0RFTElWRVJZX09VVENPTUVfRkFJTEVEEAJiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("Ch1rbGF4b24vdjEvbm90aWZpY2F0aW9ucy5wcm90bxIJa2xheG9uLnYxIs0CChVOb3RpZmljYXRpb25SZXF1ZXN0ZWQSCgoCaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIZChFjb250YWN0X21ldGhvZF9pZBgDIAEoCRIbChNjb250YWN0X21ldGhvZF90eXBlGAQgASgJEhMKC2luY2lkZW50X2lkGAUgASgJEg4KBnJlYXNvbhgGIAEoCRIYChBlc2NhbGF0aW9uX2xldmVsGAcgASgFEjAKDHJlcXVlc3RlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHdXJnZW5jeRgJIAEoCRISCgpzZXJ2aWNlX2lkGAogASgJEhgKEGVzY2FsYXRpb25fY3ljbGUYCyABKAUSFgoOaW5jaWRlbnRfdGl0bGUYDCABKAkSFwoPaW5jaWRlbnRfbnVtYmVyGA0gASgDIroCChVOb3RpZmljYXRpb25EZWxpdmVyZWQSCgoCaWQYASABKAkSEgoKcmVxdWVzdF9pZBgCIAEoCRITCgtpbmNpZGVudF9pZBgDIAEoCRIPCgd1c2VyX2lkGAQgASgJEhsKE2NvbnRhY3RfbWV0aG9kX3R5cGUYBSABKAkSKwoHb3V0Y29tZRgGIAEoDjIaLmtsYXhvbi52MS5EZWxpdmVyeU91dGNvbWUSDgoGZGV0YWlsGAcgASgJEjAKDGRlbGl2ZXJlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGQoRY29udGFjdF9tZXRob2RfaWQYCSABKAkSDwoHYWRkcmVzcxgKIAEoCRISCgpzZXJ2aWNlX2lkGAsgASgJEg8KB3J1bGVfaWQYDCABKAkqcAoPRGVsaXZlcnlPdXRjb21lEiAKHERFTElWRVJZX09VVENPTUVfVU5TUEVDSUZJRUQQABIeChpERUxJVkVSWV9PVVRDT01FX0RFTElWRVJFRBABEhsKF0RFTElWRVJZX09VVENPTUVfRkFJTEVEEAJiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * Topic notifications.requested, keyed by user_id. Escalation asks for a user to be notified of an
@@ -153,6 +153,32 @@ export type NotificationDelivered = Message<"klaxon.v1.NotificationDelivered"> &
    * @generated from field: google.protobuf.Timestamp delivered_at = 8;
    */
   deliveredAt?: Timestamp | undefined;
+
+  /**
+   * The contact method used (empty for a failure before one was chosen) and where it sent to.
+   *
+   * @generated from field: string contact_method_id = 9;
+   */
+  contactMethodId: string;
+
+  /**
+   * @generated from field: string address = 10;
+   */
+  address: string;
+
+  /**
+   * The incident's service, so the log entry is written without reading the incident first.
+   *
+   * @generated from field: string service_id = 11;
+   */
+  serviceId: string;
+
+  /**
+   * The notification rule that caused the attempt (empty for a direct request).
+   *
+   * @generated from field: string rule_id = 12;
+   */
+  ruleId: string;
 };
 
 /**

@@ -1,0 +1,46 @@
+import nodemailer from 'nodemailer';
+import { emailContent } from '../domain/messages';
+import type { ChannelAdapter } from './channel';
+
+export interface EmailSettings {
+  /** smtp://user:pass@host:port, or smtps:// for implicit TLS. */
+  url: string;
+  from: string;
+}
+
+// SMTP reply codes 4xx are transient by definition (RFC 5321); 5xx are permanent.
+const transient = (err: unknown): boolean => {
+  const code = (err as { responseCode?: number }).responseCode;
+  return code === undefined || (code >= 400 && code < 500);
+};
+
+/** Email over SMTP (nodemailer): one message per incident, never bundled. */
+export function emailChannel(settings: EmailSettings): ChannelAdapter {
+  const transport = nodemailer.createTransport(settings.url);
+  return {
+    async send(n) {
+      const incident = n.incidents[0];
+      if (!incident) return { ok: false, retry: false, detail: 'nothing to send' };
+      const content = emailContent(incident);
+      try {
+        const info = await transport.sendMail({
+          from: settings.from,
+          to: n.address,
+          // Stable across retries, so a message re-sent after a crash can be recognised downstream.
+          messageId: `<${n.key}@klaxon>`,
+          subject: content.subject,
+          text: content.text,
+          html: content.html,
+        });
+        return { ok: true, ref: info.messageId, detail: info.response };
+      } catch (err) {
+        return {
+          ok: false,
+          retry: transient(err),
+          detail: `SMTP: ${err instanceof Error ? err.message : String(err)}`,
+        };
+      }
+    },
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,197 @@
+import { type Database, enqueueOutbox, type OutboxMessage } from '@klaxon/db';
+import type { Logger } from 'pino';
+import type { ChannelAdapter, Notification, SendResult } from '../channels/channel';
+import {
+  type AttemptUpdate,
+  type ChannelKind,
+  type ClaimedAttempt,
+  claimDueAttempts,
+  finishAttempts,
+  outbox,
+  releaseWindows,
+  takeWindows,
+  windowsOpenAt,
+} from '../db';
+import { retryDelayMs } from '../domain/rules';
+import { deliveredMessage } from './delivered';
+import { incidentSummaries } from './incident-summaries';
+
+export type Channels = Record<ChannelKind, ChannelAdapter>;
+
+export interface DispatcherDeps {
+  db: Database;
+  log: Pick<Logger, 'info' | 'warn' | 'debug'>;
+  channels: Channels;
+  publicUrl: string;
+  /** At most one SMS and one call per user in this window; 0 turns storm safety off. */
+  stormWindowMs: number;
+  /** Tries before a transient failure becomes final. */
+  maxTries: number;
+  batch?: number;
+  leaseMs?: number;
+  concurrency?: number;
+  published: () => void;
+}
+
+const THROTTLED = new Set<ChannelKind>(['sms', 'phone']);
+
+/** One message to send: an attempt, or the attempts of one user's SMS/call bundle. */
+interface Send {
+  attempts: ClaimedAttempt[];
+  notification: Notification;
+}
+
+async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i] as T);
+    }
+  });
+  await Promise.all(runners);
+  return out;
+}
+
+/**
+ * Sends the notification attempts that are due. A claim takes a batch with SKIP LOCKED and a lease
+ * (so a replica that dies mid-send leaves them to another after the lease), opens each user's
+ * SMS/call window in the same transaction, and holds back attempts whose window is shut until it
+ * opens; those are then sent together as one bundled message. Outcomes and the
+ * notifications.delivered of final ones are written in one transaction after the sends.
+ */
+export function createAttemptDispatcher(deps: DispatcherDeps) {
+  const batch = deps.batch ?? 200;
+  const leaseMs = deps.leaseMs ?? 120_000;
+
+  async function claim(now: Date): Promise<{ sends: Send[]; deferred: number }> {
+    return deps.db.transaction(async (tx) => {
+      const claimed = await claimDueAttempts(tx, now, batch, leaseMs);
+      if (claimed.length === 0) return { sends: [], deferred: 0 };
+      const groups = new Map<string, ClaimedAttempt[]>();
+      const singles: ClaimedAttempt[] = [];
+      for (const a of claimed) {
+        if (deps.stormWindowMs > 0 && THROTTLED.has(a.channel)) {
+          const key = `${a.userId}/${a.channel}`;
+          groups.set(key, [...(groups.get(key) ?? []), a]);
+        } else singles.push(a);
+      }
+      const keys = [...groups.values()].map((g) => ({ userId: g[0]?.userId ?? '', channel: g[0]?.channel ?? 'sms' }));
+      const open =
+        keys.length > 0 ? await takeWindows(tx, keys, now, new Date(now.getTime() + deps.stormWindowMs)) : new Set();
+      const waiting = [...groups.entries()].filter(([key]) => !open.has(key));
+      if (waiting.length > 0) {
+        const openAt = await windowsOpenAt(
+          tx,
+          waiting.map(([, g]) => g[0]?.userId ?? ''),
+        );
+        const updates: AttemptUpdate[] = waiting.flatMap(([key, group]) =>
+          group.map((a) => ({
+            id: a.id,
+            state: 'pending' as const,
+            dueAt: openAt.get(key) ?? now,
+            detail: null,
+            providerRef: null,
+            finishedAt: null,
+            untry: true,
+          })),
+        );
+        await finishAttempts(tx, updates);
+      }
+      const toSend = [
+        ...singles.map((a) => [a]),
+        ...[...groups.entries()].filter(([key]) => open.has(key)).map(([, g]) => g),
+      ];
+      return {
+        sends: toSend.map((group) => ({ attempts: group, notification: emptyNotification(group) })),
+        deferred: waiting.length,
+      };
+    });
+  }
+
+  function emptyNotification(group: ClaimedAttempt[]): Notification {
+    const first = group[0] as ClaimedAttempt;
+    return { key: first.id, channel: first.channel, address: first.address, incidents: [] };
+  }
+
+  async function settle(sends: readonly Send[], results: readonly SendResult[], now: Date): Promise<void> {
+    const updates: AttemptUpdate[] = [];
+    const delivered: OutboxMessage[] = [];
+    const released: { userId: string; channel: ChannelKind }[] = [];
+    for (const [i, send] of sends.entries()) {
+      const result = results[i] as SendResult;
+      const first = send.attempts[0];
+      if (!result.ok && first && THROTTLED.has(first.channel))
+        released.push({ userId: first.userId, channel: first.channel });
+      for (const a of send.attempts) {
+        if (!result.ok && result.retry && a.tries < deps.maxTries) {
+          updates.push({
+            id: a.id,
+            state: 'pending',
+            dueAt: new Date(now.getTime() + retryDelayMs(a.tries)),
+            detail: result.detail,
+            providerRef: null,
+            finishedAt: null,
+            untry: false,
+          });
+          continue;
+        }
+        const unsupported = a.channel === 'push' || a.channel === 'unknown';
+        const detail = result.ok
+          ? result.detail
+          : a.tries > 1
+            ? `${result.detail} (after ${a.tries} tries)`
+            : result.detail;
+        updates.push({
+          id: a.id,
+          state: result.ok ? 'sent' : unsupported ? 'unsupported' : 'failed',
+          dueAt: now,
+          detail,
+          providerRef: result.ok ? result.ref : null,
+          finishedAt: now,
+          untry: false,
+        });
+        delivered.push(deliveredMessage({ ...a, ok: result.ok, detail }, now));
+        deps.log.info(
+          { attemptId: a.id, incidentId: a.incidentId, userId: a.userId, channel: a.channel, ok: result.ok },
+          result.ok ? 'notification_sent' : 'notification_failed',
+        );
+      }
+    }
+    await deps.db.transaction(async (tx) => {
+      await finishAttempts(tx, updates);
+      await releaseWindows(tx, released, now);
+      if (delivered.length > 0) await enqueueOutbox(tx, outbox, delivered);
+    });
+    if (delivered.length > 0) deps.published();
+  }
+
+  /** Claims and sends one batch of due attempts; returns how many attempts it handled. */
+  async function runOnce(now: Date): Promise<number> {
+    const { sends, deferred } = await claim(now);
+    if (sends.length === 0) return deferred;
+    const all = sends.flatMap((s) => s.attempts);
+    const summaries = await incidentSummaries(deps.db, deps.publicUrl, all);
+    for (const send of sends) {
+      const ids = [...new Set(send.attempts.map((a) => a.incidentId))];
+      send.notification.incidents = ids.flatMap((id) => {
+        const s = summaries.get(id);
+        return s ? [s] : [];
+      });
+    }
+    const results = await pool(sends, deps.concurrency ?? 16, async (send) => {
+      try {
+        return await deps.channels[send.notification.channel].send(send.notification);
+      } catch (err) {
+        return { ok: false, retry: true, detail: err instanceof Error ? err.message : String(err) } as SendResult;
+      }
+    });
+    await settle(sends, results, now);
+    return all.length;
+  }
+
+  return { runOnce };
+}
+
+export type AttemptDispatcher = ReturnType<typeof createAttemptDispatcher>;
