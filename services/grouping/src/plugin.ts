@@ -7,9 +7,11 @@ import { type ServiceContext, startServiceRelay } from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { catalogChangesConsumer } from './consumers/catalog-changes.consumer';
 import { eventsAcceptedConsumer } from './consumers/events-accepted.consumer';
+import { incidentAssignmentsConsumer } from './consumers/incident-assignments.consumer';
 import { outbox, outboxLease } from './db';
 import { lookupToken } from './http/auth';
 import { incidentRoutes } from './http/routes';
+import { applyAssignmentCommands } from './incidents/assignment-commands';
 import type { GroupingContext } from './incidents/context';
 import { applyAcceptedEvents } from './incidents/event-batch';
 import { replicateCatalogChange } from './incidents/follow-integration';
@@ -37,8 +39,8 @@ export interface GroupingOptions extends ServiceContext {
 
 /**
  * Grouping: alerts into incidents, the incident lifecycle, durable incident timers, and the
- * /incidents and /log_entries REST API. Consumes events.accepted and catalog.changes; publishes
- * incidents.changed through its outbox.
+ * /incidents and /log_entries REST API. Consumes events.accepted, catalog.changes and escalation's
+ * incidents.assignments; publishes incidents.changed through its outbox.
  */
 export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, options) => {
   const { db, bus, log, clock } = options;
@@ -72,6 +74,16 @@ export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, o
       log,
     }),
   });
+  // Escalation asks for assignments and escalations here; grouping stays the incidents' one writer.
+  const assignments = await subscribeTo(bus, {
+    group: 'grouping.assignments',
+    topic: topics.incidentsAssignments,
+    batchHandler: incidentAssignmentsConsumer({
+      apply: (commands) => applyAssignmentCommands(ctx, commands),
+      published: ctx.published,
+      log,
+    }),
+  });
   const poller = startTimerPoller(ctx, { pollMs: options.timerPollMs ?? 1000 });
 
   registerRestConventions(app, {
@@ -84,6 +96,7 @@ export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, o
   // Drain in dependency order: stop taking work, then publish what the work queued.
   app.addHook('onClose', async () => {
     await events.stop();
+    await assignments.stop();
     await poller.stop();
     await catalog.stop();
     await relay.flush();
