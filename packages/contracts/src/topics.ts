@@ -2,6 +2,7 @@ import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
 import { create, fromBinary, type MessageInitShape, toBinary } from '@bufbuild/protobuf';
 import { encodeAcceptedEvent } from './accepted-event-codec';
 import { type CatalogChange, CatalogChangeSchema } from './gen/klaxon/v1/catalog_pb';
+import { type IncidentAssignmentCommand, IncidentAssignmentCommandSchema } from './gen/klaxon/v1/escalation_pb';
 import { type AcceptedEvent, AcceptedEventSchema } from './gen/klaxon/v1/events_pb';
 import { type IncidentChanged, IncidentChangedSchema } from './gen/klaxon/v1/incidents_pb';
 import {
@@ -49,6 +50,14 @@ export const topics = {
     name: 'incidents.changed',
     schema: IncidentChangedSchema,
     key: (m: IncidentChanged) => m.incidentId,
+    partitions: 6,
+    compacted: false,
+  }),
+  /** Escalation's requests to grouping (assign, escalate, log); grouping alone writes incidents. */
+  incidentsAssignments: topic({
+    name: 'incidents.assignments',
+    schema: IncidentAssignmentCommandSchema,
+    key: (m: IncidentAssignmentCommand) => m.incidentId,
     partitions: 6,
     compacted: false,
   }),

@@ -1,9 +1,15 @@
 import path from 'node:path';
+import { subscribeTo } from '@klaxon/bus';
+import { topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
 import { createRateLimiter, registerRestConventions, restUrls } from '@klaxon/rest';
 import { replicateCatalog, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
+import { incidentsChangedConsumer } from './consumers/incidents-changed.consumer';
 import { catalogReplica, outbox, outboxLease } from './db';
+import { applyIncidentChanges } from './escalations/apply-changes';
+import type { EscalationContext } from './escalations/context';
+import { startEscalationTimers } from './escalations/timer-poller';
 import { lookupToken } from './http/auth';
 import { onCallRoutes } from './http/oncalls.routes';
 import { scheduleRoutes } from './http/schedules.routes';
@@ -27,12 +33,16 @@ export interface EscalationOptions extends ServiceContext {
   publicUrl?: string;
   /** REST requests per minute per API token (PagerDuty: 960). */
   apiRateLimit?: number;
+  /** How often escalation timers are polled, in ms; 0 = never (tests fire them). Default 1000. */
+  timerPollMs?: number;
 }
 
 /**
- * Escalation: who is on call. Serves the rendered schedules (`GET /schedules/{id}`,
- * `/schedules/{id}/users`, `POST /schedules/preview`) and `GET /oncalls` from its catalog replica.
- * Escalation runs and their timers (consumers of incidents.changed) arrive with the rest of issue 10.
+ * Escalation: who is on call, and running escalation policies. Serves the rendered schedules
+ * (`GET /schedules/{id}`, `/schedules/{id}/users`, `POST /schedules/preview`) and `GET /oncalls` from
+ * its catalog replica; consumes incidents.changed to run each triggered incident's policy (runs and
+ * durable timers in its schema), asking grouping for assignments on incidents.assignments and for
+ * notifications on notifications.requested, through its outbox.
  */
 export const escalationPlugin: FastifyPluginAsync<EscalationOptions> = async (app, options) => {
   const { db, log, clock } = options;
@@ -44,6 +54,17 @@ export const escalationPlugin: FastifyPluginAsync<EscalationOptions> = async (ap
     group: 'escalation.catalog',
     entityTypes: escalationCatalogTypes,
   });
+  const ctx: EscalationContext = { db, clock, log, published: () => relay.wake() };
+  const changes = await subscribeTo(options.bus, {
+    group: 'escalation.incidents',
+    topic: topics.incidentsChanged,
+    batchHandler: incidentsChangedConsumer({
+      apply: (batch) => applyIncidentChanges(ctx, batch),
+      published: ctx.published,
+      log,
+    }),
+  });
+  const timers = startEscalationTimers(ctx, { pollMs: options.timerPollMs ?? 1000 });
 
   registerRestConventions(app, {
     lookupToken: (hash) => lookupToken(db, hash),
@@ -54,8 +75,12 @@ export const escalationPlugin: FastifyPluginAsync<EscalationOptions> = async (ap
   scheduleRoutes(app, { db, urls, clock });
   onCallRoutes(app, { db, urls, clock, log });
 
+  // Drain in dependency order: stop taking work, then publish what the work queued.
   app.addHook('onClose', async () => {
+    await changes.stop();
+    await timers.stop();
     await catalog.stop();
+    await relay.flush();
     await relay.stop();
   });
 };

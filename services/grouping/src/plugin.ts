@@ -7,10 +7,12 @@ import { pipelineMetrics, type ServiceContext, startServiceRelay } from '@klaxon
 import type { FastifyPluginAsync } from 'fastify';
 import { catalogChangesConsumer } from './consumers/catalog-changes.consumer';
 import { eventsAcceptedConsumer } from './consumers/events-accepted.consumer';
+import { incidentAssignmentsConsumer } from './consumers/incident-assignments.consumer';
 import { notificationsDeliveredConsumer } from './consumers/notifications-delivered.consumer';
 import { outbox, outboxLease } from './db';
 import { lookupToken } from './http/auth';
 import { incidentRoutes } from './http/routes';
+import { applyAssignmentCommands } from './incidents/assignment-commands';
 import type { GroupingContext } from './incidents/context';
 import { applyAcceptedEvents } from './incidents/event-batch';
 import { replicateCatalogChange } from './incidents/follow-integration';
@@ -39,9 +41,9 @@ export interface GroupingOptions extends ServiceContext {
 
 /**
  * Grouping: alerts into incidents, the incident lifecycle, durable incident timers, and the
- * /incidents and /log_entries REST API. Consumes events.accepted, catalog.changes and
- * notifications.delivered (notify log entries); publishes
- * incidents.changed through its outbox.
+ * /incidents and /log_entries REST API. Consumes events.accepted, catalog.changes, escalation's
+ * incidents.assignments and notifications.delivered (notify log entries); publishes incidents.changed
+ * through its outbox.
  */
 export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, options) => {
   const { db, bus, log, clock } = options;
@@ -97,6 +99,17 @@ export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, o
     }),
   });
   metrics.watchLag(bus, 'grouping.notifications', [topics.notificationsDelivered.name]);
+  // Escalation asks for assignments and escalations here; grouping stays the incidents' one writer.
+  const assignments = await subscribeTo(bus, {
+    group: 'grouping.assignments',
+    topic: topics.incidentsAssignments,
+    batchHandler: incidentAssignmentsConsumer({
+      apply: (commands) => applyAssignmentCommands(ctx, commands),
+      published: ctx.published,
+      log,
+    }),
+  });
+  metrics.watchLag(bus, 'grouping.assignments', [topics.incidentsAssignments.name]);
 
   registerRestConventions(app, {
     lookupToken: (hash) => lookupToken(db, hash),
@@ -109,6 +122,7 @@ export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, o
   app.addHook('onClose', async () => {
     await events.stop();
     await notifications.stop();
+    await assignments.stop();
     await poller.stop();
     await catalog.stop();
     await relay.flush();

@@ -39,8 +39,12 @@ export async function manageIncident(
 ): Promise<IncidentRow> {
   let row = start;
   const cause: Cause = { actor, channel: WEBSITE };
-  const step = async (result: lifecycle.LifecycleResult, extra: Partial<Cause> = {}) => {
-    row = await commitTransition(tx, ctx, row, orRefuse(result), { ...cause, ...extra }, at);
+  const step = async (
+    result: lifecycle.LifecycleResult,
+    extra: Partial<Cause> = {},
+    patch: Partial<IncidentRow> = {},
+  ) => {
+    row = await commitTransition(tx, ctx, row, orRefuse(result), { ...cause, ...extra }, at, patch);
   };
   const timeouts = async () => timeoutsOf(await findService(tx, row.serviceId));
   const reopenAs = row.status === 'resolved' && input.status !== 'resolved' ? input.status : undefined;
@@ -62,9 +66,9 @@ export async function manageIncident(
   if (input.urgency !== undefined) await step(lifecycle.changeUrgency(stateOf(row), input.urgency));
   if (input.assignments !== undefined) {
     const ids = [...new Set(input.assignments.map((a) => a.assignee.id))];
-    await step(lifecycle.reassign(stateOf(row), ids, at));
-    await tx.update(incidents).set({ assignedVia: 'direct_assignment' }).where(eq(incidents.id, row.id));
-    row = { ...row, assignedVia: 'direct_assignment' };
+    // In the same update, so the published change says assigned_via direct_assignment: escalation
+    // then stops escalating the incident instead of assigning its policy's level again.
+    await step(lifecycle.reassign(stateOf(row), ids, at), {}, { assignedVia: 'direct_assignment' });
   }
   if (input.escalation_level !== undefined) {
     const policy = row.escalationPolicyId ? await findEscalationPolicy(tx, row.escalationPolicyId) : undefined;

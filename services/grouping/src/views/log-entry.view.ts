@@ -14,6 +14,8 @@ const SUMMARIES: Record<string, string> = {
   snooze: 'Snoozed',
   annotate: 'Note added',
   notify: 'Notified',
+  repeat_escalation_path: 'Escalation path repeated',
+  exhaust_escalation_path: 'Escalation path exhausted',
 };
 
 function summary(row: LogEntryRow, agentName: string | undefined): string {

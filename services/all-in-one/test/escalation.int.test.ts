@@ -1,0 +1,314 @@
+import { type Bus, subscribeTo } from '@klaxon/bus';
+import { catalogPlugin, loadCatalogConfig } from '@klaxon/catalog';
+import {
+  AssignmentCommandKind,
+  allTopics,
+  type IncidentAssignmentCommand,
+  type NotificationRequested,
+  topics,
+} from '@klaxon/contracts';
+import { queryRows, sql } from '@klaxon/db';
+import { escalationPlugin, startEscalationTimers } from '@klaxon/escalation';
+import { groupingPlugin } from '@klaxon/grouping';
+import { ingestPlugin, loadIngestConfig } from '@klaxon/ingest';
+import { createApp } from '@klaxon/kit';
+import { silentLog, type TestDatabase, testBus, testDatabase, uniqueSuffix, waitFor } from '@klaxon/testing';
+import type { FastifyInstance } from 'fastify';
+
+// Issue 10's end-to-end run of an escalation policy, on a clock the test moves: an event opens an
+// incident, escalation assigns whoever the schedule has on call at that instant, nobody acknowledges,
+// level 2 follows after the delay, the acknowledgement stops it. Escalation runs as two replicas
+// (apps of their own on one database and bus), both restarted mid-escalation; each notification is
+// requested once. Embedded PostgreSQL and the Postgres log under `pnpm test`; PostgreSQL and Kafka
+// under `pnpm test:infra`.
+describe('escalation policies run end to end', () => {
+  let database: TestDatabase;
+  let bus: Bus;
+  let core: FastifyInstance;
+  const replicas: FastifyInstance[] = [];
+  const notifications: NotificationRequested[] = [];
+  const commands: IncidentAssignmentCommand[] = [];
+  const token = `esc-${uniqueSuffix()}-${uniqueSuffix()}`;
+  const email = 'sre@example.com';
+  let now = Date.parse('2027-01-04T12:00:00Z');
+  const clock = { now: () => new Date(now) };
+  const minutes = (n: number) => {
+    now += n * 60_000;
+  };
+
+  async function startEscalation(name: string) {
+    const app = createApp({ name: 'escalation', logger: silentLog });
+    await app.register(escalationPlugin, {
+      db: database.db,
+      bus,
+      log: silentLog,
+      clock,
+      instanceId: `${name}-${uniqueSuffix()}`,
+      timerPollMs: 50,
+    });
+    await app.ready();
+    replicas.push(app);
+  }
+  async function stopEscalation() {
+    for (const app of replicas.splice(0)) await app.close();
+  }
+
+  const rest = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => {
+    const res = await core.inject({
+      method,
+      url,
+      headers: {
+        authorization: `Token token=${token}`,
+        accept: 'application/vnd.pagerduty+json;version=2',
+        from: email,
+        ...(payload ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(payload ? { payload: JSON.stringify(payload) } : {}),
+    });
+    const body = res.json() as Record<string, { id: string } & Record<string, unknown>>;
+    if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
+    return body;
+  };
+  const rows = <T>(query: ReturnType<typeof sql>) => queryRows<T>(database.db, query);
+  const replicated = (id: string) =>
+    waitFor(
+      async () =>
+        (
+          await rows<{ n: number }>(sql`select count(*)::int n from escalation.catalog_replica where entity_id = ${id}`)
+        )[0]?.n === 1,
+      { what: `escalation's replica of ${id}`, timeoutMs: 30_000 },
+    );
+
+  beforeAll(async () => {
+    database = await testDatabase();
+    bus = await testBus(database.db);
+    await bus.ensureTopics(allTopics);
+    const ctx = { db: database.db, bus, log: silentLog, clock, instanceId: `core-${uniqueSuffix()}` };
+    core = createApp({ name: 'core', logger: silentLog });
+    await core.register(catalogPlugin, {
+      ...ctx,
+      config: loadCatalogConfig({ KLAXON_BOOTSTRAP_TOKEN: token, KLAXON_BOOTSTRAP_EMAIL: email }),
+    });
+    await core.register(ingestPlugin, { ...ctx, config: loadIngestConfig({}) });
+    await core.register(groupingPlugin, { ...ctx, timerPollMs: 100 });
+    await core.ready();
+    await subscribeTo(bus, {
+      group: `test.notifications.${uniqueSuffix()}`,
+      topic: topics.notificationsRequested,
+      handler: async (message) => {
+        notifications.push(message);
+        return 'ok';
+      },
+    });
+    await subscribeTo(bus, {
+      group: `test.assignments.${uniqueSuffix()}`,
+      topic: topics.incidentsAssignments,
+      handler: async (message) => {
+        commands.push(message);
+        return 'ok';
+      },
+    });
+    await startEscalation('escalation-a');
+    await startEscalation('escalation-b');
+  });
+  afterAll(async () => {
+    await stopEscalation();
+    await core.close();
+    await bus.close();
+    await database.close();
+  });
+
+  const user = async (name: string) =>
+    (
+      await rest('POST', '/users', {
+        user: { type: 'user', name, email: `${name.toLowerCase()}-${uniqueSuffix()}@example.com`, role: 'user' },
+      })
+    ).user as { id: string };
+  const serviceOn = async (policyId: string) => {
+    const { service } = await rest('POST', '/services', {
+      service: {
+        type: 'service',
+        name: `Checkout ${uniqueSuffix()}`,
+        escalation_policy: { id: policyId, type: 'escalation_policy_reference' },
+      },
+    });
+    const { integration } = await rest('POST', `/services/${service?.id}/integrations`, {
+      integration: { type: 'events_api_v2_inbound_integration', name: 'Alertmanager' },
+    });
+    return { serviceId: service?.id as string, key: integration?.integration_key as string };
+  };
+  const trigger = async (key: string, dedupKey: string) => {
+    const res = await core.inject({
+      method: 'POST',
+      url: '/v2/enqueue',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({
+        routing_key: key,
+        event_action: 'trigger',
+        dedup_key: dedupKey,
+        payload: { summary: `${dedupKey} failing`, source: 'web-1', severity: 'critical' },
+      }),
+    });
+    expect(res.statusCode).toBe(202);
+  };
+  type Incident = { id: string; status: string; assignments: { assignee: { id: string } }[] };
+  const incidentOf = (serviceId: string) =>
+    waitFor(
+      async () => ((await rest('GET', `/incidents?service_ids[]=${serviceId}`)).incidents as unknown as Incident[])[0],
+      { what: 'the incident', timeoutMs: 30_000 },
+    );
+  const assigneesOf = async (id: string) =>
+    ((await rest('GET', `/incidents/${id}`)).incident as unknown as Incident).assignments.map((a) => a.assignee.id);
+  const logTypes = async (id: string) =>
+    ((await rest('GET', `/incidents/${id}/log_entries?is_overview=false`)).log_entries as unknown as { type: string }[])
+      .map((e) => e.type)
+      .reverse();
+
+  it('assigns the on-call user, escalates after the delay across a restart of two replicas, stops on acknowledge', async () => {
+    const alice = await user('Alice');
+    const bob = await user('Bob');
+    const carol = await user('Carol');
+    // Alice and Bob take turns by the day from Jan 1 (UTC): on Jan 4 at 12:00 it is Bob's turn.
+    const { schedule } = await rest('POST', '/schedules', {
+      schedule: {
+        type: 'schedule',
+        name: 'Primary',
+        time_zone: 'UTC',
+        schedule_layers: [
+          {
+            start: '2027-01-01T00:00:00Z',
+            rotation_virtual_start: '2027-01-01T00:00:00Z',
+            rotation_turn_length_seconds: 86_400,
+            users: [alice, bob].map((u) => ({ user: { id: u.id, type: 'user_reference' } })),
+          },
+        ],
+      },
+    });
+    const { escalation_policy: policy } = await rest('POST', '/escalation_policies', {
+      escalation_policy: {
+        type: 'escalation_policy',
+        name: `Checkout ${uniqueSuffix()}`,
+        num_loops: 0,
+        escalation_rules: [
+          { escalation_delay_in_minutes: 10, targets: [{ id: schedule?.id, type: 'schedule_reference' }] },
+          { escalation_delay_in_minutes: 10, targets: [{ id: carol.id, type: 'user_reference' }] },
+        ],
+      },
+    });
+    const { serviceId, key } = await serviceOn(policy?.id as string);
+    for (const id of [schedule?.id, policy?.id, carol.id, bob.id]) await replicated(id as string);
+
+    await trigger(key, 'checkout/latency');
+    const incident = await incidentOf(serviceId);
+    await waitFor(async () => (await assigneesOf(incident.id)).join() === bob.id, { what: 'Bob assigned' });
+    await waitFor(() => notifications.some((n) => n.userId === bob.id), { what: "Bob's notification" });
+
+    // Both replicas stop mid-escalation (the level-2 timer is pending) and two new ones take over.
+    await stopEscalation();
+    await startEscalation('escalation-c');
+    await startEscalation('escalation-d');
+
+    minutes(9);
+    expect(
+      await startEscalationTimers(
+        { db: database.db, clock, log: silentLog, published: () => {} },
+        { pollMs: 0 },
+      ).fireDue(clock.now()),
+    ).toBe(0);
+    minutes(2);
+    await waitFor(async () => (await assigneesOf(incident.id)).join() === carol.id, {
+      what: 'Carol assigned at level 2',
+      timeoutMs: 30_000,
+    });
+    await waitFor(() => notifications.some((n) => n.userId === carol.id), { what: "Carol's notification" });
+
+    await rest('PUT', `/incidents/${incident.id}`, { incident: { type: 'incident', status: 'acknowledged' } });
+    await waitFor(
+      async () =>
+        (
+          await rows<{ due_at: Date | null }>(
+            sql`select due_at from escalation.runs where incident_id = ${incident.id}`,
+          )
+        )[0]?.due_at === null,
+      { what: 'the escalation timer cancelled' },
+    );
+    minutes(30);
+    expect(
+      await startEscalationTimers(
+        { db: database.db, clock, log: silentLog, published: () => {} },
+        { pollMs: 0 },
+      ).fireDue(clock.now()),
+    ).toBe(0);
+
+    expect(
+      notifications
+        .filter((n) => n.incidentId === incident.id)
+        .map((n) => [n.userId, n.escalationLevel, n.escalationCycle, n.reason, n.urgency]),
+    ).toEqual([
+      [bob.id, 1, 0, 'assigned', 'high'],
+      [carol.id, 2, 0, 'escalated', 'high'],
+    ]);
+    // One command per step although two replicas polled the timer: grouping's stale check is not
+    // what kept the notifications single.
+    expect(commands.filter((c) => c.incidentId === incident.id).map((c) => [c.kind, c.escalationLevel])).toEqual([
+      [AssignmentCommandKind.ASSIGN, 1],
+      [AssignmentCommandKind.ESCALATE, 2],
+    ]);
+    expect(await logTypes(incident.id)).toEqual([
+      'trigger_log_entry',
+      'assign_log_entry',
+      'escalate_log_entry',
+      'acknowledge_log_entry',
+    ]);
+    expect((await rest('GET', `/incidents/${incident.id}`)).incident).toMatchObject({ status: 'acknowledged' });
+    expect(await assigneesOf(incident.id)).toEqual([carol.id]);
+  });
+
+  it('keeps an incident whose policy reaches nobody visible and unassigned, saying why', async () => {
+    const dave = await user('Dave');
+    // A layer that starts next month: nobody is on call now.
+    const { schedule } = await rest('POST', '/schedules', {
+      schedule: {
+        type: 'schedule',
+        name: 'Later',
+        time_zone: 'UTC',
+        schedule_layers: [
+          {
+            start: '2027-02-01T00:00:00Z',
+            rotation_virtual_start: '2027-02-01T00:00:00Z',
+            rotation_turn_length_seconds: 86_400,
+            users: [{ user: { id: dave.id, type: 'user_reference' } }],
+          },
+        ],
+      },
+    });
+    const { escalation_policy: policy } = await rest('POST', '/escalation_policies', {
+      escalation_policy: {
+        type: 'escalation_policy',
+        name: `Empty ${uniqueSuffix()}`,
+        escalation_rules: [
+          { escalation_delay_in_minutes: 5, targets: [{ id: schedule?.id, type: 'schedule_reference' }] },
+        ],
+      },
+    });
+    const { serviceId, key } = await serviceOn(policy?.id as string);
+    for (const id of [schedule?.id, policy?.id]) await replicated(id as string);
+    await trigger(key, 'nobody/home');
+    const incident = await incidentOf(serviceId);
+    const entry = await waitFor(
+      async () =>
+        (
+          (await rest('GET', `/incidents/${incident.id}/log_entries`)).log_entries as unknown as {
+            type: string;
+            note?: string;
+          }[]
+        ).find((e) => e.type === 'exhaust_escalation_path_log_entry'),
+      { what: 'the log entry saying why', timeoutMs: 30_000 },
+    );
+    expect(entry.note).toBe(
+      `No one to assign on escalation policy ${policy?.id} (level 1: schedule ${schedule?.id} has nobody on call).`,
+    );
+    expect(await assigneesOf(incident.id)).toEqual([]);
+    expect((await rest('GET', `/incidents?statuses[]=triggered&service_ids[]=${serviceId}`)).incidents).toHaveLength(1);
+  });
+});

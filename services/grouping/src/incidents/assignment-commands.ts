@@ -1,0 +1,109 @@
+import { AssignmentCommandKind, type IncidentAssignmentCommand, timestampDate } from '@klaxon/contracts';
+import { claimMessages, type Executor } from '@klaxon/db';
+import { type IncidentRow, inbox, lockIncidents } from '../db';
+import { lifecycle } from '../domain';
+import { type Cause, commitTransition, insertLogEntry } from './commit';
+import type { GroupingContext } from './context';
+import { stateOf } from './state';
+
+/** What became of one command: applied, or ignored because the incident moved on (or is unknown). */
+export type CommandResult = 'applied' | 'stale' | 'unknown-incident' | 'duplicate';
+
+// Escalation acts on the incident's own policy, as PagerDuty's "auto" channel: no user is the agent.
+const AUTO: Cause = { actor: null, channel: { type: 'auto' } };
+const TIMEOUT: Cause = { actor: null, channel: { type: 'timeout' } };
+
+/**
+ * A command applies only to the incident escalation decided on: still triggered, still assigned by
+ * its escalation policy (direct assignments do not escalate), on the same policy and level. Anything
+ * else means a responder or a newer command moved it on, and the command is stale.
+ */
+function isCurrent(row: IncidentRow, command: IncidentAssignmentCommand): boolean {
+  return (
+    row.status === 'triggered' &&
+    row.assignedVia === 'escalation_policy' &&
+    (row.escalationPolicyId ?? '') === command.escalationPolicyId &&
+    row.escalationLevel === command.expectedLevel
+  );
+}
+
+/**
+ * Applies one command to its locked incident: assignments and escalations through the lifecycle
+ * (assign_log_entry / escalate_log_entry and incidents.changed, by commitTransition); the
+ * repeat, exhausted and nobody cases add their own log entry.
+ */
+async function applyCommand(
+  tx: Executor,
+  ctx: GroupingContext,
+  row: IncidentRow,
+  command: IncidentAssignmentCommand,
+  at: Date,
+): Promise<IncidentRow> {
+  const log = (type: string, cause: Cause, extra: Record<string, unknown> = {}) =>
+    insertLogEntry(tx, { type, incidentId: row.id, serviceId: row.serviceId, cause, at, extra });
+  const state = stateOf(row);
+  switch (command.kind) {
+    case AssignmentCommandKind.ASSIGN: {
+      const result = lifecycle.reassign(state, [...command.assigneeIds], at);
+      return result.ok ? commitTransition(tx, ctx, row, result, AUTO, at) : row;
+    }
+    case AssignmentCommandKind.REPEAT:
+    case AssignmentCommandKind.ESCALATE: {
+      if (command.kind === AssignmentCommandKind.REPEAT) await log('repeat_escalation_path', TIMEOUT);
+      // The running escalation follows its snapshot of the policy, whatever the policy says now.
+      const result = lifecycle.escalate(state, command.escalationLevel, command.escalationLevel, at);
+      if (!result.ok) return row;
+      const withAssignees = { ...result, incident: { ...result.incident, assigneeIds: [...command.assigneeIds] } };
+      return commitTransition(tx, ctx, row, withAssignees, TIMEOUT, at);
+    }
+    case AssignmentCommandKind.EXHAUSTED:
+      await log('exhaust_escalation_path', TIMEOUT);
+      return row;
+    case AssignmentCommandKind.NOBODY:
+      // The incident stays visible, unassigned; the entry's note says which targets reached nobody.
+      await log('exhaust_escalation_path', { ...AUTO, note: command.reason }, { assignees: [] });
+      return row;
+    default:
+      return row;
+  }
+}
+
+/**
+ * Applies a partition's batch of incidents.assignments commands in ONE transaction: one inbox claim
+ * for all of them (a redelivered command changes nothing twice), one statement locking their
+ * incidents, then each command through the lifecycle (commands are few beside events: one per
+ * incident and escalation step). Results in the order of the commands.
+ */
+export function applyAssignmentCommands(
+  ctx: GroupingContext,
+  commands: readonly IncidentAssignmentCommand[],
+): Promise<CommandResult[]> {
+  return ctx.db.transaction(async (tx) => {
+    const fresh = await claimMessages(
+      tx,
+      inbox,
+      commands.map((c) => c.id),
+    );
+    const todo = commands.filter((c) => fresh.delete(c.id));
+    const locked = new Map(
+      (await lockIncidents(tx, [...new Set(todo.map((c) => c.incidentId))])).map((r) => [r.id, r]),
+    );
+    const results = new Map<IncidentAssignmentCommand, CommandResult>();
+    for (const command of todo) {
+      const row = locked.get(command.incidentId);
+      if (!row) {
+        results.set(command, 'unknown-incident');
+        continue;
+      }
+      if (!isCurrent(row, command)) {
+        results.set(command, 'stale');
+        ctx.log.debug({ incidentId: row.id, commandId: command.id, kind: command.kind }, 'assignment_command_stale');
+        continue;
+      }
+      const at = command.requestedAt ? timestampDate(command.requestedAt) : ctx.clock.now();
+      locked.set(row.id, await applyCommand(tx, ctx, row, command, at));
+      results.set(command, 'applied');
+    }
+    return commands.map((c) => results.get(c) ?? 'duplicate');
+  });
+}

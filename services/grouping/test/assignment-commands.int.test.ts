@@ -1,0 +1,124 @@
+import { publishTo } from '@klaxon/bus';
+import {
+  AssignmentCommandKind,
+  EventAction,
+  type IncidentAssignmentCommand,
+  IncidentChangeKind,
+  timestampFromDate,
+  topics,
+} from '@klaxon/contracts';
+import { sql } from '@klaxon/db';
+import { newMessageId } from '@klaxon/ids';
+import { waitFor } from '@klaxon/testing';
+import { groupingHarness, type Harness, service } from './harness';
+
+// Escalation's commands on incidents.assignments: grouping applies each once, through the incident
+// lifecycle, and ignores one that is stale (the incident acknowledged or at another level).
+describe('incidents.assignments commands', () => {
+  let h: Harness;
+  const incidentFor = async (key: string) =>
+    (await h.alertsOf('PASSIGN')).find((a) => a.alert_key === key)?.incident_id ?? '';
+  const stateOf = async (id: string) =>
+    (
+      await h.rows<{ version: number; escalation_level: number; assignments: { userId: string }[]; status: string }>(
+        sql`select version, escalation_level, assignments, status from grouping.incidents where id = ${id}`,
+      )
+    )[0];
+  const logOf = (id: string) =>
+    h.rows<{ type: string; note: string | null }>(
+      sql`select type, note from grouping.log_entries where incident_id = ${id} order by seq`,
+    );
+  const applied = (ids: string[]) =>
+    waitFor(
+      async () =>
+        (
+          await h.rows<{ n: number }>(
+            sql`select count(*)::int n from grouping.inbox where message_id = any(${sql.param(ids)}::text[])`,
+          )
+        )[0]?.n === ids.length,
+      { what: 'commands applied' },
+    );
+  const send = async (inits: Omit<Partial<IncidentAssignmentCommand>, '$typeName' | '$unknown'>[]) => {
+    const messages = inits.map((init) => ({
+      id: newMessageId(),
+      kind: AssignmentCommandKind.ASSIGN,
+      escalationPolicyId: 'PEP0001',
+      expectedLevel: 1,
+      escalationLevel: 1,
+      requestedAt: timestampFromDate(h.clock.now()),
+      ...init,
+    }));
+    await publishTo(h.bus, topics.incidentsAssignments, messages);
+    await applied(messages.map((m) => m.id as string));
+    return messages;
+  };
+
+  beforeAll(async () => {
+    h = await groupingHarness();
+    await h.catalog('service', 'PASSIGN', service('PASSIGN'));
+  });
+  afterAll(() => h.close());
+
+  it('assigns, escalates and logs once; a redelivered command changes nothing', async () => {
+    await h.event({ serviceId: 'PASSIGN', dedupKey: 'assign' });
+    const id = await incidentFor('assign');
+    const [assign] = await send([{ incidentId: id, assigneeIds: ['PALICE'] }]);
+    expect(await stateOf(id)).toMatchObject({ escalation_level: 1, assignments: [{ userId: 'PALICE' }] });
+    const version = (await stateOf(id))?.version;
+    // Redelivered before the next command: the inbox keeps it from applying (or bumping the version) twice.
+    if (assign) await publishTo(h.bus, topics.incidentsAssignments, [assign]);
+    await send([
+      {
+        incidentId: id,
+        kind: AssignmentCommandKind.ESCALATE,
+        expectedLevel: 1,
+        escalationLevel: 2,
+        assigneeIds: ['PCAROL'],
+      },
+    ]);
+    expect(await stateOf(id)).toMatchObject({
+      version: (version ?? 0) + 1,
+      escalation_level: 2,
+      assignments: [{ userId: 'PCAROL' }],
+    });
+    await send([{ incidentId: id, kind: AssignmentCommandKind.EXHAUSTED, expectedLevel: 2, escalationLevel: 2 }]);
+    expect((await logOf(id)).map((e) => e.type)).toEqual(['trigger', 'assign', 'escalate', 'exhaust_escalation_path']);
+    await waitFor(() => h.changes.filter((c) => c.incidentId === id).length === 3, { what: 'three changes' });
+    expect(h.changes.filter((c) => c.incidentId === id).map((c) => c.changes)).toEqual([
+      [IncidentChangeKind.TRIGGERED],
+      [IncidentChangeKind.REASSIGNED],
+      [IncidentChangeKind.ESCALATED],
+    ]);
+  });
+
+  it('ignores a command for another level or an acknowledged incident', async () => {
+    await h.event({ serviceId: 'PASSIGN', dedupKey: 'stale' });
+    const id = await incidentFor('stale');
+    await send([
+      {
+        incidentId: id,
+        kind: AssignmentCommandKind.ESCALATE,
+        expectedLevel: 2,
+        escalationLevel: 3,
+        assigneeIds: ['PX'],
+      },
+    ]);
+    expect(await stateOf(id)).toMatchObject({ escalation_level: 1, assignments: [] });
+    await h.event({ serviceId: 'PASSIGN', dedupKey: 'stale', action: EventAction.ACKNOWLEDGE });
+    await send([{ incidentId: id, assigneeIds: ['PALICE'] }]);
+    expect(await stateOf(id)).toMatchObject({ status: 'acknowledged', assignments: [] });
+    expect((await logOf(id)).map((e) => e.type)).toEqual(['trigger', 'acknowledge']);
+  });
+
+  it('logs why when the policy reaches nobody, leaving the incident unassigned', async () => {
+    await h.event({ serviceId: 'PASSIGN', dedupKey: 'nobody' });
+    const id = await incidentFor('nobody');
+    const reason = 'No one to assign on escalation policy PEP0001 (level 1: schedule PS has nobody on call).';
+    await send([{ incidentId: id, kind: AssignmentCommandKind.NOBODY, reason }]);
+    expect(await logOf(id)).toEqual([
+      { type: 'trigger', note: null },
+      { type: 'exhaust_escalation_path', note: reason },
+    ]);
+    expect(await stateOf(id)).toMatchObject({ status: 'triggered', assignments: [] });
+  });
+});
