@@ -1,3 +1,4 @@
+export * from './catalog-replica.repository';
 export * from './catalog-replica.table';
 export * from './database';
 export * from './embedded-server';

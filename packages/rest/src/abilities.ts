@@ -60,3 +60,26 @@ export const managesSomeTeam = (p: Principal): boolean =>
 export function ensureAllowed(allowed: boolean, why?: string): void {
   if (!allowed) throw httpError('access_denied', why ? [why] : undefined);
 }
+
+const isRole = (r: unknown): r is AccountRole =>
+  typeof r === 'string' && (accountRoles as readonly string[]).includes(r);
+
+/**
+ * The principal of a token as a service's catalog replica holds it (token and user snapshots). An
+ * unknown role counts as the least one, and team roles are the catalog's alone.
+ */
+export function replicaPrincipal(
+  token:
+    | { tokenId: string; access: string | null; userId: string; email: string | null; role: string | null }
+    | undefined,
+): Principal | undefined {
+  if (!token) return undefined;
+  return {
+    tokenId: token.tokenId,
+    userId: token.userId,
+    email: token.email ?? '',
+    role: isRole(token.role) ? token.role : 'read_only_user',
+    access: token.access === 'full_access' ? 'full_access' : 'read_only',
+    teamRoles: {},
+  };
+}

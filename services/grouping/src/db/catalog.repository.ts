@@ -1,4 +1,4 @@
-import { type Executor, queryRows, sql } from '@klaxon/db';
+import { type Executor, queryRows, replicaEntities, replicaEntity, sql } from '@klaxon/db';
 import type { AlertGroupingParameters, IncidentUrgencyRule, SupportHours } from '../domain';
 import { catalogReplica } from './tables';
 
@@ -52,33 +52,12 @@ export interface IntegrationSnapshot {
 type Snapshot = Record<string, unknown>;
 
 /** The live (not deleted) snapshot of one entity in the replica. */
-export async function findEntity<T>(ex: Executor, entityType: string, id: string): Promise<T | undefined> {
-  const rows = await queryRows<{ snapshot: Snapshot | null }>(
-    ex,
-    sql`select snapshot from ${catalogReplica} where entity_type = ${entityType} and entity_id = ${id} and not deleted`,
-  );
-  return (rows[0]?.snapshot ?? undefined) as T | undefined;
-}
+export const findEntity = <T>(ex: Executor, entityType: string, id: string) =>
+  replicaEntity<T>(ex, catalogReplica, entityType, id);
 
 /** Live snapshots of many entities of one type, by id. */
-export async function findEntities<T>(
-  ex: Executor,
-  entityType: string,
-  ids: readonly string[],
-): Promise<Map<string, T>> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
-  const list = sql.join(
-    unique.map((id) => sql`${id}`),
-    sql`, `,
-  );
-  const rows = await queryRows<{ entity_id: string; snapshot: Snapshot }>(
-    ex,
-    sql`select entity_id, snapshot from ${catalogReplica}
-        where entity_type = ${entityType} and entity_id in (${list}) and not deleted`,
-  );
-  return new Map(rows.map((r) => [r.entity_id, r.snapshot as T]));
-}
+export const findEntities = <T>(ex: Executor, entityType: string, ids: readonly string[]) =>
+  replicaEntities<T>(ex, catalogReplica, entityType, ids);
 
 /** Looks a live entity up by one top-level string field of its snapshot (a user's email, a token's hash). */
 export async function findEntityBy<T>(
