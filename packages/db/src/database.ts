@@ -44,3 +44,16 @@ export async function queryRows<T>(executor: Pick<Database, 'execute'>, query: S
 }
 
 export { sql };
+
+/**
+ * Awaits drizzle queries one after the other (they start when awaited): on a transaction, whose one
+ * connection runs one statement at a time, Promise.all would queue them on the client, which pg
+ * deprecates. Keeps the tuple's types, as Promise.all does.
+ */
+export async function inSequence<T extends readonly unknown[]>(
+  queries: readonly [...T],
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const results: unknown[] = [];
+  for (const query of queries) results.push(await query);
+  return results as { -readonly [K in keyof T]: Awaited<T[K]> };
+}

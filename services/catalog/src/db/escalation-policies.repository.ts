@@ -1,4 +1,4 @@
-import type { Executor } from '@klaxon/db';
+import { type Executor, inSequence } from '@klaxon/db';
 import { and, asc, count, desc, eq, ilike, inArray, type SQL } from 'drizzle-orm';
 import type { EscalationPolicyRecord } from '../views/escalation-policy.view';
 import { type EscalationPolicyRow, escalationPolicies, type StoredRule } from './escalation-policies.table';
@@ -18,7 +18,7 @@ export async function policyRecords(ex: Executor, rows: EscalationPolicyRow[]): 
     for (const rule of p.rules) for (const t of rule.targets) (t.type === 'user' ? userIds : scheduleIds).add(t.id);
   }
   const teamIds = rows.map((p) => p.teamId).filter((id): id is string => id !== null);
-  const [userNames, scheduleNames, usedBy, teamRows] = await Promise.all([
+  const [userNames, scheduleNames, usedBy, teamRows] = await inSequence([
     userIds.size
       ? ex
           .select({ id: users.id, name: users.name })

@@ -1,4 +1,4 @@
-import type { Executor } from '@klaxon/db';
+import { type Executor, inSequence } from '@klaxon/db';
 import { and, asc, count, eq, gt, ilike, inArray, lte, type SQL } from 'drizzle-orm';
 import type { MaintenanceWindowRecord } from '../views/maintenance-window.view';
 import { escalationPolicies } from './escalation-policies.table';
@@ -12,7 +12,7 @@ import { users } from './users.table';
 export async function windowRecords(ex: Executor, rows: MaintenanceWindowRow[]): Promise<MaintenanceWindowRecord[]> {
   if (rows.length === 0) return [];
   const creatorIds = rows.map((w) => w.createdBy).filter((id): id is string => id !== null);
-  const [linked, creators] = await Promise.all([
+  const [linked, creators] = await inSequence([
     ex
       .select({
         windowId: maintenanceWindowServices.windowId,

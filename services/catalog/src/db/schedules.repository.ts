@@ -1,4 +1,4 @@
-import type { Executor } from '@klaxon/db';
+import { type Executor, inSequence } from '@klaxon/db';
 import { and, asc, count, eq, ilike, inArray, type SQL } from 'drizzle-orm';
 import type { ScheduleRecord } from '../views/schedule.view';
 import { escalationPolicies } from './escalation-policies.table';
@@ -12,7 +12,7 @@ import { users } from './users.table';
 export async function scheduleRecords(ex: Executor, rows: ScheduleRow[]): Promise<ScheduleRecord[]> {
   if (rows.length === 0) return [];
   const userIds = [...new Set(rows.flatMap((s) => s.layers.flatMap((l) => l.users)))];
-  const [names, policies] = await Promise.all([
+  const [names, policies] = await inSequence([
     userIds.length ? ex.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, userIds)) : [],
     ex
       .select({

@@ -1,4 +1,4 @@
-import type { Executor } from '@klaxon/db';
+import { type Executor, inSequence } from '@klaxon/db';
 import { and, asc, count, desc, eq, ilike, inArray, type SQL } from 'drizzle-orm';
 import type { ServiceRecord } from '../views/service.view';
 import { policyRecords } from './escalation-policies.repository';
@@ -10,7 +10,7 @@ import { type ServiceRow, services } from './services.table';
 export async function serviceRecords(ex: Executor, rows: ServiceRow[]): Promise<ServiceRecord[]> {
   if (rows.length === 0) return [];
   const policyIds = [...new Set(rows.map((s) => s.escalationPolicyId))];
-  const [policyRows, integrationRows] = await Promise.all([
+  const [policyRows, integrationRows] = await inSequence([
     ex.select().from(escalationPolicies).where(inArray(escalationPolicies.id, policyIds)),
     ex
       .select()

@@ -1,4 +1,4 @@
-import { type Executor, sql } from '@klaxon/db';
+import { type Executor, inSequence, sql } from '@klaxon/db';
 import type { AccountRole, Principal, TeamRole } from '@klaxon/rest';
 import { and, asc, count, eq, ilike, inArray, or, type SQL } from 'drizzle-orm';
 import type { UserRecord } from '../views/user.view';
@@ -36,7 +36,7 @@ export async function principalByTokenHash(ex: Executor, tokenHash: string): Pro
 export async function userRecords(ex: Executor, rows: UserRow[]): Promise<UserRecord[]> {
   const ids = rows.map((u) => u.id);
   if (ids.length === 0) return [];
-  const [memberTeams, methods, rules] = await Promise.all([
+  const [memberTeams, methods, rules] = await inSequence([
     ex
       .select({ userId: teamMembers.userId, team: teams })
       .from(teamMembers)
