@@ -1,4 +1,5 @@
 export { createKafkaBus, type KafkaBusOptions } from './kafka';
 export * from './port';
 export { createPostgresLogBus, type PostgresLogBusOptions } from './postgres-log';
+export { isTransientError } from './transient-error';
 export * from './typed';

@@ -24,11 +24,14 @@ export interface BusMessage {
 /**
  * What a handler made of a message.
  * - ok: done; the offset is committed.
- * - retry: a transient failure; the same message is delivered again after a backoff, holding its
- *   partition back (order per key is kept), until maxAttempts, then it is dead-lettered.
- * - dead-letter: the message can never succeed; it is copied to `<topic>.dead-letter` and skipped.
+ * - retry: try again; the same message is delivered again after a backoff, holding its partition
+ *   back (order per key is kept), until maxAttempts, then it is dead-lettered.
+ * - dead-letter: the message can never succeed; it is copied to `<topic>.dead-letter` at once, without
+ *   retries, and skipped.
  * - drop: the message is not for us or is stale; skipped.
- * A handler that throws counts as retry.
+ * A handler that throws counts as retry, except that a transient error (the database or broker away
+ * or busy: see transient-error.ts) is retried until it succeeds, however long that takes, and never
+ * dead-lettered. A handler that meets such an error should throw it rather than answer retry.
  */
 export type Outcome = 'ok' | 'retry' | 'dead-letter' | 'drop';
 
@@ -59,7 +62,7 @@ interface SubscribeCommon {
    * committed (for in-memory read models such as ingest's routing table).
    */
   readModel?: boolean;
-  /** Attempts before a retried message is dead-lettered (default 10). */
+  /** Attempts before a retried message is dead-lettered (default 10); transient errors do not count. */
   maxAttempts?: number;
 }
 

@@ -186,6 +186,97 @@ export function busContract(name: string, makeFixture: () => Promise<BusFixture>
       expect(dead[0]?.key).toBe('k');
     });
 
+    /** A real-shaped node connect error: what pg throws while PostgreSQL is down. */
+    const connectionRefused = () =>
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+        code: 'ECONNREFUSED',
+        errno: -111,
+        syscall: 'connect',
+        address: '127.0.0.1',
+        port: 5432,
+      });
+
+    /** Appends a sentinel to the dead-letter topic and returns what arrived there up to it. */
+    const deadLetters = async (bus: Bus, t: TopicSpec): Promise<string[]> => {
+      const dead: BusMessage[] = [];
+      await bus.subscribe({
+        group: fixture.uniqueName('g'),
+        topics: [`${t.name}.dead-letter`],
+        handler: collect(dead),
+      });
+      await bus.publish(`${t.name}.dead-letter`, [msg('k', 'sentinel')]);
+      await waitFor(() => dead.some((m) => body(m) === 'sentinel'), { what: 'dead-letter sentinel' });
+      return dead.map(body).filter((b) => b !== 'sentinel');
+    };
+
+    it('retries a transient failure (a connection error) past maxAttempts until it succeeds, never dead-lettering it', async () => {
+      const bus = await newBus();
+      const t = await topic(bus, 1);
+      await bus.ensureTopics([{ name: `${t.name}.dead-letter`, partitions: 1, compacted: false }]);
+      await bus.publish(t.name, [msg('k', 'outage'), msg('k', 'after')]);
+      const attempts: string[] = [];
+      let failures = 0;
+      await bus.subscribe({
+        group: fixture.uniqueName('g'),
+        topics: [t.name],
+        maxAttempts: 3,
+        handler: async (m) => {
+          attempts.push(body(m));
+          if (body(m) === 'outage' && failures++ < 20) throw connectionRefused();
+          return 'ok';
+        },
+      });
+      await waitFor(() => attempts.includes('after'), { what: 'the outage to pass', timeoutMs: 30_000 });
+      expect(attempts).toEqual([...new Array<string>(21).fill('outage'), 'after']);
+      expect(await deadLetters(bus, t)).toEqual([]);
+    });
+
+    it('retries a batch that fails transiently message by message until it succeeds, never dead-lettering', async () => {
+      const bus = await newBus();
+      const t = await topic(bus, 1);
+      await bus.ensureTopics([{ name: `${t.name}.dead-letter`, partitions: 1, compacted: false }]);
+      await bus.publish(
+        t.name,
+        ['a', 'b', 'c'].map((b) => msg('k', b)),
+      );
+      const applied: string[] = [];
+      let failures = 0;
+      await bus.subscribe({
+        group: fixture.uniqueName('g'),
+        topics: [t.name],
+        maxAttempts: 3,
+        batchHandler: async (messages) => {
+          // The database is away for the first 20 calls, batch or single.
+          if (failures++ < 20) throw connectionRefused();
+          applied.push(...messages.map(body));
+          return 'ok';
+        },
+      });
+      await waitFor(() => applied.includes('c'), { what: 'the outage to pass', timeoutMs: 30_000 });
+      expect(applied).toEqual(['a', 'b', 'c']);
+      expect(await deadLetters(bus, t)).toEqual([]);
+    });
+
+    it('dead-letters a rejected message at its first attempt, without retries, and moves on', async () => {
+      const bus = await newBus();
+      const t = await topic(bus, 1);
+      await bus.ensureTopics([{ name: `${t.name}.dead-letter`, partitions: 1, compacted: false }]);
+      await bus.publish(t.name, [msg('k', 'poison'), msg('k', 'after')]);
+      const attempts: string[] = [];
+      await bus.subscribe({
+        group: fixture.uniqueName('g'),
+        topics: [t.name],
+        maxAttempts: 10,
+        handler: async (m) => {
+          attempts.push(body(m));
+          return body(m) === 'poison' ? 'dead-letter' : 'ok';
+        },
+      });
+      await waitFor(() => attempts.includes('after'), { what: 'the next message' });
+      expect(attempts).toEqual(['poison', 'after']);
+      expect(await deadLetters(bus, t)).toEqual(['poison']);
+    });
+
     it('hands a batch subscriber the messages of a partition together, in order, and commits them after', async () => {
       const bus = await newBus();
       const t = await topic(bus, 1);

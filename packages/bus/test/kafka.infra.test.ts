@@ -26,6 +26,7 @@ const testBus = (options: Partial<KafkaBusOptions> = {}) =>
     // The broker's group.min.session.timeout.ms is 6 s by default; less is refused.
     sessionTimeoutMs: 6_000,
     retryBackoffMs: 20,
+    maxRetryBackoffMs: 100,
     ...options,
   });
 

@@ -1,5 +1,5 @@
+import { backoffMs } from '../src/delivery';
 import { type LeaseRow, planLeases } from '../src/postgres-log/lease-plan';
-import { backoffMs } from '../src/postgres-log/options';
 
 const keys = (n: number) => Array.from({ length: n }, (_, i) => `p${String(i).padStart(2, '0')}`);
 const rows = (owners: (string | null)[], expired: boolean[] = []): LeaseRow[] =>
@@ -99,14 +99,16 @@ describe('postgres-log lease plan', () => {
   });
 });
 
-describe('postgres-log retry backoff', () => {
+describe('retry backoff', () => {
   it.each([
     [1, 200],
     [2, 400],
     [5, 3_200],
     [6, 5_000],
     [30, 5_000],
+    // A transient failure retried for hours: the doubling must not overflow to Infinity or NaN.
+    [100_000, 5_000],
   ])('waits before attempt %i+1: %i ms', (attempt, ms) => {
-    expect(backoffMs({ retryBackoffMs: 200, maxBackoffMs: 5_000 }, attempt)).toBe(ms);
+    expect(backoffMs(200, 5_000, attempt)).toBe(ms);
   });
 });

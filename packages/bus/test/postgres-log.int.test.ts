@@ -13,7 +13,7 @@ const log = pino({ level: 'silent' });
 const uniqueName = (base: string) => `${base}-${uniqueSuffix()}`;
 
 /** Short session and backoff, so redelivery after a crash and retries take moments in tests. */
-const testOptions = { log, sessionTimeoutMs: 1_500, retryBackoffMs: 20, pollMs: 50 } as const;
+const testOptions = { log, sessionTimeoutMs: 1_500, retryBackoffMs: 20, maxRetryBackoffMs: 100, pollMs: 50 } as const;
 
 /** A PostgreSQL URL nothing listens on: a port the OS just gave us and took back. */
 async function closedPortUrl(): Promise<string> {

@@ -333,6 +333,76 @@ describe('Events API endpoints', () => {
       expect(v1.json()).toEqual(invalid(['Invalid service key']));
     });
 
+    // A 202 promises an alert: text PostgreSQL could never store is refused here, not lost later.
+    it.each([
+      [
+        '/v2/enqueue',
+        trigger(V2_KEY, { dedup_key: 'nul\u0000key' }),
+        ["'dedup_key' must not contain NUL characters (\\u0000)"],
+      ],
+      [
+        '/v2/enqueue',
+        trigger(V2_KEY, { payload: { summary: 'a\u0000b', source: 'web-1', severity: 'info' } }),
+        ["'payload.summary' must not contain NUL characters (\\u0000)"],
+      ],
+      [
+        '/v2/enqueue',
+        trigger(V2_KEY, {
+          payload: { summary: 's', source: 'web-1', severity: 'info', custom_details: { a: [{ b: 'x\ud800' }] } },
+        }),
+        ["'payload.custom_details.a[0].b' must not contain unpaired UTF-16 surrogates"],
+      ],
+      [
+        '/v2/change/enqueue',
+        { routing_key: V2_KEY, payload: { summary: 'Deployed', custom_details: { 'k\u0000': 1 } } },
+        ["'payload.custom_details' must not contain a key with NUL characters (\\u0000)"],
+      ],
+      [
+        '/generic/2010-04-15/create_event.json',
+        { service_key: V1_KEY, event_type: 'trigger', description: 'x\udc00', details: { n: 'x\u0000' } },
+        [
+          "'description' must not contain unpaired UTF-16 surrogates",
+          "'details.n' must not contain NUL characters (\\u0000)",
+        ],
+      ],
+    ])('%s refuses unstorable text with 400 naming the field: %j', async (url, body, errors) => {
+      const res = await post(url, body);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual(invalid(errors));
+      expect(await drainTo()).toEqual([]);
+    });
+
+    it.each([
+      [
+        '/v2/enqueue',
+        (d: string) =>
+          `{"routing_key":"${V2_KEY}","event_action":"trigger","payload":{"summary":"s","source":"x","severity":"info","custom_details":${d}}}`,
+        'payload.custom_details',
+      ],
+      [
+        '/v2/change/enqueue',
+        (d: string) => `{"routing_key":"${V2_KEY}","payload":{"summary":"s","custom_details":${d}}}`,
+        'payload.custom_details',
+      ],
+      [
+        '/generic/2010-04-15/create_event.json',
+        (d: string) => `{"service_key":"${V1_KEY}","event_type":"trigger","description":"s","details":${d}}`,
+        'details',
+      ],
+    ])('%s refuses details nested past 100 levels with 400, even 10,000 deep (not a 503)', async (url, body, field) => {
+      const deep = (levels: number) => `${'{"n":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}`;
+      for (const levels of [101, 10_000]) {
+        const res = await post(url, body(deep(levels)));
+        expect(res.statusCode).toBe(400);
+        expect(res.json()).toEqual(
+          invalid([`'${field}${'.n'.repeat(100)}' is nested too deeply (at most 100 levels)`]),
+        );
+      }
+      expect(await drainTo()).toEqual([]);
+      expect((await post(url, body(deep(100)))).statusCode).toBeLessThan(300);
+      expect(await drainTo()).toHaveLength(1);
+    });
+
     it('published nothing for any refused event', async () => {
       await post('/v2/enqueue', '{');
       await post('/v2/enqueue', trigger(keyOf(9)));

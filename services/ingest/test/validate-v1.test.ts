@@ -56,6 +56,20 @@ describe('Events API v1 validation', () => {
     [{ contexts: [{ type: 'video' }] }, ["'contexts[0].type' is invalid (must be one of: link image)"]],
     [{ contexts: [{ type: 'link' }] }, ["'contexts[0].href' is missing or blank"]],
     [{ contexts: [{ type: 'image' }] }, ["'contexts[0].src' is missing or blank"]],
+    [{ description: 'a\u0000b' }, ["'description' must not contain NUL characters (\\u0000)"]],
+    [{ incident_key: '\ud800' }, ["'incident_key' must not contain unpaired UTF-16 surrogates"]],
+    [{ client: 'c\u0000' }, ["'client' must not contain NUL characters (\\u0000)"]],
+    [{ client_url: '\udc00' }, ["'client_url' must not contain unpaired UTF-16 surrogates"]],
+    [{ details: { a: ['\u0000'] } }, ["'details.a[0]' must not contain NUL characters (\\u0000)"]],
+    [{ details: { 'k\ud800': 1 } }, ["'details' must not contain a key with unpaired UTF-16 surrogates"]],
+    [
+      { contexts: [{ type: 'link', href: 'https://x', text: '\u0000' }] },
+      ["'contexts[0].text' must not contain NUL characters (\\u0000)"],
+    ],
+    [
+      { details: JSON.parse(`${'{"a":'.repeat(101)}1${'}'.repeat(101)}`) },
+      [`'details${'.a'.repeat(100)}' is nested too deeply (at most 100 levels)`],
+    ],
   ])('refuses %j', (change, expected) => {
     expect(errorsOf({ ...trigger, ...change })).toEqual(expected);
   });

@@ -121,6 +121,86 @@ describe('Events API v2 validation', () => {
   it.each(['acknowledge', 'resolve'])('requires a dedup key on %s', (action) => {
     expect(errorsOf({ routing_key: KEY, event_action: action })).toEqual(["'dedup_key' is missing or blank"]);
   });
+
+  describe('text PostgreSQL could never store', () => {
+    const NUL = 'must not contain NUL characters (\\u0000)';
+    const LONE = 'must not contain unpaired UTF-16 surrogates';
+    it.each([
+      [{ dedup_key: 'a\u0000b' }, [`'dedup_key' ${NUL}`]],
+      [{ dedup_key: 'a\ud800' }, [`'dedup_key' ${LONE}`]],
+      [{ client: '\u0000' }, [`'client' ${NUL}`]],
+      [{ client_url: 'https://x/\udc00' }, [`'client_url' ${LONE}`]],
+      [{ links: [{ href: 'https://x', text: 'a\u0000' }] }, [`'links[0].text' ${NUL}`]],
+      [{ images: [{ src: 'https://x/\ud83d.png' }] }, [`'images[0].src' ${LONE}`]],
+    ])('refuses %j naming the field', (change, expected) => {
+      expect(errorsOf({ ...trigger, ...change })).toEqual(expected);
+    });
+
+    it.each(['summary', 'source', 'component', 'group', 'class'])(
+      'refuses payload.%s with NUL or a lone surrogate',
+      (f) => {
+        for (const [bad, why] of [
+          ['x\u0000y', NUL],
+          ['x\udfff', LONE],
+          ['\ud800x', LONE],
+        ]) {
+          expect(errorsOf({ ...trigger, payload: { ...trigger.payload, [f]: bad } })).toEqual([
+            `'payload.${f}' ${why}`,
+          ]);
+        }
+      },
+    );
+
+    it.each([
+      [{ deep: { er: ['ok', { bad: 'x\u0000' }] } }, [`'payload.custom_details.deep.er[1].bad' ${NUL}`]],
+      [{ list: ['\udbff'] }, [`'payload.custom_details.list[0]' ${LONE}`]],
+      [{ 'k\u0000': 1 }, [`'payload.custom_details' must not contain a key with NUL characters (\\u0000)`]],
+      [
+        { nested: { '\udc00': 1 } },
+        [`'payload.custom_details.nested' must not contain a key with unpaired UTF-16 surrogates`],
+      ],
+    ])('refuses custom_details %j at any depth, naming the place', (details, expected) => {
+      expect(errorsOf({ ...trigger, payload: { ...trigger.payload, custom_details: details } })).toEqual(expected);
+    });
+
+    it('accepts well-formed text: emoji (surrogate pairs), other control characters, non-BMP keys', () => {
+      const details = { '😀': ['\t\u0001\u001f', { 'd\u00e9j\u00e0': '𝄞' }] };
+      const v = validateV2Event(
+        { ...trigger, dedup_key: '🔥', payload: { ...trigger.payload, summary: '🔥 hot', custom_details: details } },
+        now,
+      );
+      expect(v.ok && JSON.parse(v.draft.payload.customDetailsJson)).toEqual(details);
+    });
+  });
+
+  describe('custom_details depth', () => {
+    const nested = (levels: number): Record<string, unknown> => {
+      let v: Record<string, unknown> = { leaf: 'x' };
+      for (let i = 1; i < levels; i++) v = { n: v };
+      return v;
+    };
+    const withDetails = (details: unknown) => ({
+      ...trigger,
+      payload: { ...trigger.payload, custom_details: details },
+    });
+
+    it('accepts exactly 100 levels', () => {
+      expect(errorsOf(withDetails(nested(100)))).toEqual([]);
+      expect(errorsOf(withDetails({ a: JSON.parse(`${'['.repeat(99)}${']'.repeat(99)}`) }))).toEqual([]);
+    });
+
+    it('refuses 101 levels, and 10,000 (which would exhaust the stack) the same way', () => {
+      for (const levels of [101, 10_000]) {
+        const errors = errorsOf(withDetails(nested(levels)));
+        expect(errors).toEqual([
+          `'payload.custom_details${'.n'.repeat(100)}' is nested too deeply (at most 100 levels)`,
+        ]);
+      }
+      expect(errorsOf(withDetails({ a: JSON.parse(`${'['.repeat(5000)}${']'.repeat(5000)}`) }))).toEqual([
+        `'payload.custom_details.a${'[0]'.repeat(99)}' is nested too deeply (at most 100 levels)`,
+      ]);
+    });
+  });
 });
 
 describe('change event validation', () => {
@@ -153,6 +233,13 @@ describe('change event validation', () => {
       ["Length of 'payload.summary' is incorrect (should be at most 1024 characters)"],
     ],
     [{ routing_key: 'k' }, ["Length of 'routing_key' is incorrect (should be 32 characters)"]],
+    [{ payload: { summary: 'a\u0000' } }, ["'payload.summary' must not contain NUL characters (\\u0000)"]],
+    [{ payload: { summary: 's', source: '\ud800' } }, ["'payload.source' must not contain unpaired UTF-16 surrogates"]],
+    [
+      { payload: { summary: 's', custom_details: { a: { b: 'x\u0000' } } } },
+      ["'payload.custom_details.a.b' must not contain NUL characters (\\u0000)"],
+    ],
+    [{ links: [{ href: 'https://x/\udc00' }] }, ["'links[0].href' must not contain unpaired UTF-16 surrogates"]],
   ])('refuses %j', (patch, expected) => {
     const v = validateChangeEvent({ ...change, ...patch }, now);
     expect(v.ok ? [] : v.errors).toEqual(expected);

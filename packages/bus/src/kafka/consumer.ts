@@ -104,6 +104,7 @@ export async function subscribeKafka(deps: ConsumerDeps, options: SubscribeOptio
     handlers: handlersOf(options, progress),
     maxAttempts: options.maxAttempts ?? 10,
     retryBackoffMs: settings.retryBackoffMs,
+    maxRetryBackoffMs: settings.maxRetryBackoffMs,
     heartbeatIntervalMs: settings.heartbeatIntervalMs,
     commit: !readModel,
     control,

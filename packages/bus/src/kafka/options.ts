@@ -10,8 +10,10 @@ export interface KafkaBusOptions {
   log: Logger;
   /** A member that sends no heartbeat for this long loses its partitions (default 30 s; broker minimum 6 s). */
   sessionTimeoutMs?: number;
-  /** First delay before a handler retry; it doubles per attempt, capped at 5 s (default 200 ms). */
+  /** First delay before a handler retry; it doubles per attempt (default 200 ms)... */
   retryBackoffMs?: number;
+  /** ...up to this (default 5 s); transient failures are retried at this pace until they pass. */
+  maxRetryBackoffMs?: number;
   /** TCP connect timeout per broker (default 3 s). */
   connectionTimeoutMs?: number;
   /** Timeout of one request to a broker (default 10 s). */
@@ -51,6 +53,7 @@ export interface KafkaSettings {
   heartbeatIntervalMs: number;
   maxWaitTimeMs: number;
   retryBackoffMs: number;
+  maxRetryBackoffMs: number;
   requestTimeoutMs: number;
   publishTimeoutMs: number;
   replicationFactor: number | undefined;
@@ -74,6 +77,7 @@ export function resolveSettings(options: KafkaBusOptions): KafkaSettings {
     // An idle fetch returns after this long; it bounds how late stop() and heartbeats can be.
     maxWaitTimeMs: Math.min(1_000, heartbeatIntervalMs),
     retryBackoffMs: options.retryBackoffMs ?? 200,
+    maxRetryBackoffMs: options.maxRetryBackoffMs ?? 5_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
     publishTimeoutMs: options.publishTimeoutMs ?? 10_000,
     replicationFactor: options.replicationFactor,

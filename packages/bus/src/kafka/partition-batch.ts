@@ -2,7 +2,8 @@ import type { EachBatchPayload } from 'kafkajs';
 import type { Logger } from 'pino';
 import { deliverBatch, type Handlers } from '../batch-delivery';
 import type { DeadLetterInfo } from '../dead-letter';
-import type { BusMessage, Outcome } from '../port';
+import { attemptCount, backoffMs, type DeliveryContext, deliver as deliverMessage } from '../delivery';
+import type { BusMessage } from '../port';
 import { toBusMessage } from './messages';
 
 /** What stop() and abort() tell the batches in flight. */
@@ -20,6 +21,7 @@ export interface BatchHandlerOptions {
   handlers: Handlers;
   maxAttempts: number;
   retryBackoffMs: number;
+  maxRetryBackoffMs: number;
   heartbeatIntervalMs: number;
   /** Read models never commit: every instance rereads the topic from the start. */
   commit: boolean;
@@ -28,13 +30,8 @@ export interface BatchHandlerOptions {
   log: Logger;
 }
 
-const maxBackoffMs = 5_000;
 /** Inside a long batch, committed progress is at most this old (bounds redelivery after a crash). */
 const commitIntervalMs = 1_000;
-const outcomes: ReadonlySet<Outcome> = new Set(['ok', 'retry', 'dead-letter', 'drop']);
-const abandoned = Symbol('abandoned');
-
-type Attempt = { outcome: Outcome; err?: undefined } | { outcome: 'retry'; err: unknown } | typeof abandoned;
 
 /**
  * kafkajs eachBatch for one partition, strictly in order: a message (or, for a batch subscriber, a
@@ -102,59 +99,20 @@ export function createBatchHandler(options: BatchHandlerOptions) {
         }),
       );
 
-    const backoff = (attempt: number) => Math.min(maxBackoffMs, options.retryBackoffMs * 2 ** (attempt - 1));
-
-    const attempt = async (message: BusMessage): Promise<Attempt> => {
-      const work = (async (): Promise<Attempt> => {
-        try {
-          const outcome = await options.handlers.single(message);
-          if (outcomes.has(outcome)) return { outcome };
-          return { outcome: 'retry', err: new Error(`handler returned an unknown outcome: ${String(outcome)}`) };
-        } catch (err) {
-          return { outcome: 'retry', err };
-        }
-      })();
-      return withHeartbeats(Promise.race([work, control.aborted.then((): typeof abandoned => abandoned)]));
+    const backoff = (attempt: number) => backoffMs(options.retryBackoffMs, options.maxRetryBackoffMs, attempt);
+    const delivery: DeliveryContext = {
+      group,
+      handler: (message) => withHeartbeats(options.handlers.single(message)),
+      maxAttempts: options.maxAttempts,
+      backoff,
+      deadLetter: options.deadLetter,
+      pause,
+      aborted: control.aborted,
+      log,
     };
-
-    /** Dead-letters until it works: skipping a message that is not safely copied would lose it. */
-    const deadLetter = async (message: BusMessage, info: DeadLetterInfo): Promise<boolean> => {
-      for (let failures = 1; ; failures++) {
-        try {
-          await options.deadLetter(message, info);
-          log.error(
-            { ...where, offset: message.offset, reason: info.reason, attempts: info.attempts, err: info.error },
-            'message_dead_lettered',
-          );
-          return true;
-        } catch (err) {
-          log.error({ ...where, offset: message.offset, err }, 'dead_letter_failed');
-          if (!(await pause(backoff(failures)))) return false;
-        }
-      }
-    };
-
     /** True when the message is settled; false when stop, abort or a rebalance interrupted it. */
-    const deliver = async (message: BusMessage): Promise<boolean> => {
-      for (let n = 1; ; n++) {
-        const result = await attempt(message);
-        if (result === abandoned) return false;
-        if (result.outcome === 'ok' || result.outcome === 'drop') return true;
-        if (result.outcome === 'dead-letter') return deadLetter(message, { group, reason: 'rejected', attempts: n });
-        const failure = {
-          ...where,
-          offset: message.offset,
-          attempt: n,
-          maxAttempts: options.maxAttempts,
-          err: result.err,
-        };
-        if (n >= options.maxAttempts) {
-          return deadLetter(message, { group, reason: 'max_attempts', attempts: n, error: result.err });
-        }
-        log.warn(failure, result.err === undefined ? 'message_retry_requested' : 'message_handler_failed');
-        if (!(await pause(backoff(n)))) return false;
-      }
-    };
+    const deliver = (message: BusMessage): Promise<boolean> =>
+      deliverMessage(delivery, message, attemptCount(Number(message.offset)));
 
     const commit = async () => {
       lastCommit = Date.now();

@@ -9,8 +9,10 @@ export interface PostgresLogBusOptions {
   sessionTimeoutMs?: number;
   /** How often consumers look for messages other processes appended (default 100 ms). */
   pollMs?: number;
-  /** First delay before a handler retry; it doubles per attempt, capped at 5 s (default 200 ms). */
+  /** First delay before a handler retry; it doubles per attempt (default 200 ms)... */
   retryBackoffMs?: number;
+  /** ...up to this (default 5 s); transient failures are retried at this pace until they pass. */
+  maxRetryBackoffMs?: number;
   /** Messages of topics that are not compacted are deleted once older than this (default 7 days, as Kafka's). */
   retentionMs?: number;
   /**
@@ -61,7 +63,7 @@ export function resolveSettings(options: PostgresLogBusOptions): LogBusSettings 
     heartbeatMs: Math.max(20, Math.floor(sessionTimeoutMs / 4)),
     pollMs,
     retryBackoffMs: options.retryBackoffMs ?? 200,
-    maxBackoffMs: 5_000,
+    maxBackoffMs: options.maxRetryBackoffMs ?? 5_000,
     // A batch consumer's batch is at most one fetch.
     fetchLimit: 500,
     commitIntervalMs: 1_000,
@@ -73,9 +75,4 @@ export function resolveSettings(options: PostgresLogBusOptions): LogBusSettings 
     firstCleanupDelayMs: Math.min(cleanupIntervalMs, 30_000),
     cleanupBatchRows: 10_000,
   };
-}
-
-/** Delay before the next attempt after `attempt` failures: doubling from the first delay, capped. */
-export function backoffMs(settings: Pick<LogBusSettings, 'retryBackoffMs' | 'maxBackoffMs'>, attempt: number): number {
-  return Math.min(settings.maxBackoffMs, settings.retryBackoffMs * 2 ** Math.max(0, attempt - 1));
 }

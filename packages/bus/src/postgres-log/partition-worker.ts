@@ -3,9 +3,9 @@ import { and, asc, eq, gte } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { deliverBatch, type Handlers } from '../batch-delivery';
 import type { DeadLetterInfo } from '../dead-letter';
+import { type AttemptCount, attemptCount, backoffMs, deliver } from '../delivery';
 import type { BusMessage } from '../port';
-import { type AttemptCount, deliver } from './delivery';
-import { backoffMs, type LogBusSettings } from './options';
+import type { LogBusSettings } from './options';
 import { createSignal } from './signal';
 import { messages } from './tables';
 
@@ -81,7 +81,7 @@ export function startPartitionWorker(options: PartitionWorkerOptions): Partition
     group,
     handler: options.handlers.single,
     maxAttempts: options.maxAttempts,
-    backoff: (attempt: number) => backoffMs(settings, attempt),
+    backoff: (attempt: number) => backoffMs(settings.retryBackoffMs, settings.maxBackoffMs, attempt),
     deadLetter: options.deadLetter,
     pause,
     aborted,
@@ -91,7 +91,7 @@ export function startPartitionWorker(options: PartitionWorkerOptions): Partition
   /** Settles one message; the attempt count survives an interrupted retry run of the same offset. */
   const deliverOne = async (message: BusMessage): Promise<boolean> => {
     const offset = Number(message.offset);
-    if (current?.offset !== offset) current = { offset, attempts: 0 };
+    if (current?.offset !== offset) current = attemptCount(offset);
     const settled = await deliver(delivery, message, current);
     if (settled) current = undefined;
     return settled;
@@ -153,7 +153,7 @@ export function startPartitionWorker(options: PartitionWorkerOptions): Partition
         failures = 0;
       } catch (err) {
         if (failures++ === 0) log.warn({ group, err }, 'bus_fetch_failed');
-        await pause(backoffMs(settings, failures));
+        await pause(backoffMs(settings.retryBackoffMs, settings.maxBackoffMs, failures));
         continue;
       }
       if (rows.length === 0) {

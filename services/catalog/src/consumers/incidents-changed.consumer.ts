@@ -1,4 +1,4 @@
-import type { Decoded, Outcome } from '@klaxon/bus';
+import { type Decoded, isTransientError, type Outcome } from '@klaxon/bus';
 import { type IncidentChanged, timestampDate } from '@klaxon/contracts';
 import type { IncidentStateRow } from '../db';
 
@@ -40,6 +40,8 @@ export function incidentsChangedConsumer(deps: {
       return states.map((s) => (s ? 'ok' : 'drop'));
     } catch (err) {
       deps.log.warn({ err, ...at }, 'incident_state_failed');
+      // The bus retries a transient error (database away) until it passes; only what is left may dead-letter.
+      if (isTransientError(err)) throw err;
       return 'retry';
     }
   };

@@ -1,4 +1,4 @@
-import type { BusMessage, Outcome } from '@klaxon/bus';
+import { type BusMessage, isTransientError, type Outcome } from '@klaxon/bus';
 import type { CatalogChange } from '@klaxon/contracts';
 
 /**
@@ -19,6 +19,8 @@ export function catalogChangesConsumer(deps: {
       await deps.apply(change);
     } catch (err) {
       deps.log.warn({ err, ...at }, 'catalog_change_failed');
+      // The bus retries a transient error (database away) until it passes; only what is left may dead-letter.
+      if (isTransientError(err)) throw err;
       return err instanceof SyntaxError ? 'dead-letter' : 'retry';
     }
     deps.published();

@@ -1,4 +1,4 @@
-import type { Decoded, Outcome } from '@klaxon/bus';
+import { type Decoded, isTransientError, type Outcome } from '@klaxon/bus';
 import type { IncidentAssignmentCommand } from '@klaxon/contracts';
 import type { CommandResult } from '../incidents/assignment-commands';
 
@@ -22,6 +22,8 @@ export function incidentAssignmentsConsumer(deps: {
       return results.map((r) => (r === 'applied' || r === 'duplicate' ? 'ok' : 'drop'));
     } catch (err) {
       deps.log.warn({ err, ...where }, 'assignment_commands_failed');
+      // The bus retries a transient error (database away) until it passes; only what is left may dead-letter.
+      if (isTransientError(err)) throw err;
       return 'retry';
     }
   };

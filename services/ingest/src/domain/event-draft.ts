@@ -28,6 +28,12 @@ export const MAX_DEDUP_KEY = 255;
 export const MAX_SUMMARY = 1024;
 export const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
 export const ACTIONS = ['trigger', 'acknowledge', 'resolve'] as const;
+/**
+ * Levels of objects and arrays allowed in custom_details / details, the object itself being the
+ * first. PagerDuty states no limit; without one, a few thousand levels exhaust JSON.stringify's
+ * stack and the sender gets a retryable 503 for an event that can never be stored.
+ */
+export const MAX_DETAILS_DEPTH = 100;
 
 export type Json = Record<string, unknown>;
 
@@ -50,6 +56,7 @@ export class Problems {
       return '';
     }
     if (max !== undefined && v.length > max) this.tooLong(path, max);
+    this.storable(v, path);
     return v;
   }
 
@@ -57,6 +64,7 @@ export class Problems {
     const v = obj[name];
     if (typeof v === 'string' && v.trim() !== '') {
       if (max !== undefined && v.length > max) this.tooLong(path, max);
+      this.storable(v, path);
       return v;
     }
     if (v === undefined || v === null || v === '' || typeof v === 'string') this.missing(path);
@@ -96,7 +104,18 @@ export class Problems {
     return v;
   }
 
-  /** custom_details / details: a JSON object, kept verbatim. */
+  /**
+   * A 202 promises an alert, so text PostgreSQL can never store is refused here rather than lost
+   * later: text columns refuse NUL, and jsonb refuses both NUL and an unpaired surrogate (which
+   * JSON.stringify writes as a bare \udXXX escape).
+   */
+  storable(v: string, path: string): boolean {
+    const problem = unstorable(v);
+    if (problem) this.list.push(`'${path}' must not contain ${problem}`);
+    return !problem;
+  }
+
+  /** custom_details / details: a JSON object, kept verbatim once every key and string in it is storable. */
   details(obj: Json, name: string, path: string): string {
     const v = obj[name];
     if (v === undefined || v === null) return '';
@@ -104,8 +123,37 @@ export class Problems {
       this.list.push(`'${path}' must be an object`);
       return '';
     }
-    return JSON.stringify(v);
+    return this.storableTree(v, path, 1) ? JSON.stringify(v) : '';
   }
+
+  /** Stops at the first problem: a tree of a million bad strings gets one message, not a million. */
+  private storableTree(v: unknown, path: string, depth: number): boolean {
+    if (typeof v === 'string') return this.storable(v, path);
+    if (typeof v !== 'object' || v === null) return true;
+    if (depth > MAX_DETAILS_DEPTH) {
+      this.list.push(`'${path}' is nested too deeply (at most ${MAX_DETAILS_DEPTH} levels)`);
+      return false;
+    }
+    if (Array.isArray(v)) return v.every((item, i) => this.storableTree(item, `${path}[${i}]`, depth + 1));
+    return Object.entries(v).every(([key, item]) => {
+      const problem = unstorable(key);
+      if (problem) {
+        this.list.push(`'${path}' must not contain a key with ${problem}`);
+        return false;
+      }
+      return this.storableTree(item, `${path}.${key}`, depth + 1);
+    });
+  }
+}
+
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** What in a string PostgreSQL can never store, or undefined when all of it can be. */
+function unstorable(v: string): string | undefined {
+  if (v.includes('\u0000')) return 'NUL characters (\\u0000)';
+  if (LONE_SURROGATE.test(v)) return 'unpaired UTF-16 surrogates';
+  return undefined;
 }
 
 // 2015-07-17T08:42:58.315+0000, 2015-07-17T08:42:58Z, 2015-07-17T08:42:58.315+00:00, 2015-07-17

@@ -1,4 +1,4 @@
-import type { Decoded, Outcome } from '@klaxon/bus';
+import { type Decoded, isTransientError, type Outcome } from '@klaxon/bus';
 import type { IncidentChanged } from '@klaxon/contracts';
 
 /**
@@ -20,6 +20,8 @@ export function incidentsChangedConsumer(deps: {
       return 'ok';
     } catch (err) {
       deps.log.warn({ err, ...where }, 'incident_changes_failed');
+      // The bus retries a transient error (database away) until it passes; only what is left may dead-letter.
+      if (isTransientError(err)) throw err;
       // A batch of one that cannot parse will never parse; a bigger batch is retried one by one.
       return err instanceof SyntaxError && batch.length === 1 ? 'dead-letter' : 'retry';
     }

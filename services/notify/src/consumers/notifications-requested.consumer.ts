@@ -1,4 +1,4 @@
-import type { Decoded, Outcome } from '@klaxon/bus';
+import { type Decoded, isTransientError, type Outcome } from '@klaxon/bus';
 import type { NotificationRequested } from '@klaxon/contracts';
 
 /**
@@ -20,6 +20,8 @@ export function notificationsRequestedConsumer(deps: {
       return 'ok';
     } catch (err) {
       deps.log.warn({ err, ...where }, 'notifications_plan_failed');
+      // The bus retries a transient error (database away) until it passes; only what is left may dead-letter.
+      if (isTransientError(err)) throw err;
       return 'retry';
     }
   };

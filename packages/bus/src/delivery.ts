@@ -1,22 +1,26 @@
 import type { Logger } from 'pino';
-import type { DeadLetterInfo } from '../dead-letter';
-import type { BusMessage, Handler, Outcome } from '../port';
+import type { DeadLetterInfo } from './dead-letter';
+import type { BusMessage, Handler, Outcome } from './port';
+import { isTransientError } from './transient-error';
 
 const outcomes: ReadonlySet<Outcome> = new Set(['ok', 'retry', 'dead-letter', 'drop']);
 const abandoned = Symbol('abandoned');
 
 type Attempt = { outcome: Outcome; err?: undefined } | { outcome: 'retry'; err: unknown } | typeof abandoned;
 
+/** What an adapter gives the one delivery loop both adapters share. */
 export interface DeliveryContext {
   /** The group as the caller named it (logs, dead-letter headers). */
   group: string;
   handler: Handler;
+  /** Permanent failures (and retry answers) before a message is dead-lettered. */
   maxAttempts: number;
+  /** Delay before the next attempt after `attempt` failures, capped (see backoffMs). */
   backoff(attempt: number): number;
   deadLetter(message: BusMessage, info: DeadLetterInfo): Promise<void>;
   /**
    * Waits `ms`, then until the partition may be processed; false when the worker must stop instead
-   * (stop, abort, lease lost), so the message stays unsettled.
+   * (stop, abort, lease lost, rebalance), so the message stays unsettled.
    */
   pause(ms: number): Promise<boolean>;
   /** Resolves on abort: the handler in flight is abandoned, not awaited. */
@@ -28,6 +32,15 @@ export interface DeliveryContext {
 export interface AttemptCount {
   offset: number;
   attempts: number;
+  /** Of those, the ones that count towards maxAttempts: all but transient failures. */
+  failures: number;
+}
+
+export const attemptCount = (offset: number): AttemptCount => ({ offset, attempts: 0, failures: 0 });
+
+/** Delay before the next attempt after `attempt` failures: doubling from the first delay, capped. */
+export function backoffMs(firstMs: number, maxMs: number, attempt: number): number {
+  return Math.min(maxMs, firstMs * 2 ** Math.min(30, Math.max(0, attempt - 1)));
 }
 
 async function attempt(ctx: DeliveryContext, message: BusMessage): Promise<Attempt> {
@@ -63,7 +76,10 @@ async function deadLetter(ctx: DeliveryContext, message: BusMessage, info: DeadL
 
 /**
  * Hands one message to the handler until it is settled (ok, drop, dead-lettered): true. A retry or a
- * throw holds the partition and tries the same message again after a backoff, until maxAttempts.
+ * throw holds the partition and tries the same message again after a backoff. A transient failure
+ * (see isTransientError: the database or broker away or busy) is retried until it succeeds or the
+ * worker stops, with the backoff capped, and is never dead-lettered; a permanent one (any other
+ * throw, a retry answer) is dead-lettered after maxAttempts, and a dead-letter answer at once.
  * False when the worker was interrupted first; the message is then neither settled nor committed.
  */
 export async function deliver(ctx: DeliveryContext, message: BusMessage, count: AttemptCount): Promise<boolean> {
@@ -77,10 +93,13 @@ export async function deliver(ctx: DeliveryContext, message: BusMessage, count: 
     if (result.outcome === 'dead-letter') {
       return deadLetter(ctx, message, { group: ctx.group, reason: 'rejected', attempts: n });
     }
-    if (n >= ctx.maxAttempts) {
+    const transient = result.err !== undefined && isTransientError(result.err);
+    if (!transient) count.failures++;
+    if (count.failures >= ctx.maxAttempts) {
       return deadLetter(ctx, message, { group: ctx.group, reason: 'max_attempts', attempts: n, error: result.err });
     }
-    ctx.log.warn({ ...where, attempt: n, maxAttempts: ctx.maxAttempts, err: result.err }, 'bus_handler_retry');
+    const failure = { ...where, attempt: n, failures: count.failures, maxAttempts: ctx.maxAttempts, err: result.err };
+    ctx.log.warn(failure, transient ? 'bus_handler_transient_failure' : 'bus_handler_retry');
     if (!(await ctx.pause(ctx.backoff(n)))) return false;
   }
 }
