@@ -82,12 +82,18 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
+/** Who a write acts as: the user a `From` header names, or the token's own user. */
+export type RequesterRef = { email: string } | { userId: string };
+
 /**
- * The `From` header PagerDuty requires on some writes (the email of an account user, used to
- * attribute the action). Throws 400 / 2011 when it is missing.
+ * Who a write is attributed to. PagerDuty requires `From` only of account-level keys and OAuth app
+ * tokens; a user's own token acts as that user. Every Klaxon token belongs to a user, so without
+ * `From` the token's user acts. A `From` naming someone else never lends their role: routes keep
+ * checking the token's principal too. Throws 400 / 2011 only for a caller with no user (none today).
  */
-export function requireFrom(request: FastifyRequest): string {
+export function requesterRef(request: FastifyRequest): RequesterRef {
   const from = request.headers.from;
-  if (typeof from !== 'string' || from.trim() === '') throw httpError('requester_required');
-  return from.trim();
+  if (typeof from === 'string' && from.trim() !== '') return { email: from.trim() };
+  if (request.principal) return { userId: request.principal.userId };
+  throw httpError('requester_required');
 }

@@ -93,3 +93,54 @@ describe('official client request shapes', () => {
     expect(del.statusCode).toBe(204);
   });
 });
+
+// go-pagerduty and the other official clients as issue 12 found them failing.
+describe('go-pagerduty request shapes', () => {
+  let h: CatalogHarness;
+  let serviceId: string;
+  beforeAll(async () => {
+    h = await catalogHarness();
+    const policy = await h.owner.call('POST', '/escalation_policies', {
+      escalation_policy: {
+        name: 'gopd policy',
+        escalation_rules: [{ escalation_delay_in_minutes: 10, targets: [{ id: h.owner.id, type: 'user_reference' }] }],
+      },
+    });
+    const service = await h.owner.call('POST', '/services', {
+      service: { name: 'gopd service', escalation_policy: { id: policy.body.escalation_policy.id } },
+    });
+    serviceId = service.body.service.id;
+  });
+  afterAll(() => h.close());
+
+  describe('without From, the token’s own user acts', () => {
+    it('creates a user and a maintenance window with no From header', async () => {
+      const user = await h.owner.call('POST', '/users', {
+        user: { type: 'user', name: 'No From', email: 'nofrom@example.com' },
+      });
+      expect(user.status).toBe(201);
+      const window = await h.owner.call('POST', '/maintenance_windows', {
+        maintenance_window: {
+          start_time: '2026-11-26T13:00:00Z',
+          end_time: '2026-11-26T15:00:00Z',
+          services: [{ id: serviceId, type: 'service_reference' }],
+        },
+      });
+      expect(window.status).toBe(201);
+      expect(window.body.maintenance_window.created_by).toMatchObject({ id: h.owner.id });
+    });
+
+    it('never lends the role of the user a From names', async () => {
+      const manager = await h.userWithToken('user');
+      const asOwner = await manager.call(
+        'POST',
+        '/users',
+        { user: { name: 'Borrowed', email: 'borrowed@example.com' } },
+        { from: 'owner@example.com' },
+      );
+      expect([asOwner.status, asOwner.body.error.code]).toEqual([403, 2010]);
+      const alone = await manager.call('POST', '/users', { user: { name: 'Alone', email: 'alone@example.com' } });
+      expect([alone.status, alone.body.error.code]).toEqual([403, 2010]);
+    });
+  });
+});

@@ -1,4 +1,7 @@
-import { FULL_TOKEN, groupingHarness, type Harness, OBSERVER, READ_TOKEN, service } from './harness';
+import { hashToken } from '@klaxon/rest';
+import { FULL_TOKEN, groupingHarness, type Harness, OBSERVER, READ_TOKEN, service, USER } from './harness';
+
+const OBSERVER_TOKEN = 'observertoken00000000000000000003';
 
 // /incidents through app.inject(): what works, what is refused, and who is refused.
 
@@ -161,14 +164,20 @@ describe('REST /incidents', () => {
       expect([res.statusCode, res.json().error.code]).toEqual([403, 2010]);
     });
 
-    it('writes need a From header of a user who may act', async () => {
+    it('without From the token’s user acts; a From never lends its role', async () => {
       const noFrom = await h.api(
         'POST',
         '/incidents',
-        { incident: { title: 'x', service: { id: 'PREST01' } } },
+        { incident: { title: 'No From', service: { id: 'PREST01' } } },
         { from: '' },
       );
-      expect(noFrom.json().error.code).toBe(2011);
+      expect(noFrom.statusCode).toBe(201);
+      const id = noFrom.json().incident.id as string;
+      await h.api('PUT', `/incidents/${id}`, { incident: { status: 'acknowledged' } }, { from: '' });
+      // go-pagerduty's SnoozeIncident sends no From.
+      const snoozed = await h.api('POST', `/incidents/${id}/snooze`, { duration: 60 }, { from: '' });
+      expect(snoozed.statusCode).toBe(201);
+
       const observer = await h.api(
         'POST',
         '/incidents',
@@ -176,6 +185,20 @@ describe('REST /incidents', () => {
         { from: OBSERVER.email, authorization: `Token token=${FULL_TOKEN}` },
       );
       expect(observer.statusCode).toBe(403);
+      await h.catalog('api_token', 'PTOK003', {
+        token_hash: hashToken(OBSERVER_TOKEN),
+        user: { id: OBSERVER.id },
+        access: 'full_access',
+      });
+      for (const from of ['', USER.email]) {
+        const borrowed = await h.api(
+          'POST',
+          '/incidents',
+          { incident: { title: 'x', service: { id: 'PREST01' } } },
+          { from, authorization: `Token token=${OBSERVER_TOKEN}` },
+        );
+        expect([from, borrowed.statusCode]).toEqual([from, 403]);
+      }
     });
   });
 });
