@@ -32,8 +32,8 @@ describe('REST /incidents', () => {
         urgency: 'low',
         escalation_policy: { id: 'PEP0001', type: 'escalation_policy_reference', summary: 'Ops' },
         teams: [{ id: 'PTEAM01' }],
-        body: { type: 'incident_body', details: 'x' },
       });
+      expect(incident).not.toHaveProperty('body');
       const byNumber = await h.api('GET', `/incidents/${incident.incident_number}`);
       expect(byNumber.json().incident.id).toBe(incident.id);
       const included = await h.api('GET', `/incidents/${incident.id}?include[]=services`);
@@ -42,6 +42,25 @@ describe('REST /incidents', () => {
         type: 'service',
         name: 'Service PREST01',
       });
+    });
+
+    it('returns the body only with include[]=body, details as given', async () => {
+      await h.event({ serviceId: 'PREST02', dedupKey: 'with-details', custom: { disk: { used: 97 }, host: 'db1' } });
+      const listed = (await h.api('GET', '/incidents?service_ids[]=PREST02&date_range=all')).json().incidents;
+      expect(listed).toHaveLength(1);
+      expect(listed[0]).not.toHaveProperty('body');
+      const id = listed[0].id as string;
+      expect((await h.api('GET', `/incidents/${id}`)).json().incident).not.toHaveProperty('body');
+      const withBody = (await h.api('GET', `/incidents/${id}?include[]=body`)).json().incident;
+      expect(withBody.body).toEqual({ type: 'incident_body', details: { disk: { used: 97 }, host: 'db1' } });
+      const listedWithBody = (
+        await h.api('GET', '/incidents?service_ids[]=PREST02&date_range=all&include[]=body')
+      ).json();
+      expect(listedWithBody.incidents[0].body.type).toBe('incident_body');
+
+      const manual = (await create('Manual details', { body: { type: 'incident_body', details: 'Disk full' } })).json();
+      const shown = (await h.api('GET', `/incidents/${manual.incident.id}?include[]=body`)).json().incident;
+      expect(shown.body).toEqual({ type: 'incident_body', details: 'Disk full' });
     });
 
     it('creates a self-assigned incident acknowledged', async () => {
