@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from './abilities';
 import { hashToken, type LookupToken, tokenFromHeader } from './auth';
 import type { RateLimiter } from './rate-limit';
+import { normalizeBody } from './request-bodies';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -38,7 +39,7 @@ function checkAccept(request: FastifyRequest): void {
  * PagerDuty REST API v2 conventions on every route of `app` (an encapsulated plugin scope):
  * `Accept` version, `Authorization: Token token=...`, per-token rate limit with ratelimit-*
  * headers, and read-only tokens refused on writes. Also accepts empty JSON bodies, which official
- * clients send with DELETE and action requests.
+ * clients send with DELETE and action requests, and bodies shaped as they send them (request-bodies.ts).
  */
 export function registerRestConventions(app: FastifyInstance, options: RestConventionsOptions): void {
   app.decorateRequest('principal', null);
@@ -73,6 +74,12 @@ export function registerRestConventions(app: FastifyInstance, options: RestConve
       throw httpError('access_denied', ['This API token is read-only']);
     }
     request.principal = principal;
+  });
+
+  // Before the body schema runs: bare bodies wrapped, id-less references on PUT meaning "unchanged".
+  app.addHook('preValidation', async (request) => {
+    const schema = request.routeOptions.schema?.body;
+    if (schema && request.body !== undefined) request.body = normalizeBody(request.method, schema, request.body);
   });
 }
 

@@ -6,3 +6,4 @@ export * from './include';
 export * from './pagination';
 export * from './rate-limit';
 export * from './references';
+export * from './request-bodies';

@@ -143,4 +143,85 @@ describe('go-pagerduty request shapes', () => {
       expect([alone.status, alone.body.error.code]).toEqual([403, 2010]);
     });
   });
+
+  describe('partial updates with an id-less reference leave it unchanged', () => {
+    it('accepts escalation_policy {"teams": null} on PUT /services/{id}, as UpdateService sends it', async () => {
+      const before = (await h.owner.call('GET', `/services/${serviceId}`)).body.service;
+      const res = await h.owner.call('PUT', `/services/${serviceId}`, {
+        service: { id: serviceId, description: 'changed alone', escalation_policy: { teams: null } },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.service).toMatchObject({
+        description: 'changed alone',
+        escalation_policy: { id: before.escalation_policy.id },
+      });
+    });
+
+    it('does the same for a team parent and an integration vendor', async () => {
+      const team = (await h.owner.call('POST', '/teams', { team: { name: 'gopd team' } })).body.team;
+      const renamed = await h.owner.call('PUT', `/teams/${team.id}`, { team: { name: 'gopd team 2', parent: {} } });
+      expect([renamed.status, renamed.body.team.name]).toEqual([200, 'gopd team 2']);
+      const integration = (
+        await h.owner.call('POST', `/services/${serviceId}/integrations`, {
+          integration: { type: 'events_api_v2_inbound_integration', name: 'api' },
+        })
+      ).body.integration;
+      const put = await h.owner.call('PUT', `/services/${serviceId}/integrations/${integration.id}`, {
+        integration: { name: 'api 2', vendor: { type: 'vendor_reference' } },
+      });
+      expect([put.status, put.body.integration.name]).toEqual([200, 'api 2']);
+    });
+
+    it('still refuses an id-less reference on create', async () => {
+      const res = await h.owner.call('POST', '/services', { service: { name: 'no policy', escalation_policy: {} } });
+      expect(res.status).toBe(400);
+    });
+  });
+
+  describe('bare bodies, without their wrapper', () => {
+    it('creates and renames a team from {"name": …}, as CreateTeam and UpdateTeam send it', async () => {
+      const created = await h.owner.call('POST', '/teams', { name: 'bare team', description: 'no wrapper' });
+      expect(created.status).toBe(201);
+      expect(created.body.team).toMatchObject({ name: 'bare team', description: 'no wrapper' });
+      const renamed = await h.owner.call('PUT', `/teams/${created.body.team.id}`, { name: 'bare team 2' });
+      expect([renamed.status, renamed.body.team.name]).toEqual([200, 'bare team 2']);
+    });
+
+    it('updates an integration from {"id", "type", "name"}, as UpdateIntegration sends it', async () => {
+      const integration = (
+        await h.owner.call('POST', `/services/${serviceId}/integrations`, {
+          integration: { type: 'events_api_v2_inbound_integration', name: 'bare' },
+        })
+      ).body.integration;
+      const res = await h.owner.call('PUT', `/services/${serviceId}/integrations/${integration.id}`, {
+        id: integration.id,
+        type: 'events_api_v2_inbound_integration',
+        name: 'bare renamed',
+      });
+      expect([res.status, res.body.integration.name]).toEqual([200, 'bare renamed']);
+    });
+
+    it('updates a maintenance window bare, as UpdateMaintenanceWindow sends it', async () => {
+      const window = (
+        await h.owner.call('POST', '/maintenance_windows', {
+          maintenance_window: {
+            start_time: '2026-11-27T13:00:00Z',
+            end_time: '2026-11-27T15:00:00Z',
+            services: [{ id: serviceId, type: 'service_reference' }],
+          },
+        })
+      ).body.maintenance_window;
+      const res = await h.owner.call('PUT', `/maintenance_windows/${window.id}`, {
+        id: window.id,
+        type: 'maintenance_window',
+        description: 'bare update',
+      });
+      expect([res.status, res.body.maintenance_window.description]).toEqual([200, 'bare update']);
+    });
+
+    it('still refuses an empty body and checks a bare body like a wrapped one', async () => {
+      expect((await h.owner.call('POST', '/teams', {})).status).toBe(400);
+      expect((await h.owner.call('POST', '/teams', { description: 'no name' })).status).toBe(400);
+    });
+  });
 });
