@@ -3,7 +3,7 @@ import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
 import { createRateLimiter, registerRestConventions, restUrls } from '@klaxon/rest';
-import { pipelineMetrics, replicateCatalog, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
+import { replicateCatalog, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { incidentsChangedConsumer } from './consumers/incidents-changed.consumer';
 import { catalogReplica, outbox, outboxLease } from './db';
@@ -48,10 +48,6 @@ export const escalationPlugin: FastifyPluginAsync<EscalationOptions> = async (ap
   const { db, log, clock } = options;
   await runMigrations(db, { folder: path.join(__dirname, '..', 'drizzle'), schema: 'escalation' });
   const relay = startServiceRelay(options, { outbox, lease: outboxLease });
-  // Outbox depth and consumer lag on /metrics.
-  const metrics = pipelineMetrics(app.metrics);
-  metrics.watchOutbox(options.db, 'escalation', outbox);
-  metrics.watchLag(options.bus, 'escalation.incidents', [topics.incidentsChanged.name]);
   const catalog = await replicateCatalog({
     ...options,
     table: catalogReplica,

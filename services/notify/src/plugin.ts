@@ -3,7 +3,7 @@ import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
 import { createRateLimiter, registerRestConventions } from '@klaxon/rest';
-import { pipelineMetrics, replicateCatalog, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
+import { replicateCatalog, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { createChannels } from './channels';
 import type { EmailSettings } from './channels/email.channel';
@@ -68,11 +68,6 @@ export const notifyPlugin: FastifyPluginAsync<NotifyOptions> = async (app, optio
   const { db, bus, log, clock } = options;
   await runMigrations(db, { folder: path.join(__dirname, '..', 'drizzle'), schema: 'notify' });
   const relay = startServiceRelay(options, { outbox, lease: outboxLease });
-  // Outbox depth and consumer lag on /metrics.
-  const metrics = pipelineMetrics(app.metrics);
-  metrics.watchOutbox(options.db, 'notify', outbox);
-  metrics.watchLag(options.bus, 'notify.requests', [topics.notificationsRequested.name]);
-  metrics.watchLag(options.bus, 'notify.incidents', [topics.incidentsChanged.name]);
   const publicUrl = options.publicUrl ?? 'http://localhost:8080';
   const chat = options.chat ?? {};
   const http: GuardedHttpOptions = { allowedHosts: [], timeoutMs: 5000, ...options.http };

@@ -26,11 +26,6 @@ interface Tracked {
   global: Map<number, number>;
   /** Events taken here and not yet shared, by window start. */
   pending: Map<number, number>;
-  /**
-   * Events being shared by the sync in flight: still counted until its totals (which include them)
-   * arrive, or a key could take more than its limit during the round trip.
-   */
-  sending: Map<number, number>;
   lastSeen: number;
 }
 
@@ -50,7 +45,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   function estimate(t: Tracked, now: number): number {
     const current = windowOf(now);
     const previous = current - windowMs;
-    const count = (w: number) => (t.global.get(w) ?? 0) + (t.sending.get(w) ?? 0) + (t.pending.get(w) ?? 0);
+    const count = (w: number) => (t.global.get(w) ?? 0) + (t.pending.get(w) ?? 0);
     const overlap = 1 - (now - current) / windowMs;
     return count(previous) * overlap + count(current);
   }
@@ -69,32 +64,25 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       for (const [windowStart, count] of t.pending) deltas.push({ integrationId, windowStart, count });
     }
     if (ids.length === 0) return;
-    // Sent counts move from `pending` to `sending`; events taken during the round trip stay pending
-    // for the next sync.
-    for (const id of ids) {
-      const t = tracked.get(id);
-      if (!t) continue;
-      t.sending = t.pending;
-      t.pending = new Map();
+    // Sent counts leave `pending` now; events taken during the round trip stay pending for the next sync.
+    for (const d of deltas) {
+      const t = tracked.get(d.integrationId);
+      const left = (t?.pending.get(d.windowStart) ?? 0) - d.count;
+      if (left > 0) t?.pending.set(d.windowStart, left);
+      else t?.pending.delete(d.windowStart);
     }
     let totals: WindowCount[];
     try {
       totals = await store.addAndRead(deltas, ids, since);
     } catch (err) {
       // Put the counts back so they are shared next time; meanwhile limits hold per replica.
-      for (const id of ids) {
-        const t = tracked.get(id);
-        if (!t) continue;
-        for (const [w, n] of t.sending) t.pending.set(w, (t.pending.get(w) ?? 0) + n);
-        t.sending = new Map();
+      for (const d of deltas) {
+        const t = tracked.get(d.integrationId);
+        t?.pending.set(d.windowStart, (t.pending.get(d.windowStart) ?? 0) + d.count);
       }
       throw err;
     }
-    for (const id of ids) {
-      const t = tracked.get(id);
-      t?.global.clear();
-      if (t) t.sending = new Map();
-    }
+    for (const id of ids) tracked.get(id)?.global.clear();
     for (const total of totals) tracked.get(total.integrationId)?.global.set(total.windowStart, total.count);
     if (Math.random() < 0.01) await store.prune(since);
   }
@@ -114,7 +102,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       const now = clock.now().getTime();
       let t = tracked.get(integrationId);
       if (!t) {
-        t = { global: new Map(), pending: new Map(), sending: new Map(), lastSeen: now };
+        t = { global: new Map(), pending: new Map(), lastSeen: now };
         tracked.set(integrationId, t);
       }
       t.lastSeen = now;
