@@ -2,6 +2,7 @@ import { httpError } from '@klaxon/kit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from './abilities';
 import { hashToken, type LookupToken, tokenFromHeader } from './auth';
+import { defaultPublicUrl, rebaseLinks, requestBase, trustedProxies } from './public-url';
 import type { RateLimiter } from './rate-limit';
 import { normalizeBody } from './request-bodies';
 
@@ -21,6 +22,10 @@ export interface RestConventionsOptions {
   rateLimiter: RateLimiter;
   /** Milliseconds now; from the service's clock so tests can move time. */
   now: () => number;
+  /** `KLAXON_PUBLIC_URL`; when unset, answers' `self`/`html_url` are based on each request. */
+  publicUrl?: string;
+  /** `KLAXON_TRUSTED_PROXIES`: peers whose X-Forwarded-Proto/-Host are believed. */
+  trustedProxies?: string;
 }
 
 const readMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -75,6 +80,16 @@ export function registerRestConventions(app: FastifyInstance, options: RestConve
     }
     request.principal = principal;
   });
+
+  if (options.publicUrl === undefined) {
+    // Links were rendered against the default base; clients following `self` (pdpyras) need the
+    // base they called, whatever host and port that was.
+    const trust = trustedProxies(options.trustedProxies);
+    app.addHook('preSerialization', async (request, _reply, payload) => {
+      const base = requestBase(request, trust);
+      return base === undefined || base === defaultPublicUrl ? payload : rebaseLinks(payload, defaultPublicUrl, base);
+    });
+  }
 
   // Before the body schema runs: bare bodies wrapped, id-less references on PUT meaning "unchanged".
   app.addHook('preValidation', async (request) => {

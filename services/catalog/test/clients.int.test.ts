@@ -225,3 +225,64 @@ describe('go-pagerduty request shapes', () => {
     });
   });
 });
+
+// pdpyras and the `pagerduty` package follow `self` and refuse links outside their base URL.
+describe('links without KLAXON_PUBLIC_URL follow the request', () => {
+  let h: CatalogHarness;
+  let policyId: string;
+  beforeAll(async () => {
+    h = await catalogHarness({ KLAXON_PUBLIC_URL: '', KLAXON_TRUSTED_PROXIES: '127.0.0.1, ::1' });
+    policyId = (
+      await h.owner.call('POST', '/escalation_policies', {
+        escalation_policy: {
+          name: 'links policy',
+          escalation_rules: [
+            { escalation_delay_in_minutes: 10, targets: [{ id: h.owner.id, type: 'user_reference' }] },
+          ],
+        },
+      })
+    ).body.escalation_policy.id;
+  });
+  afterAll(() => h.close());
+
+  const get = (headers: Record<string, string>, remoteAddress = '127.0.0.1') =>
+    h.app.inject({
+      method: 'GET',
+      url: `/escalation_policies/${policyId}`,
+      remoteAddress,
+      headers: {
+        authorization: `Token token=${h.owner.token}`,
+        accept: 'application/vnd.pagerduty+json;version=2',
+        ...headers,
+      },
+    });
+
+  it('uses the Host the client called, nested references included', async () => {
+    const policy = (await get({ host: 'klaxon.internal:9443' })).json().escalation_policy;
+    expect(policy.self).toBe(`http://klaxon.internal:9443/escalation_policies/${policyId}`);
+    expect(policy.html_url).toBe(`http://klaxon.internal:9443/escalation_policies/${policyId}`);
+    expect(policy.escalation_rules[0].targets[0].self).toBe(`http://klaxon.internal:9443/users/${h.owner.id}`);
+  });
+
+  it('believes X-Forwarded-Proto and -Host from a trusted proxy', async () => {
+    const policy = (
+      await get({ host: 'backend:8080', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'pd.example.org' })
+    ).json().escalation_policy;
+    expect(policy.self).toBe(`https://pd.example.org/escalation_policies/${policyId}`);
+  });
+
+  it('ignores X-Forwarded-* from a client that is not a trusted proxy', async () => {
+    const policy = (
+      await get(
+        { host: 'klaxon.internal:8080', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example' },
+        '127.0.0.2',
+      )
+    ).json().escalation_policy;
+    expect(policy.self).toBe(`http://klaxon.internal:8080/escalation_policies/${policyId}`);
+  });
+
+  it('ignores a malformed Host and keeps the default base', async () => {
+    const policy = (await get({ host: 'bad host/"' })).json().escalation_policy;
+    expect(policy.self).toBe(`http://localhost:8080/escalation_policies/${policyId}`);
+  });
+});
