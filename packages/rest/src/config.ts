@@ -6,8 +6,14 @@ export const restConfigSchema = {
   properties: {
     KLAXON_PUBLIC_URL: {
       type: 'string',
-      description: 'Base URL clients reach Klaxon at; used for the `self` and `html_url` fields.',
-      default: 'http://localhost:8080',
+      description:
+        'Base URL clients reach Klaxon at, for the `self` and `html_url` fields. Unset: each REST answer uses the base the request came in at (Host, or X-Forwarded-Host/-Proto from KLAXON_TRUSTED_PROXIES).',
+    },
+    KLAXON_TRUSTED_PROXIES: {
+      type: 'string',
+      description:
+        'Comma-separated IPs and CIDRs of reverse proxies whose X-Forwarded-Proto and X-Forwarded-Host are believed; others are ignored.',
+      default: '',
     },
     KLAXON_API_RATE_LIMIT: {
       type: 'integer',

@@ -2,7 +2,9 @@ import { httpError } from '@klaxon/kit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from './abilities';
 import { hashToken, type LookupToken, tokenFromHeader } from './auth';
+import { defaultPublicUrl, rebaseLinks, requestBase, trustedProxies } from './public-url';
 import type { RateLimiter } from './rate-limit';
+import { normalizeBody } from './request-bodies';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,6 +22,10 @@ export interface RestConventionsOptions {
   rateLimiter: RateLimiter;
   /** Milliseconds now; from the service's clock so tests can move time. */
   now: () => number;
+  /** `KLAXON_PUBLIC_URL`; when unset, answers' `self`/`html_url` are based on each request. */
+  publicUrl?: string;
+  /** `KLAXON_TRUSTED_PROXIES`: peers whose X-Forwarded-Proto/-Host are believed. */
+  trustedProxies?: string;
 }
 
 const readMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -38,7 +44,7 @@ function checkAccept(request: FastifyRequest): void {
  * PagerDuty REST API v2 conventions on every route of `app` (an encapsulated plugin scope):
  * `Accept` version, `Authorization: Token token=...`, per-token rate limit with ratelimit-*
  * headers, and read-only tokens refused on writes. Also accepts empty JSON bodies, which official
- * clients send with DELETE and action requests.
+ * clients send with DELETE and action requests, and bodies shaped as they send them (request-bodies.ts).
  */
 export function registerRestConventions(app: FastifyInstance, options: RestConventionsOptions): void {
   app.decorateRequest('principal', null);
@@ -74,6 +80,22 @@ export function registerRestConventions(app: FastifyInstance, options: RestConve
     }
     request.principal = principal;
   });
+
+  if (options.publicUrl === undefined) {
+    // Links were rendered against the default base; clients following `self` (pdpyras) need the
+    // base they called, whatever host and port that was.
+    const trust = trustedProxies(options.trustedProxies);
+    app.addHook('preSerialization', async (request, _reply, payload) => {
+      const base = requestBase(request, trust);
+      return base === undefined || base === defaultPublicUrl ? payload : rebaseLinks(payload, defaultPublicUrl, base);
+    });
+  }
+
+  // Before the body schema runs: bare bodies wrapped, id-less references on PUT meaning "unchanged".
+  app.addHook('preValidation', async (request) => {
+    const schema = request.routeOptions.schema?.body;
+    if (schema && request.body !== undefined) request.body = normalizeBody(request.method, schema, request.body);
+  });
 }
 
 /** The authenticated caller; routes under the conventions hook always have one. */
@@ -82,12 +104,18 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
+/** Who a write acts as: the user a `From` header names, or the token's own user. */
+export type RequesterRef = { email: string } | { userId: string };
+
 /**
- * The `From` header PagerDuty requires on some writes (the email of an account user, used to
- * attribute the action). Throws 400 / 2011 when it is missing.
+ * Who a write is attributed to. PagerDuty requires `From` only of account-level keys and OAuth app
+ * tokens; a user's own token acts as that user. Every Klaxon token belongs to a user, so without
+ * `From` the token's user acts. A `From` naming someone else never lends their role: routes keep
+ * checking the token's principal too. Throws 400 / 2011 only for a caller with no user (none today).
  */
-export function requireFrom(request: FastifyRequest): string {
+export function requesterRef(request: FastifyRequest): RequesterRef {
   const from = request.headers.from;
-  if (typeof from !== 'string' || from.trim() === '') throw httpError('requester_required');
-  return from.trim();
+  if (typeof from === 'string' && from.trim() !== '') return { email: from.trim() };
+  if (request.principal) return { userId: request.principal.userId };
+  throw httpError('requester_required');
 }

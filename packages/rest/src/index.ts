@@ -4,5 +4,7 @@ export * from './config';
 export * from './conventions';
 export * from './include';
 export * from './pagination';
+export * from './public-url';
 export * from './rate-limit';
 export * from './references';
+export * from './request-bodies';

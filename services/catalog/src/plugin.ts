@@ -3,7 +3,7 @@ import swagger from '@fastify/swagger';
 import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
-import { createRateLimiter, registerRestConventions, restUrls } from '@klaxon/rest';
+import { createRateLimiter, defaultPublicUrl, registerRestConventions, restUrls } from '@klaxon/rest';
 import { pipelineMetrics, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { bootstrapOwner } from './bootstrap';
@@ -39,7 +39,9 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
   app.addHook('onClose', () => relay.stop());
   const metrics = pipelineMetrics(app.metrics);
   metrics.watchOutbox(db, 'catalog', outbox);
-  const urls = restUrls(config.KLAXON_PUBLIC_URL);
+  // An empty KLAXON_PUBLIC_URL (as compose files write it) is unset: links follow each request.
+  const configuredUrl = config.KLAXON_PUBLIC_URL || undefined;
+  const urls = restUrls(configuredUrl ?? defaultPublicUrl);
 
   if (config.KLAXON_BOOTSTRAP_TOKEN) {
     const result = await bootstrapOwner(db, {
@@ -79,11 +81,13 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
     }
     return payload;
   });
-  await app.register(swagger, openApiOptions(config.KLAXON_PUBLIC_URL));
+  await app.register(swagger, openApiOptions(configuredUrl ?? defaultPublicUrl));
   registerRestConventions(app, {
     lookupToken: (tokenHash) => principalByTokenHash(db, tokenHash),
     rateLimiter: createRateLimiter({ limit: config.KLAXON_API_RATE_LIMIT }),
     now: () => clock.now().getTime(),
+    publicUrl: configuredUrl,
+    trustedProxies: config.KLAXON_TRUSTED_PROXIES,
   });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 

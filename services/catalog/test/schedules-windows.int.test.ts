@@ -237,7 +237,7 @@ describe('schedules and maintenance windows', () => {
       expect((await h.owner.call('GET', `/schedules/${used.id}/overrides`)).status).toBe(400);
     });
 
-    it('refuses windows without From, in the past, backwards, on unknown services, and deleting a finished one', async () => {
+    it('refuses windows in the past, backwards, on unknown services, and deleting a finished one', async () => {
       const body = (w: object) => ({
         maintenance_window: {
           start_time: '2026-11-26T13:00:00Z',
@@ -246,7 +246,6 @@ describe('schedules and maintenance windows', () => {
           ...w,
         },
       });
-      expect((await h.owner.call('POST', '/maintenance_windows', body({}))).body.error.code).toBe(2011);
       expect(
         (
           await h.owner.call(

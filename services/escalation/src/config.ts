@@ -13,6 +13,7 @@ export const loadEscalationConfig = (env?: Record<string, string | undefined>): 
 
 /** The plugin options a configuration gives. */
 export const escalationSettings = (config: EscalationConfig) => ({
-  publicUrl: config.KLAXON_PUBLIC_URL,
+  publicUrl: config.KLAXON_PUBLIC_URL || undefined,
+  trustedProxies: config.KLAXON_TRUSTED_PROXIES,
   apiRateLimit: config.KLAXON_API_RATE_LIMIT,
 });

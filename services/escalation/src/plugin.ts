@@ -2,7 +2,7 @@ import path from 'node:path';
 import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
-import { createRateLimiter, registerRestConventions, restUrls } from '@klaxon/rest';
+import { createRateLimiter, defaultPublicUrl, registerRestConventions, restUrls } from '@klaxon/rest';
 import { pipelineMetrics, replicateCatalog, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { incidentsChangedConsumer } from './consumers/incidents-changed.consumer';
@@ -31,6 +31,8 @@ export const escalationCatalogTypes = [
 export interface EscalationOptions extends ServiceContext {
   /** The base URL clients use, for `self`/`html_url` (default http://localhost:8080). */
   publicUrl?: string;
+  /** Proxies whose X-Forwarded-Proto/-Host are believed (KLAXON_TRUSTED_PROXIES). */
+  trustedProxies?: string;
   /** REST requests per minute per API token (PagerDuty: 960). */
   apiRateLimit?: number;
   /** How often escalation timers are polled, in ms; 0 = never (tests fire them). Default 1000. */
@@ -74,8 +76,10 @@ export const escalationPlugin: FastifyPluginAsync<EscalationOptions> = async (ap
     lookupToken: (hash) => lookupToken(db, hash),
     rateLimiter: createRateLimiter(options.apiRateLimit ? { limit: options.apiRateLimit } : {}),
     now: () => clock.now().getTime(),
+    publicUrl: options.publicUrl,
+    trustedProxies: options.trustedProxies,
   });
-  const urls = restUrls(options.publicUrl ?? 'http://localhost:8080');
+  const urls = restUrls(options.publicUrl ?? defaultPublicUrl);
   scheduleRoutes(app, { db, urls, clock });
   onCallRoutes(app, { db, urls, clock, log });
 

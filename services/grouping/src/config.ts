@@ -13,6 +13,7 @@ export const loadGroupingConfig = (env?: Record<string, string | undefined>): Gr
 
 /** The plugin options a configuration gives. */
 export const groupingSettings = (config: GroupingConfig) => ({
-  publicUrl: config.KLAXON_PUBLIC_URL,
+  publicUrl: config.KLAXON_PUBLIC_URL || undefined,
+  trustedProxies: config.KLAXON_TRUSTED_PROXIES,
   apiRateLimit: config.KLAXON_API_RATE_LIMIT,
 });

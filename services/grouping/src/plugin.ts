@@ -2,7 +2,7 @@ import path from 'node:path';
 import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
-import { createRateLimiter, registerRestConventions } from '@klaxon/rest';
+import { createRateLimiter, defaultPublicUrl, registerRestConventions } from '@klaxon/rest';
 import { pipelineMetrics, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { catalogChangesConsumer } from './consumers/catalog-changes.consumer';
@@ -33,6 +33,8 @@ export const groupingCatalogTypes = [
 export interface GroupingOptions extends ServiceContext {
   /** The base URL clients use, for `self`/`html_url` (default http://localhost:8080). */
   publicUrl?: string;
+  /** Proxies whose X-Forwarded-Proto/-Host are believed (KLAXON_TRUSTED_PROXIES). */
+  trustedProxies?: string;
   /** REST requests per minute per API token (PagerDuty: 960). */
   apiRateLimit?: number;
   /** How often the durable timers are polled, in ms; 0 = never (tests fire them). Default 1000. */
@@ -55,7 +57,7 @@ export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, o
     db,
     clock,
     log,
-    urls: groupingUrls(options.publicUrl ?? 'http://localhost:8080'),
+    urls: groupingUrls(options.publicUrl ?? defaultPublicUrl),
     published: () => relay.wake(),
   };
   // The runtime's replicateCatalog, plus one step in the same transaction: a moved integration's
@@ -115,6 +117,8 @@ export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, o
     lookupToken: (hash) => lookupToken(db, hash),
     rateLimiter: createRateLimiter(options.apiRateLimit ? { limit: options.apiRateLimit } : {}),
     now: () => clock.now().getTime(),
+    publicUrl: options.publicUrl,
+    trustedProxies: options.trustedProxies,
   });
   incidentRoutes(app, ctx);
 

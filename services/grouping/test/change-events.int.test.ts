@@ -59,7 +59,8 @@ describe('change events', () => {
         id: expect.any(String),
         type: 'change_event',
         summary: 'Deploy 1',
-        self: `http://localhost:8080/change_events/${first.id}`,
+        // No KLAXON_PUBLIC_URL: links follow the request's Host (inject sends localhost:80).
+        self: `http://localhost:80/change_events/${first.id}`,
         html_url: null,
         timestamp: '2026-01-01T10:00:00.000Z',
         source: 'acme-build-pipeline',

@@ -1,4 +1,7 @@
-import { FULL_TOKEN, groupingHarness, type Harness, OBSERVER, READ_TOKEN, service } from './harness';
+import { hashToken } from '@klaxon/rest';
+import { FULL_TOKEN, groupingHarness, type Harness, OBSERVER, READ_TOKEN, service, USER } from './harness';
+
+const OBSERVER_TOKEN = 'observertoken00000000000000000003';
 
 // /incidents through app.inject(): what works, what is refused, and who is refused.
 
@@ -29,8 +32,8 @@ describe('REST /incidents', () => {
         urgency: 'low',
         escalation_policy: { id: 'PEP0001', type: 'escalation_policy_reference', summary: 'Ops' },
         teams: [{ id: 'PTEAM01' }],
-        body: { type: 'incident_body', details: 'x' },
       });
+      expect(incident).not.toHaveProperty('body');
       const byNumber = await h.api('GET', `/incidents/${incident.incident_number}`);
       expect(byNumber.json().incident.id).toBe(incident.id);
       const included = await h.api('GET', `/incidents/${incident.id}?include[]=services`);
@@ -39,6 +42,25 @@ describe('REST /incidents', () => {
         type: 'service',
         name: 'Service PREST01',
       });
+    });
+
+    it('returns the body only with include[]=body, details as given', async () => {
+      await h.event({ serviceId: 'PREST02', dedupKey: 'with-details', custom: { disk: { used: 97 }, host: 'db1' } });
+      const listed = (await h.api('GET', '/incidents?service_ids[]=PREST02&date_range=all')).json().incidents;
+      expect(listed).toHaveLength(1);
+      expect(listed[0]).not.toHaveProperty('body');
+      const id = listed[0].id as string;
+      expect((await h.api('GET', `/incidents/${id}`)).json().incident).not.toHaveProperty('body');
+      const withBody = (await h.api('GET', `/incidents/${id}?include[]=body`)).json().incident;
+      expect(withBody.body).toEqual({ type: 'incident_body', details: { disk: { used: 97 }, host: 'db1' } });
+      const listedWithBody = (
+        await h.api('GET', '/incidents?service_ids[]=PREST02&date_range=all&include[]=body')
+      ).json();
+      expect(listedWithBody.incidents[0].body.type).toBe('incident_body');
+
+      const manual = (await create('Manual details', { body: { type: 'incident_body', details: 'Disk full' } })).json();
+      const shown = (await h.api('GET', `/incidents/${manual.incident.id}?include[]=body`)).json().incident;
+      expect(shown.body).toEqual({ type: 'incident_body', details: 'Disk full' });
     });
 
     it('creates a self-assigned incident acknowledged', async () => {
@@ -161,14 +183,20 @@ describe('REST /incidents', () => {
       expect([res.statusCode, res.json().error.code]).toEqual([403, 2010]);
     });
 
-    it('writes need a From header of a user who may act', async () => {
+    it('without From the token’s user acts; a From never lends its role', async () => {
       const noFrom = await h.api(
         'POST',
         '/incidents',
-        { incident: { title: 'x', service: { id: 'PREST01' } } },
+        { incident: { title: 'No From', service: { id: 'PREST01' } } },
         { from: '' },
       );
-      expect(noFrom.json().error.code).toBe(2011);
+      expect(noFrom.statusCode).toBe(201);
+      const id = noFrom.json().incident.id as string;
+      await h.api('PUT', `/incidents/${id}`, { incident: { status: 'acknowledged' } }, { from: '' });
+      // go-pagerduty's SnoozeIncident sends no From.
+      const snoozed = await h.api('POST', `/incidents/${id}/snooze`, { duration: 60 }, { from: '' });
+      expect(snoozed.statusCode).toBe(201);
+
       const observer = await h.api(
         'POST',
         '/incidents',
@@ -176,6 +204,20 @@ describe('REST /incidents', () => {
         { from: OBSERVER.email, authorization: `Token token=${FULL_TOKEN}` },
       );
       expect(observer.statusCode).toBe(403);
+      await h.catalog('api_token', 'PTOK003', {
+        token_hash: hashToken(OBSERVER_TOKEN),
+        user: { id: OBSERVER.id },
+        access: 'full_access',
+      });
+      for (const from of ['', USER.email]) {
+        const borrowed = await h.api(
+          'POST',
+          '/incidents',
+          { incident: { title: 'x', service: { id: 'PREST01' } } },
+          { from, authorization: `Token token=${OBSERVER_TOKEN}` },
+        );
+        expect([from, borrowed.statusCode]).toEqual([from, 403]);
+      }
     });
   });
 });

@@ -71,7 +71,8 @@ export const loadNotifyConfig = (env?: Record<string, string | undefined>): Noti
 
 /** The plugin options a configuration gives. */
 export const notifySettings = (config: NotifyConfig) => ({
-  publicUrl: config.KLAXON_PUBLIC_URL,
+  publicUrl: config.KLAXON_PUBLIC_URL || undefined,
+  trustedProxies: config.KLAXON_TRUSTED_PROXIES,
   apiRateLimit: config.KLAXON_API_RATE_LIMIT,
   pollMs: config.KLAXON_NOTIFY_POLL_MS,
   stormWindowSeconds: config.KLAXON_NOTIFY_STORM_WINDOW_SECONDS,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
-import { createRateLimiter, registerRestConventions } from '@klaxon/rest';
+import { createRateLimiter, defaultPublicUrl, registerRestConventions } from '@klaxon/rest';
 import { pipelineMetrics, replicateCatalog, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { createChannels } from './channels';
@@ -31,6 +31,8 @@ export const notifyCatalogTypes = ['user', 'contact_method', 'notification_rule'
 export interface NotifyOptions extends ServiceContext {
   /** The base URL clients use, for links in messages (default http://localhost:8080). */
   publicUrl?: string;
+  /** Proxies whose X-Forwarded-Proto/-Host are believed (KLAXON_TRUSTED_PROXIES). */
+  trustedProxies?: string;
   /** REST requests per minute per API token (PagerDuty: 960). */
   apiRateLimit?: number;
   /** How often due attempts and posts are polled, in ms; 0 = never (tests run the passes). Default 500. */
@@ -73,7 +75,7 @@ export const notifyPlugin: FastifyPluginAsync<NotifyOptions> = async (app, optio
   metrics.watchOutbox(options.db, 'notify', outbox);
   metrics.watchLag(options.bus, 'notify.requests', [topics.notificationsRequested.name]);
   metrics.watchLag(options.bus, 'notify.incidents', [topics.incidentsChanged.name]);
-  const publicUrl = options.publicUrl ?? 'http://localhost:8080';
+  const publicUrl = options.publicUrl ?? defaultPublicUrl;
   const chat = options.chat ?? {};
   const http: GuardedHttpOptions = { allowedHosts: [], timeoutMs: 5000, ...options.http };
   const channels = { ...createChannels(options), ...options.channels };
@@ -122,6 +124,8 @@ export const notifyPlugin: FastifyPluginAsync<NotifyOptions> = async (app, optio
     lookupToken: (hash) => lookupToken(db, hash),
     rateLimiter: createRateLimiter(options.apiRateLimit ? { limit: options.apiRateLimit } : {}),
     now: () => clock.now().getTime(),
+    publicUrl: options.publicUrl,
+    trustedProxies: options.trustedProxies,
   });
   webhookSubscriptionRoutes(app, { db, now: () => clock.now(), queued: () => postLoop.wake() });
 

@@ -1,8 +1,8 @@
 import { type Executor, replicaToken } from '@klaxon/db';
 import { httpError } from '@klaxon/kit';
-import { ensureAllowed, type Principal, replicaPrincipal, requireFrom } from '@klaxon/rest';
+import { ensureAllowed, type Principal, replicaPrincipal, requesterRef } from '@klaxon/rest';
 import type { FastifyRequest } from 'fastify';
-import { type Actor, catalogReplica, findUserByEmail } from '../db';
+import { type Actor, catalogReplica, findUser, findUserByEmail } from '../db';
 
 /** The principal of a token hash, from the catalog replica's api_token and user snapshots. */
 export async function lookupToken(ex: Executor, tokenHash: string): Promise<Principal | undefined> {
@@ -12,10 +12,13 @@ export async function lookupToken(ex: Executor, tokenHash: string): Promise<Prin
 // Stakeholders and observers see incidents but may not act on them.
 const READ_ONLY_ROLES = new Set<string>(['read_only_user', 'read_only_limited_user', 'observer']);
 
-/** The user named by `From` (required on incident writes), who must be allowed to act on incidents. */
+/**
+ * The user an incident write acts as (`From`, else the token's user), who must be allowed to act on
+ * incidents, as must the token's own user.
+ */
 export async function requester(ex: Executor, request: FastifyRequest): Promise<Actor> {
-  const email = requireFrom(request);
-  const user = await findUserByEmail(ex, email);
+  const ref = requesterRef(request);
+  const user = 'email' in ref ? await findUserByEmail(ex, ref.email) : await findUser(ex, ref.userId);
   if (!user) throw httpError('invalid_input', ['The From header must be the email address of a user of this account']);
   ensureAllowed(!READ_ONLY_ROLES.has(user.role ?? ''), 'This user may not change incidents');
   if (request.principal)

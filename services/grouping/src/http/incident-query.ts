@@ -7,6 +7,8 @@ export const incidentIncludes = [
   'acknowledgers',
   'agents',
   'assignees',
+  // Not in the spec's include[] enum, though its Incident.body says "only returned if include[]=body".
+  'body',
   'conference_bridge',
   'custom_fields',
   'escalation_policies',

@@ -119,9 +119,11 @@ export function incidentView(
       : null,
     conference_bridge: null,
     urgency: row.urgency,
-    body: { type: 'incident_body', details: row.details ?? null },
     incidents_responders: [],
     responder_requests: [],
+    // PagerDuty returns the body only with include[]=body; clients that decode `details` as a string
+    // (go-pagerduty) would otherwise fail on every list holding an event's custom details.
+    ...(include.has('body') ? { body: { type: 'incident_body', details: row.details ?? null } } : {}),
   };
 }
 
