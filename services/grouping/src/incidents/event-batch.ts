@@ -44,9 +44,9 @@ const keyOf = (integrationId: string, dedupKey: string) => `${integrationId}\u00
  * Applies a partition's batch of events in the caller's transaction, the common storm cases in
  * memory and written with multi-row inserts at the end: a trigger opening an incident on a service
  * without grouping, a repeat of an open alert, a suppressed trigger, a dropped event, a change event
- * (stored for /change_events). Everything else
- * (grouping policies, acknowledge, resolve) goes through `applyEvent` with its own statements, after
- * the writes so far are flushed so it reads them; the batch then looks its open alerts up again.
+ * (stored for /change_events). Everything else (grouping policies, acknowledge, resolve) goes through
+ * `applyEvent` with its own statements, after the writes so far are flushed so it reads them; the
+ * batch then refreshes what that event may have changed in its open-alert map.
  */
 export async function applyEventBatch(
   tx: Executor,
