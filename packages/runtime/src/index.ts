@@ -6,3 +6,4 @@ export * from './pipeline-metrics';
 export * from './relay';
 export * from './run-service';
 export * from './service-context';
+export * from './timer-poller';

@@ -1,15 +1,12 @@
 import { enqueueOutbox } from '@klaxon/db';
+import { type DueTimerPoller, startDueTimerPoller } from '@klaxon/runtime';
 import { claimDueRuns, outbox, saveRuns } from '../db';
 import { decideTimer } from '../domain/incident-change';
 import type { EscalationContext } from './context';
 import { commandMessage, runRowOf, runStateOf } from './messages';
 import { loadReach } from './reach';
 
-export interface EscalationTimers {
-  /** Fires every escalation timer due at `now`, in batches of one transaction each; returns how many. */
-  fireDue(now: Date): Promise<number>;
-  stop(): Promise<void>;
-}
+export type EscalationTimers = DueTimerPoller;
 
 /**
  * Claims up to `batch` due runs with SKIP LOCKED and moves each to its next level (or loop, or the
@@ -53,38 +50,13 @@ export function startEscalationTimers(
   ctx: EscalationContext,
   options: { pollMs: number; batch?: number },
 ): EscalationTimers {
-  const batch = options.batch ?? 200;
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  let timer: NodeJS.Timeout | undefined;
-
-  async function fireDue(now: Date): Promise<number> {
-    let fired = 0;
-    for (;;) {
-      const n = await fireBatch(ctx, now, batch);
-      fired += n;
-      if (n < batch) break;
-    }
-    if (fired > 0) ctx.published();
-    return fired;
-  }
-
-  function tick() {
-    if (stopped) return;
-    running = fireDue(ctx.clock.now())
-      .catch((err: unknown) => ctx.log.warn({ err }, 'escalation_timer_poll_failed'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, options.pollMs);
-      });
-  }
-  if (options.pollMs > 0) timer = setTimeout(tick, options.pollMs);
-
-  return {
-    fireDue,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return startDueTimerPoller({
+    clock: ctx.clock,
+    log: ctx.log,
+    pollMs: options.pollMs,
+    batch: options.batch ?? 200,
+    fireBatch: (now, limit) => fireBatch(ctx, now, limit),
+    published: ctx.published,
+    failure: 'escalation_timer_poll_failed',
+  });
 }

@@ -1,14 +1,11 @@
+import { type DueTimerPoller, startDueTimerPoller } from '@klaxon/runtime';
 import { claimDueTimers, deleteTimers, lockIncidents, type TimerRow } from '../db';
 import { lifecycle } from '../domain';
 import { commitTransition } from '../incidents/commit';
 import type { GroupingContext } from '../incidents/context';
 import { stateOf } from '../incidents/state';
 
-export interface TimerPoller {
-  /** Fires every timer due at `now`, many per transaction; returns how many fired. */
-  fireDue(now: Date): Promise<number>;
-  stop(): Promise<void>;
-}
+export type TimerPoller = DueTimerPoller;
 
 const TIMEOUT_CHANNEL = { type: 'timeout' } as const;
 
@@ -36,10 +33,7 @@ async function fireBatch(ctx: GroupingContext, now: Date, limit: number): Promis
   });
 }
 
-/**
- * Polls the durable timers on the injected clock. Any replica may run one: rows are claimed with
- * SKIP LOCKED. `pollMs` 0 starts no polling (tests call fireDue themselves).
- */
+/** Polls grouping's durable timers (acknowledgement timeout, auto-resolve, snooze). */
 export function startTimerPoller(
   ctx: GroupingContext,
   options: {
@@ -50,40 +44,18 @@ export function startTimerPoller(
     onFired?: (kind: TimerRow['kind'], lateMs: number) => void;
   },
 ): TimerPoller {
-  const limit = options.batch ?? 100;
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  let timer: NodeJS.Timeout | undefined;
-
-  async function fireDue(now: Date): Promise<number> {
-    let fired = 0;
-    for (;;) {
-      const batch = await fireBatch(ctx, now, limit);
+  return startDueTimerPoller({
+    clock: ctx.clock,
+    log: ctx.log,
+    pollMs: options.pollMs,
+    batch: options.batch ?? 100,
+    fireBatch: async (now, limit) => {
+      const fired = await fireBatch(ctx, now, limit);
       const at = ctx.clock.now().getTime();
-      for (const t of batch) options.onFired?.(t.kind, at - t.dueAt.getTime());
-      fired += batch.length;
-      if (batch.length < limit) break;
-    }
-    if (fired > 0) ctx.published();
-    return fired;
-  }
-
-  function tick() {
-    if (stopped) return;
-    running = fireDue(ctx.clock.now())
-      .catch((err: unknown) => ctx.log.warn({ err }, 'timer_poll_failed'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, options.pollMs);
-      });
-  }
-  if (options.pollMs > 0) timer = setTimeout(tick, options.pollMs);
-
-  return {
-    fireDue,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
+      for (const t of fired) options.onFired?.(t.kind, at - t.dueAt.getTime());
+      return fired.length;
     },
-  };
+    published: ctx.published,
+    failure: 'timer_poll_failed',
+  });
 }
