@@ -73,7 +73,10 @@ describe('kafka bus: publishing', () => {
     }
     await Promise.all(publishes);
     expect(counter.produceRequests).toBeGreaterThan(1);
-    expect(counter.produceRequests).toBeLessThan(50);
+    // The publishes came over 100 turns of the event loop: fewer requests than turns means sends carried
+    // publishes of later turns. How many fewer depends on the broker's round trip (20 to 67 seen on a
+    // loaded 2-core machine), so the bound is the turns, not a guess at the timing.
+    expect(counter.produceRequests).toBeLessThan(100);
 
     const got: BusMessage[] = [];
     await bus.subscribe({
