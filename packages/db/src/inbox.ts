@@ -27,21 +27,22 @@ export async function claimMessage(tx: Executor, inbox: InboxTable, messageId: s
 }
 
 /**
- * Claims many messages in one statement, in the transaction that applies them: returns the ids not
- * applied before (a batch's redelivered messages are left out).
+ * Claims a batch's messages in one statement, in the transaction that applies them. Returns the
+ * messages to apply, in order: those not applied before, each once (a batch may carry two copies).
  */
-export async function claimMessages(
+export async function claimMessages<M extends { id: string }>(
   tx: Executor,
   inbox: InboxTable,
-  messageIds: readonly string[],
-): Promise<Set<string>> {
-  const unique = [...new Set(messageIds)];
-  if (unique.length === 0) return new Set();
+  messages: readonly M[],
+): Promise<M[]> {
+  if (messages.length === 0) return [];
   const rows = await insertMany<InboxTable, { message_id: string }>(
     tx,
     inbox,
-    unique.map((messageId) => ({ messageId })),
+    [...new Set(messages.map((m) => m.id))].map((messageId) => ({ messageId })),
     { onConflict: sql`do nothing`, returning: sql`message_id` },
   );
-  return new Set(rows.map((r) => r.message_id));
+  const fresh = new Set(rows.map((r) => r.message_id));
+  // `delete`: the first copy of a message is applied, a second one is not.
+  return messages.filter((m) => fresh.delete(m.id));
 }

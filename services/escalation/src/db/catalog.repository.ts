@@ -31,13 +31,6 @@ export interface UserSnapshot {
   [key: string]: unknown;
 }
 
-export interface ApiTokenSnapshot {
-  id: string;
-  token_hash: string;
-  user: { id: string };
-  access: 'full_access' | 'read_only';
-}
-
 export interface EscalationRuleSnapshot {
   id?: string;
   escalation_delay_in_minutes?: number;
@@ -77,21 +70,6 @@ export async function allEntities<T>(ex: Executor, entityType: string): Promise<
     sql`select snapshot from ${catalogReplica} where entity_type = ${entityType} and not deleted order by entity_id`,
   );
   return rows.map((r) => r.snapshot as T);
-}
-
-/** Looks a live entity up by one top-level string field of its snapshot (a token's hash). */
-export async function findEntityBy<T>(
-  ex: Executor,
-  entityType: string,
-  field: string,
-  value: string,
-): Promise<T | undefined> {
-  const rows = await queryRows<{ snapshot: Snapshot }>(
-    ex,
-    sql`select snapshot from ${catalogReplica}
-        where entity_type = ${entityType} and not deleted and snapshot ->> ${field} = ${value} limit 1`,
-  );
-  return rows[0]?.snapshot as T | undefined;
 }
 
 /**
@@ -135,6 +113,3 @@ export async function policiesTargeting(ex: Executor, scheduleId: string): Promi
 }
 
 export const findSchedule = (ex: Executor, id: string) => findEntity<ScheduleSnapshot>(ex, 'schedule', id);
-export const findUser = (ex: Executor, id: string) => findEntity<UserSnapshot>(ex, 'user', id);
-export const findApiToken = (ex: Executor, tokenHash: string) =>
-  findEntityBy<ApiTokenSnapshot>(ex, 'api_token', 'token_hash', tokenHash);

@@ -48,12 +48,7 @@ export function factsOf(change: IncidentChanged, fallbackAt: Date): IncidentFact
  */
 export function applyIncidentChanges(ctx: EscalationContext, changes: readonly IncidentChanged[]): Promise<number> {
   return ctx.db.transaction(async (tx) => {
-    const fresh = await claimMessages(
-      tx,
-      inbox,
-      changes.map((c) => c.id),
-    );
-    const todo = changes.filter((c) => fresh.delete(c.id));
+    const todo = await claimMessages(tx, inbox, changes);
     if (todo.length === 0) return 0;
     const runs = new Map<string, RunState>(
       (

@@ -27,13 +27,6 @@ export interface UserSnapshot {
   [key: string]: unknown;
 }
 
-export interface ApiTokenSnapshot {
-  id: string;
-  token_hash: string;
-  user: { id: string };
-  access: 'full_access' | 'read_only';
-}
-
 export interface EscalationPolicySnapshot {
   id: string;
   name?: string;
@@ -94,7 +87,5 @@ export const findService = (ex: Executor, id: string) => findEntity<ServiceSnaps
 export const findIntegration = (ex: Executor, id: string) => findEntity<IntegrationSnapshot>(ex, 'integration', id);
 export const findUser = (ex: Executor, id: string) => findEntity<UserSnapshot>(ex, 'user', id);
 export const findUserByEmail = (ex: Executor, email: string) => findEntityBy<UserSnapshot>(ex, 'user', 'email', email);
-export const findApiToken = (ex: Executor, tokenHash: string) =>
-  findEntityBy<ApiTokenSnapshot>(ex, 'api_token', 'token_hash', tokenHash);
 export const findEscalationPolicy = (ex: Executor, id: string) =>
   findEntity<EscalationPolicySnapshot>(ex, 'escalation_policy', id);

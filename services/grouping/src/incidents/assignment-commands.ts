@@ -79,12 +79,7 @@ export function applyAssignmentCommands(
   commands: readonly IncidentAssignmentCommand[],
 ): Promise<CommandResult[]> {
   return ctx.db.transaction(async (tx) => {
-    const fresh = await claimMessages(
-      tx,
-      inbox,
-      commands.map((c) => c.id),
-    );
-    const todo = commands.filter((c) => fresh.delete(c.id));
+    const todo = await claimMessages(tx, inbox, commands);
     const locked = new Map(
       (await lockIncidents(tx, [...new Set(todo.map((c) => c.incidentId))])).map((r) => [r.id, r]),
     );

@@ -247,13 +247,7 @@ function extrasOf(
  */
 export function applyAcceptedEvents(ctx: GroupingContext, events: readonly AcceptedEvent[]): Promise<EventResult[]> {
   return ctx.db.transaction(async (tx) => {
-    const fresh = await claimMessages(
-      tx,
-      inbox,
-      events.map((e) => e.id),
-    );
-    // `delete` keeps the first of two copies of one message in a batch.
-    const todo = events.filter((e) => fresh.delete(e.id));
+    const todo = await claimMessages(tx, inbox, events);
     const applied = await applyEventBatch(tx, ctx, todo);
     const resultOf = new Map(todo.map((e, i) => [e, applied[i]]));
     return events.map((e) => resultOf.get(e) ?? 'duplicate');

@@ -20,13 +20,7 @@ export async function logNotifications(
   now: Date,
 ): Promise<number> {
   return db.transaction(async (tx) => {
-    const fresh = await claimMessages(
-      tx,
-      inbox,
-      messages.map((m) => m.id),
-    );
-    const seen = new Set<string>();
-    const todo = messages.filter((m) => fresh.has(m.id) && !seen.has(m.id) && seen.add(m.id));
+    const todo = await claimMessages(tx, inbox, messages);
     if (todo.length === 0) return 0;
     // Older producers did not carry the service: the incident row has it.
     const missing = [...new Set(todo.filter((m) => m.serviceId === '').map((m) => m.incidentId))];

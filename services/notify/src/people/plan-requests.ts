@@ -20,13 +20,7 @@ export async function planRequests(
   now: Date,
 ): Promise<number> {
   return db.transaction(async (tx) => {
-    const fresh = await claimMessages(
-      tx,
-      inbox,
-      requests.map((r) => r.id),
-    );
-    const seen = new Set<string>();
-    const todo = requests.filter((r) => fresh.has(r.id) && !seen.has(r.id) && seen.add(r.id));
+    const todo = await claimMessages(tx, inbox, requests);
     if (todo.length === 0) return 0;
     const rules = await loadRules(
       tx,

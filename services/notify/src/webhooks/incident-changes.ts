@@ -41,13 +41,7 @@ const dateOf = (m: IncidentChanged, fallback: Date) =>
  */
 export async function applyIncidentChanges(deps: IncidentChangeDeps, messages: readonly IncidentChanged[], now: Date) {
   return deps.db.transaction(async (tx) => {
-    const fresh = await claimMessages(
-      tx,
-      inbox,
-      messages.map((m) => m.id),
-    );
-    const seen = new Set<string>();
-    const todo = messages.filter((m) => fresh.has(m.id) && !seen.has(m.id) && seen.add(m.id));
+    const todo = await claimMessages(tx, inbox, messages);
     if (todo.length === 0) return { cancelled: 0, posts: 0 };
     const incidentIds = [...new Set(todo.map((m) => m.incidentId))];
     const before = new Map(
