@@ -1,4 +1,9 @@
-import { type AlertGroupingParameters, groupingPolicy, recommendedTimeWindow } from '../src/domain/grouping/policy';
+import {
+  type AlertGroupingParameters,
+  groupingPolicy,
+  recommendedTimeWindow,
+  usesRecommendedWindow,
+} from '../src/domain/grouping/policy';
 
 describe('grouping policy from alert_grouping_parameters', () => {
   it.each<[string, AlertGroupingParameters | null, ReturnType<typeof groupingPolicy>]>([
@@ -78,6 +83,24 @@ describe('grouping policy from alert_grouping_parameters', () => {
       { recommendedTimeWindowSeconds: 1200 },
     );
     expect(policy).toMatchObject({ timeWindowSeconds: 1200 });
+  });
+
+  it.each<[AlertGroupingParameters | null, boolean]>([
+    [null, false],
+    [{ type: null }, false],
+    [{ type: 'time', config: { timeout: 0 } }, false],
+    [{ type: 'intelligent', config: {} }, true],
+    [{ type: 'intelligent', config: { time_window: 0 } }, true],
+    [{ type: 'intelligent', config: { time_window: 600 } }, false],
+    [{ type: 'content_based', config: { fields: ['source'], aggregate: 'all', time_window: 0 } }, true],
+    [{ type: 'content_based_intelligent', config: { fields: ['source'], time_window: 3600 } }, false],
+  ])('reads recent alerts for the recommended window only when it applies: %j -> %s', (params, uses) => {
+    expect(usesRecommendedWindow(params)).toBe(uses);
+    // Exactly when the recommended window changes the policy.
+    const differs =
+      JSON.stringify(groupingPolicy(params, { recommendedTimeWindowSeconds: 300 })) !==
+      JSON.stringify(groupingPolicy(params, { recommendedTimeWindowSeconds: 3600 }));
+    expect(differs).toBe(uses);
   });
 
   it('recommends the mean inter-arrival time within 300..3600', () => {

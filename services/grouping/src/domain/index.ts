@@ -10,6 +10,7 @@ export {
   type GroupingPolicy,
   groupingPolicy,
   recommendedTimeWindow,
+  usesRecommendedWindow,
 } from './grouping/policy';
 export type { CandidateIncident, GroupingDecision, GroupingInput } from './grouping/strategy';
 export { type GroupingWindow, rollingWindowEnd } from './grouping/window';

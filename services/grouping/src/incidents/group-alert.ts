@@ -24,12 +24,13 @@ import {
   modelFields,
   observeAlert,
   recommendedTimeWindow,
+  usesRecommendedWindow,
 } from '../domain';
 import { type Cause, commitTransition, insertLogEntry } from './commit';
 import type { GroupingContext } from './context';
 import { eventCause } from './event-alert';
 import { type NewIncident, openIncident } from './open-incident';
-import { isIntelligent, policyOf, usesRecommendedWindow } from './service-settings';
+import { isIntelligent, policyOf } from './service-settings';
 import { stateOf } from './state';
 
 const HOUR_MS = 3_600_000;
@@ -51,7 +52,7 @@ export async function groupNewAlert(
 ): Promise<{ incidentId: string; logEntryId: string | null }> {
   const { event, service, content, alertId, at } = input;
   // Recent alerts only matter to a policy on the recommended window.
-  const recent = usesRecommendedWindow(service)
+  const recent = usesRecommendedWindow(service?.alert_grouping_parameters)
     ? (await recentServiceAlerts(tx, event.serviceId, new Date(at.getTime() - HOUR_MS))).filter((a) => a.id !== alertId)
     : [];
   const policy = policyOf(service, recommendedTimeWindow(recent.map((a) => a.createdAt)));

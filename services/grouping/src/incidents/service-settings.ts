@@ -18,13 +18,5 @@ export function policyOf(service: ServiceSnapshot | undefined, recommendedTimeWi
   });
 }
 
-/**
- * Whether the service's policy takes PagerDuty's recommended window (a window of 0 or none): only
- * then does grouping read the service's recent alerts to compute it.
- */
-export function usesRecommendedWindow(service: ServiceSnapshot | undefined): boolean {
-  return JSON.stringify(policyOf(service, 300)) !== JSON.stringify(policyOf(service, 3600));
-}
-
 export const isIntelligent = (policy: GroupingPolicy) =>
   policy.type === 'intelligent' || policy.type === 'content_based_intelligent';

@@ -106,6 +106,15 @@ export function groupingPolicy(
 }
 
 /**
+ * Whether the parameters take PagerDuty's recommended window (a policy with a time window, set to 0
+ * or not at all): only then does grouping read the service's recent alerts to compute it.
+ */
+export function usesRecommendedWindow(params: AlertGroupingParameters | null | undefined): boolean {
+  const windowed = ['content_based', 'intelligent', 'content_based_intelligent'];
+  return windowed.includes(params?.type ?? '') && (num(params?.config?.time_window) ?? 0) <= 0;
+}
+
+/**
  * PagerDuty's "recommended_time_window": the mean inter-arrival time of the service's recent alerts,
  * kept within the allowed 300-3600 s. Arrivals in any order.
  */
