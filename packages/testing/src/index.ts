@@ -1,4 +1,5 @@
 export * from './backends';
 export * from './bus';
+export * from './catalog';
 export * from './metrics';
 export * from './wait-for';

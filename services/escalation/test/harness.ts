@@ -1,9 +1,8 @@
-import { type Bus, publishTo } from '@klaxon/bus';
-import { allTopics, timestampFromDate, topics } from '@klaxon/contracts';
-import { queryRows, sql } from '@klaxon/db';
+import type { Bus } from '@klaxon/bus';
+import { allTopics } from '@klaxon/contracts';
 import { createApp } from '@klaxon/kit';
 import { hashToken } from '@klaxon/rest';
-import { silentLog, type TestDatabase, testBus, testDatabase, uniqueSuffix, waitFor } from '@klaxon/testing';
+import { catalogFeed, silentLog, type TestDatabase, testBus, testDatabase, uniqueSuffix } from '@klaxon/testing';
 import type { FastifyInstance } from 'fastify';
 import { escalationPlugin } from '../src/plugin';
 
@@ -28,33 +27,9 @@ export async function escalationHarness(start = new Date('2027-01-04T12:00:00Z')
     publicUrl: 'https://klaxon.test',
   });
   await app.ready();
-  let version = 1n;
 
   /** Publishes a catalog snapshot (null: a tombstone) and waits until the replica holds it. */
-  async function catalog(entityType: string, entityId: string, snapshot: object | null) {
-    const v = version++;
-    await publishTo(bus, topics.catalogChanges, [
-      {
-        id: `chg-${uniqueSuffix()}`,
-        entityType,
-        entityId,
-        version: v,
-        deleted: snapshot === null,
-        snapshotJson: snapshot ? JSON.stringify({ id: entityId, type: entityType, ...snapshot }) : '',
-        changedAt: timestampFromDate(new Date()),
-      },
-    ]);
-    await waitFor(
-      async () =>
-        (
-          await queryRows<{ n: number }>(
-            database.db,
-            sql`select count(*)::int n from escalation.catalog_replica where entity_id = ${entityId} and version = ${v}`,
-          )
-        )[0]?.n === 1,
-      { what: `catalog ${entityType} ${entityId}` },
-    );
-  }
+  const catalog = catalogFeed(bus, database.db, 'escalation');
 
   await catalog('user', USER.id, USER);
   await catalog('api_token', 'PTOK001', { token_hash: hashToken(TOKEN), user: { id: USER.id }, access: 'full_access' });

@@ -13,7 +13,15 @@ import { queryRows, sql } from '@klaxon/db';
 import { newMessageId } from '@klaxon/ids';
 import { createApp } from '@klaxon/kit';
 import { hashToken } from '@klaxon/rest';
-import { silentLog, type TestDatabase, testBus, testDatabase, uniqueSuffix, waitFor } from '@klaxon/testing';
+import {
+  catalogFeed,
+  silentLog,
+  type TestDatabase,
+  testBus,
+  testDatabase,
+  uniqueSuffix,
+  waitFor,
+} from '@klaxon/testing';
 import type { FastifyInstance } from 'fastify';
 import { groupingPlugin } from '../src/plugin';
 
@@ -64,7 +72,6 @@ export async function groupingHarness(options: { timerPollMs?: number } = {}) {
       return 'ok';
     },
   });
-  let version = 1n;
   let app: FastifyInstance;
   // Kept across restart(): the outbox relay's lease outlives a stopped relay (15 s), so a new owner would wait it out.
   const instanceId = `grouping-${uniqueSuffix()}`;
@@ -84,29 +91,8 @@ export async function groupingHarness(options: { timerPollMs?: number } = {}) {
 
   const rows = <T>(query: ReturnType<typeof sql>) => queryRows<T>(database.db, query);
 
-  async function catalog(entityType: string, entityId: string, snapshot: object | null) {
-    const v = version++;
-    await publishTo(bus, topics.catalogChanges, [
-      {
-        id: `chg-${uniqueSuffix()}`,
-        entityType,
-        entityId,
-        version: v,
-        deleted: snapshot === null,
-        snapshotJson: snapshot ? JSON.stringify({ id: entityId, type: entityType, ...snapshot }) : '',
-        changedAt: timestampFromDate(new Date()),
-      },
-    ]);
-    await waitFor(
-      async () =>
-        (
-          await rows<{ n: number }>(
-            sql`select count(*)::int n from grouping.catalog_replica where entity_id = ${entityId} and version = ${v}`,
-          )
-        )[0]?.n === 1,
-      { what: `catalog ${entityType} ${entityId}` },
-    );
-  }
+  /** Publishes a catalog snapshot (null: a tombstone) and waits until the replica holds it. */
+  const catalog = catalogFeed(bus, database.db, 'grouping');
 
   /** Publishes events in one append (so they reach the consumer as one batch) and waits until all are applied. */
   async function events(inits: EventInit[]): Promise<string[]> {

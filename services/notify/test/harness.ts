@@ -1,9 +1,17 @@
 import { type Bus, publishTo } from '@klaxon/bus';
 import { allTopics, type IncidentChangeKind, timestampFromDate, topics } from '@klaxon/contracts';
-import { queryRows, sql } from '@klaxon/db';
+import { queryRows, type sql } from '@klaxon/db';
 import { createApp } from '@klaxon/kit';
 import { hashToken } from '@klaxon/rest';
-import { silentLog, type TestDatabase, testBus, testDatabase, uniqueSuffix, waitFor } from '@klaxon/testing';
+import {
+  catalogFeed,
+  silentLog,
+  type TestDatabase,
+  testBus,
+  testDatabase,
+  uniqueSuffix,
+  waitFor,
+} from '@klaxon/testing';
 import type { FastifyInstance } from 'fastify';
 import { type NotifyOptions, type NotifyWorkers, notifyPlugin } from '../src/plugin';
 
@@ -38,37 +46,13 @@ export async function notifyHarness(extra: Extra = {}, start = new Date('2027-03
     },
   });
   await app.ready();
-  let version = 1n;
   const w = () => {
     if (!workers) throw new Error('notify workers not given');
     return workers;
   };
 
   /** Publishes a catalog snapshot (null: a tombstone) and waits until the replica holds it. */
-  async function catalog(entityType: string, entityId: string, snapshot: object | null) {
-    const v = version++;
-    await publishTo(bus, topics.catalogChanges, [
-      {
-        id: `chg-${uniqueSuffix()}`,
-        entityType,
-        entityId,
-        version: v,
-        deleted: snapshot === null,
-        snapshotJson: snapshot ? JSON.stringify({ id: entityId, type: entityType, ...snapshot }) : '',
-        changedAt: timestampFromDate(new Date()),
-      },
-    ]);
-    await waitFor(
-      async () =>
-        (
-          await queryRows<{ n: number }>(
-            database.db,
-            sql`select count(*)::int n from notify.catalog_replica where entity_id = ${entityId} and version = ${v}`,
-          )
-        )[0]?.n === 1,
-      { what: `catalog ${entityType} ${entityId}` },
-    );
-  }
+  const catalog = catalogFeed(bus, database.db, 'notify');
 
   /** A user with contact methods and notification rules, as catalog publishes them. */
   async function user(
