@@ -13,8 +13,8 @@ export interface PipelineMetrics {
   watchLag(bus: Pick<Bus, 'lag'>, group: string, topics: readonly string[]): void;
   /** Reports the number of rows waiting in an outbox at every scrape. */
   watchOutbox(db: Database, service: string, outbox: PgTable): void;
-  /** A consumer took a batch of this many messages. */
-  batch(group: string, size: number): void;
+  /** The batch handler with the size of every batch it takes counted under the consumer group. */
+  measured<M, R>(group: string, handler: (batch: M[]) => R): (batch: M[]) => R;
   /** A durable timer fired this late. */
   timerFired(service: string, kind: string, lateMs: number): void;
 }
@@ -71,7 +71,10 @@ export function pipelineMetrics(registry: Registry): PipelineMetrics {
   const metrics: PipelineMetrics = {
     watchLag: (bus, group, topics) => lagSources.push({ bus, group, topics }),
     watchOutbox: (db, service, outbox) => outboxes.push({ db, service, outbox }),
-    batch: (group, size) => batchSize.observe({ group }, size),
+    measured: (group, handler) => (batch) => {
+      batchSize.observe({ group }, batch.length);
+      return handler(batch);
+    },
     timerFired: (service, kind, lateMs) => lateness.observe({ owner: service, kind }, Math.max(0, lateMs) / 1000),
   };
   perRegistry.set(registry, metrics);

@@ -66,10 +66,7 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
   const incidents = await subscribeTo(bus, {
     group: 'catalog.incidents',
     topic: topics.incidentsChanged,
-    batchHandler: (batch) => {
-      metrics.batch('catalog.incidents', batch.length);
-      return recordIncidents(batch);
-    },
+    batchHandler: metrics.measured('catalog.incidents', recordIncidents),
   });
   metrics.watchLag(bus, 'catalog.incidents', [topics.incidentsChanged.name]);
   app.addHook('onClose', () => incidents.stop());

@@ -80,10 +80,7 @@ export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, o
   const events = await subscribeTo(bus, {
     group: 'grouping.events',
     topic: topics.eventsAccepted,
-    batchHandler: (batch) => {
-      metrics.batch('grouping.events', batch.length);
-      return applyEvents(batch);
-    },
+    batchHandler: metrics.measured('grouping.events', applyEvents),
   });
   metrics.watchLag(bus, 'grouping.events', [topics.eventsAccepted.name]);
   metrics.watchLag(bus, 'grouping.catalog', [topics.catalogChanges.name]);
