@@ -15,8 +15,8 @@
  *   affinities towards -0.5, and the threshold rises a little if the model had joined them.
  */
 import type { AlertContent } from '../alert-content';
+import { cacheOf, countFeatures } from './model-cache';
 import {
-  count,
   type IntelligentModelState,
   MAX_LEARNED,
   MAX_THRESHOLD,
@@ -29,7 +29,7 @@ import {
   setPair,
 } from './model-state';
 import { createScorer } from './similarity';
-import { type AlertVector, features, vectorize } from './vectorize';
+import { type AlertVector, features, featuresIn, vectorize } from './vectorize';
 
 const AFFINITY_RATE = 0.1;
 const AFFINITY_MAX = 0.9;
@@ -40,19 +40,25 @@ const THRESHOLD_RATE = 0.05;
 const REPRESENTATIVES = 8;
 
 export function observeAlert(state: IntelligentModelState, alert: AlertContent, fields: readonly string[]) {
+  const cache = cacheOf(state, fields);
   state.alerts += 1;
-  for (const f of features(alert, fields).counts.keys()) state.df[f] = count(state.df, f) + 1;
-  if (Object.keys(state.df).length > MAX_VOCABULARY * 1.2) state.df = prune(state.df, MAX_VOCABULARY);
+  if (countFeatures(cache, state, featuresIn(cache, alert, fields)) > MAX_VOCABULARY * 1.2) {
+    state.df = prune(state.df, MAX_VOCABULARY);
+  }
   return state;
 }
 
 /** Distinct templates, latest first. */
-function representatives(alerts: readonly AlertContent[], fields: readonly string[]): AlertContent[] {
+function representatives(
+  state: IntelligentModelState,
+  alerts: readonly AlertContent[],
+  fields: readonly string[],
+): AlertContent[] {
   const seen = new Map<string, AlertContent>();
   for (let i = alerts.length - 1; i >= 0 && seen.size < REPRESENTATIVES; i--) {
     const alert = alerts[i];
     if (!alert) continue;
-    const signature = features(alert, fields).signature;
+    const signature = features(state, alert, fields).signature;
     if (!seen.has(signature)) seen.set(signature, alert);
   }
   return [...seen.values()];
@@ -103,8 +109,8 @@ export function learnMerge(
   merge: { source: readonly AlertContent[]; target: readonly AlertContent[] },
   fields: readonly string[],
 ) {
-  const xs = representatives(merge.source, fields);
-  const ys = representatives(merge.target, fields);
+  const xs = representatives(state, merge.source, fields);
+  const ys = representatives(state, merge.target, fields);
   if (xs.length === 0 || ys.length === 0) return state;
   const before = bestScore(state, xs, ys, fields);
   if (before < state.threshold) state.threshold -= THRESHOLD_RATE * (state.threshold - before);
@@ -124,7 +130,7 @@ export function learnSplit(
   split: { alert: AlertContent; from: readonly AlertContent[] },
   fields: readonly string[],
 ) {
-  const ys = representatives(split.from, fields);
+  const ys = representatives(state, split.from, fields);
   if (ys.length === 0) return state;
   const before = bestScore(state, [split.alert], ys, fields);
   if (before >= state.threshold) state.threshold += THRESHOLD_RATE * (before - state.threshold + 0.05);
