@@ -8,7 +8,8 @@
  *   service where unrelated outages overlap, co-occurrence ties them as often as it ties the parts
  *   of one outage.
  * - learnMerge (a responder merged incident S into T): S's alerts belong with T's. For pairs of
- *   their distinct templates, template evidence +1 and the affinity of their non-shared key words
+ *   their distinct templates, template evidence +1, evidence between their checks (component|class)
+ *   +1, and the affinity of their non-shared key words
  *   moves towards 0.9; if the model scored them below its threshold, the service's threshold eases
  *   down a little (bounded): its responders group more loosely than the model did.
  * - learnSplit (a responder moved an alert out of an incident): the opposite — evidence -1,
@@ -28,7 +29,7 @@ import {
   prunePairs,
   setPair,
 } from './model-state';
-import { createScorer } from './similarity';
+import { checkKey, createScorer } from './similarity';
 import { type AlertVector, features, featuresIn, vectorize } from './vectorize';
 
 const AFFINITY_RATE = 0.1;
@@ -75,11 +76,16 @@ function bestScore(
   return best;
 }
 
+function addEvidence(state: IntelligentModelState, a: string, b: string, together: boolean) {
+  const e = pairValue(state.evidence, a, b) + (together ? 1 : -1);
+  setPair(state.evidence, a, b, Math.max(-EVIDENCE_CAP, Math.min(EVIDENCE_CAP, e)));
+}
+
 function teach(state: IntelligentModelState, x: AlertVector, y: AlertVector, together: boolean) {
-  if (x.signature !== y.signature) {
-    const e = pairValue(state.evidence, x.signature, y.signature) + (together ? 1 : -1);
-    setPair(state.evidence, x.signature, y.signature, Math.max(-EVIDENCE_CAP, Math.min(EVIDENCE_CAP, e)));
-  }
+  if (x.signature !== y.signature) addEvidence(state, x.signature, y.signature, together);
+  // The same lesson for the two checks (component|class): it carries over to their other wordings
+  // and to the other things (databases, topics) those checks report on.
+  if (x.check && y.check && x.check !== y.check) addEvidence(state, checkKey(x.check), checkKey(y.check), together);
   const xKeys = new Set(x.keys);
   const yKeys = new Set(y.keys);
   for (const i of x.keys) {

@@ -6,8 +6,10 @@
  * Alert to alert: a soft cosine over tf-idf vectors, at least SAME_CHECK when both come from the
  * same check (component and class). Plain cosine, plus for each pair of distinct
  * words (i in x, j in y) the learned affinity A(i,j) * x_i * y_j, over the same norms — so words
- * that responders taught belong together count as partly shared. Then template evidence from merges
- * and splits moves the result: positive evidence e pulls it towards 1 by (1 - exp(-0.7e)) of the
+ * that responders taught belong together count as partly shared. Then evidence from merges and
+ * splits moves the result: the evidence between the two templates, or when there is none, half the
+ * evidence between their two checks (component|class, which carries a lesson over to the checks'
+ * other wordings and subjects); positive evidence e pulls it towards 1 by (1 - exp(-0.7e)) of the
  * gap, negative evidence shrinks it by exp(2.5e). Clamped to [0, 1].
  *
  * Cost: a scorer is made once per new alert; it looks up the alert's learned ties once, then scores
@@ -24,6 +26,11 @@ const EVIDENCE_RATE = 0.7;
 const SPLIT_RATE = 2.5;
 /** Floor of the similarity of two alerts of the same component and class. */
 const SAME_CHECK = 0.3;
+/** Check evidence counts half as much as evidence on the very templates. */
+const CHECK_FACTOR = 0.5;
+
+/** Evidence between two checks (component|class) is kept beside template evidence, marked apart. */
+export const checkKey = (check: string) => `#${check}`;
 
 /**
  * Scores one incident's alerts. With the incident's id, its distinct templates are kept in the
@@ -49,6 +56,7 @@ export function createScorer(
   const query = [...x.weights].map(([f, w]) => [featureId(cache, f), w] as const);
   for (const [j, a] of related) query.push([featureId(cache, j), a]);
   const evidence = partners(state.evidence, x.signature);
+  const checkEvidence = x.check === undefined ? undefined : partners(state.evidence, checkKey(x.check));
   let mine = -1;
   let base = 0;
 
@@ -94,7 +102,10 @@ export function createScorer(
     // The same check of the same monitor (component and class) firing again, on any host and in
     // any wording, is the same trouble unless responders said otherwise.
     if (x.check !== undefined && x.check === y.check) s = Math.max(s, SAME_CHECK);
-    const e = evidence && y.signature !== x.signature ? count(evidence, y.signature) : 0;
+    let e = evidence && y.signature !== x.signature ? count(evidence, y.signature) : 0;
+    if (e === 0 && checkEvidence && y.check !== undefined && y.check !== x.check) {
+      e = CHECK_FACTOR * count(checkEvidence, checkKey(y.check));
+    }
     if (e > 0) s += (1 - s) * (1 - Math.exp(-EVIDENCE_RATE * e));
     else if (e < 0) s *= Math.exp(SPLIT_RATE * e);
     return s;

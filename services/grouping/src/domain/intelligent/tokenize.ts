@@ -72,7 +72,7 @@ function mask(text: string): string {
     .replace(HEX, ' zzidzz ');
 }
 
-/** Lowercased, normalized word tokens, in text order (order matters to the bigrams). */
+/** Lowercased, normalized word tokens, in text order. */
 export function tokenize(text: string): string[] {
   const masked = mask(text);
   const out: string[] = [];
