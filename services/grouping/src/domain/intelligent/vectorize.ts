@@ -25,7 +25,7 @@ import {
   type ModelCache,
 } from './model-cache';
 import type { IntelligentModelState } from './model-state';
-import { names, PLACEHOLDERS, tokenize } from './tokenize';
+import { analyze, PLACEHOLDERS, tokenize } from './tokenize';
 
 export type { AlertFeatures } from './model-cache';
 
@@ -60,14 +60,14 @@ export function fnv1a(text: string): string {
 function extract(alert: AlertContent, fields: readonly string[], cache: ModelCache): AlertFeatures {
   const counts = new Map<string, number>();
   const add = (f: string, w: number) => counts.set(f, (counts.get(f) ?? 0) + w);
-  const summary = tokenize(alert.summary);
+  const { words: summary, names: summaryNames } = analyze(alert.summary);
   const words = new Set<string>();
   for (const t of summary) {
     if (PLACEHOLDERS.has(t)) continue;
     add(t, 1);
     words.add(t);
   }
-  for (const name of names(alert.summary)) add(`~${name}`, NAME_WEIGHT);
+  for (const name of summaryNames) add(`~${name}`, NAME_WEIGHT);
   for (const field of fields) {
     if (field === 'summary') continue;
     const value = fieldValue(alert, field);
