@@ -9,7 +9,7 @@ import { catalogChangesConsumer } from './consumers/catalog-changes.consumer';
 import { eventsAcceptedConsumer } from './consumers/events-accepted.consumer';
 import { incidentAssignmentsConsumer } from './consumers/incident-assignments.consumer';
 import { notificationsDeliveredConsumer } from './consumers/notifications-delivered.consumer';
-import { outbox, outboxLease } from './db';
+import { createModelStore, outbox, outboxLease } from './db';
 import { lookupToken } from './http/auth';
 import { incidentRoutes } from './http/routes';
 import { applyAssignmentCommands } from './incidents/assignment-commands';
@@ -57,6 +57,7 @@ export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, o
     log,
     urls: groupingUrls(options.publicUrl ?? defaultPublicUrl),
     published: () => relay.wake(),
+    models: createModelStore(),
   };
   const background = runsBackground(options) ? await startBackground(app, options, ctx) : undefined;
 

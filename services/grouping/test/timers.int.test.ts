@@ -1,6 +1,7 @@
 import { EventAction, IncidentChangeKind } from '@klaxon/contracts';
 import { sql } from '@klaxon/db';
 import { metricValue, silentLog, waitFor } from '@klaxon/testing';
+import { createModelStore } from '../src/db';
 import { startTimerPoller } from '../src/timers/timer-poller';
 import { groupingUrls } from '../src/views/urls';
 import { groupingHarness, type Harness, service } from './harness';
@@ -82,6 +83,7 @@ describe('incident timers', () => {
         urls: groupingUrls('http://localhost'),
         log: silentLog,
         published: () => {},
+        models: createModelStore(),
       },
       { pollMs: 0 },
     );

@@ -9,8 +9,6 @@ import {
   countOpenAlerts,
   findIncident,
   findService,
-  loadModel,
-  saveModel,
 } from '../db';
 import { learnMerge, learnSplit, lifecycle, modelFields } from '../domain';
 import { invalid, notFound, orRefuse } from '../http/errors';
@@ -72,7 +70,7 @@ async function moveAlert(
   }
   const serviceId = source?.serviceId ?? alert.serviceId;
   const fields = modelFields(policyOf(await findService(tx, serviceId)));
-  const model = await loadModel(tx, serviceId);
+  const model = await ctx.models.load(tx, serviceId);
   const content = contentOf(alert);
   const left = before.filter((a) => a.incidentId === fromId && a.id !== alert.id).map(contentOf);
   learnSplit(model, { alert: content, from: left }, fields);
@@ -81,7 +79,7 @@ async function moveAlert(
     { source: [content], target: before.filter((a) => a.incidentId === target.id).map(contentOf) },
     fields,
   );
-  await saveModel(tx, serviceId, model, at);
+  await ctx.models.save(tx, serviceId, model, at);
 }
 
 /** PUT /incidents/{id}/alerts/{alert_id}: resolve an alert and/or move it to another incident. */

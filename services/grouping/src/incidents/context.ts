@@ -1,6 +1,7 @@
 import type { Database } from '@klaxon/db';
 import type { Clock } from '@klaxon/runtime';
 import type { Logger } from 'pino';
+import type { ModelStore } from '../db';
 import type { GroupingUrls } from '../views/urls';
 
 /** What the consumer, the timers and the routes share: storage, time, URL rendering, the relay's wake-up. */
@@ -11,4 +12,6 @@ export interface GroupingContext {
   log: Logger;
   /** Called after a commit that queued messages, so the relay publishes them promptly. */
   published(): void;
+  /** The services' intelligent models, kept warm between decisions. */
+  models: ModelStore;
 }

@@ -4,12 +4,10 @@ import {
   alertsOfIncidents,
   contentOf,
   findIncident,
-  loadModel,
   openGroupingIncidents,
   openIncidentsMatching,
   recentServiceAlerts,
   type ServiceSnapshot,
-  saveModel,
 } from '../db';
 import {
   type AlertContent,
@@ -56,7 +54,7 @@ export async function groupNewAlert(
     ? (await recentServiceAlerts(tx, event.serviceId, new Date(at.getTime() - HOUR_MS))).filter((a) => a.id !== alertId)
     : [];
   const policy = policyOf(service, recommendedTimeWindow(recent.map((a) => a.createdAt)));
-  const model = isIntelligent(policy) ? await loadModel(tx, event.serviceId) : undefined;
+  const model = isIntelligent(policy) ? await ctx.models.load(tx, event.serviceId) : undefined;
   let decision: GroupingDecision = { open: true, window: null, windowEndsAt: null };
   if (policy.type !== 'none') {
     const open = await candidateIncidents(tx, event.serviceId, policy, content);
@@ -77,7 +75,7 @@ export async function groupNewAlert(
   }
   if (model) {
     observeAlert(model, content, modelFields(policy));
-    await saveModel(tx, event.serviceId, model, at);
+    await ctx.models.save(tx, event.serviceId, model, at);
   }
   const cause = eventCause(event, alertId, content);
   if ('join' in decision) {

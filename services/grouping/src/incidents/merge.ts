@@ -1,16 +1,6 @@
 import type { Executor } from '@klaxon/db';
 import { inArray } from 'drizzle-orm';
-import {
-  type Actor,
-  alerts,
-  alertsOfIncidents,
-  contentOf,
-  findService,
-  type IncidentRow,
-  loadModel,
-  lockIncidents,
-  saveModel,
-} from '../db';
+import { type Actor, alerts, alertsOfIncidents, contentOf, findService, type IncidentRow, lockIncidents } from '../db';
 import { learnMerge, lifecycle, modelFields } from '../domain';
 import { invalid, notFound, orRefuse } from '../http/errors';
 import { commitTransition } from './commit';
@@ -61,12 +51,12 @@ export async function mergeIncidents(
 
   const service = await findService(tx, target.serviceId);
   const fields = modelFields(policyOf(service));
-  const model = await loadModel(tx, target.serviceId);
+  const model = await ctx.models.load(tx, target.serviceId);
   const targetAlerts = before.filter((a) => a.incidentId === target.id).map(contentOf);
   for (const source of sources) {
     const sourceAlerts = before.filter((a) => a.incidentId === source.id).map(contentOf);
     learnMerge(model, { source: sourceAlerts, target: targetAlerts }, fields);
   }
-  await saveModel(tx, target.serviceId, model, at);
+  await ctx.models.save(tx, target.serviceId, model, at);
   return merged;
 }
