@@ -4,4 +4,5 @@ export * from './error-handler';
 export * from './errors';
 export * from './logger';
 export * from './metrics';
+export * from './query-errors';
 export * from './shutdown';
