@@ -104,18 +104,14 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-/** Who a write acts as: the user a `From` header names, or the token's own user. */
-export type RequesterRef = { email: string } | { userId: string };
-
 /**
- * Who a write is attributed to. PagerDuty requires `From` only of account-level keys and OAuth app
- * tokens; a user's own token acts as that user. Every Klaxon token belongs to a user, so without
- * `From` the token's user acts. A `From` naming someone else never lends their role: routes keep
- * checking the token's principal too. Throws 400 / 2011 only for a caller with no user (none today).
+ * The user a write acts as: the token's own user, whatever `From` says. PagerDuty reads `From` only
+ * for account-level keys (which belong to no user); a user's API token always acts as that user.
+ * Every Klaxon token belongs to a user, so `From` never chooses the actor: a limited_user's token
+ * with `From: owner@...` acts as the limited user (issue 14 item 13). Throws 400 / 2011 only for a
+ * caller with no user (none today).
  */
-export function requesterRef(request: FastifyRequest): RequesterRef {
-  const from = request.headers.from;
-  if (typeof from === 'string' && from.trim() !== '') return { email: from.trim() };
-  if (request.principal) return { userId: request.principal.userId };
+export function actingUserId(request: FastifyRequest): string {
+  if (request.principal) return request.principal.userId;
   throw httpError('requester_required');
 }

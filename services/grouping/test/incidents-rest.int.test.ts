@@ -183,7 +183,7 @@ describe('REST /incidents', () => {
       expect([res.statusCode, res.json().error.code]).toEqual([403, 2010]);
     });
 
-    it('without From the token’s user acts; a From never lends its role', async () => {
+    it('without From the token’s user acts; a From never lends its role nor chooses the actor', async () => {
       const noFrom = await h.api(
         'POST',
         '/incidents',
@@ -197,13 +197,14 @@ describe('REST /incidents', () => {
       const snoozed = await h.api('POST', `/incidents/${id}/snooze`, { duration: 60 }, { from: '' });
       expect(snoozed.statusCode).toBe(201);
 
+      // An observer's email in From neither refuses nor attributes: the admin token's user acts.
       const observer = await h.api(
         'POST',
         '/incidents',
         { incident: { title: 'x', service: { id: 'PREST01' } } },
         { from: OBSERVER.email, authorization: `Token token=${FULL_TOKEN}` },
       );
-      expect(observer.statusCode).toBe(403);
+      expect(observer.statusCode).toBe(201);
       await h.catalog('api_token', 'PTOK003', {
         token_hash: hashToken(OBSERVER_TOKEN),
         user: { id: OBSERVER.id },
@@ -218,6 +219,34 @@ describe('REST /incidents', () => {
         );
         expect([from, borrowed.statusCode]).toEqual([from, 403]);
       }
+    });
+
+    it("a limited_user's token with From: an admin's email acts as the limited user (issue 14 item 13)", async () => {
+      const LIMITED = { id: 'PUSER03', email: 'responder@example.com', name: 'Responder', role: 'limited_user' };
+      const LIMITED_TOKEN = 'limitedtoken000000000000000000004';
+      await h.catalog('user', LIMITED.id, LIMITED);
+      await h.catalog('api_token', 'PTOK004', {
+        token_hash: hashToken(LIMITED_TOKEN),
+        user: { id: LIMITED.id },
+        access: 'full_access',
+      });
+      const id = await createId('Acted on by a responder');
+      const asLimited = { from: USER.email, authorization: `Token token=${LIMITED_TOKEN}` };
+      const acked = await h.api('PUT', `/incidents/${id}`, { incident: { status: 'acknowledged' } }, asLimited);
+      expect(acked.statusCode).toBe(200);
+      const incident = acked.json().incident;
+      expect(incident.acknowledgements.map((a: { acknowledger: { id: string } }) => a.acknowledger.id)).toEqual([
+        LIMITED.id,
+      ]);
+      expect(incident.last_status_change_by.id).toBe(LIMITED.id);
+      const note = await h.api('POST', `/incidents/${id}/notes`, { note: { content: 'on it' } }, asLimited);
+      expect(note.json().note.user.id).toBe(LIMITED.id);
+      const entries = (await h.api('GET', `/incidents/${id}/log_entries`)).json().log_entries as {
+        type: string;
+        agent?: { id: string };
+      }[];
+      const ack = entries.find((e) => e.type === 'acknowledge_log_entry');
+      expect(ack?.agent?.id).toBe(LIMITED.id);
     });
   });
 });
