@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type FastifyBaseLogger, type FastifyInstance, fastify, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { handleError, handleNotFound } from './error-handler';
+import { handleClientError, handleError, handleFrameworkError, handleNotFound } from './error-handler';
 import { createHttpMetrics } from './metrics';
 
 declare module 'fastify' {
@@ -70,6 +70,9 @@ export function createApp(options: AppOptions): FastifyInstance {
     },
     // Fastify's own request lines are replaced by one `request_completed` line, written in onResponse below.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    // Router and HTTP-parser errors in PagerDuty's body too, not Fastify's.
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
   });
 
   const metrics = createHttpMetrics(options.name);

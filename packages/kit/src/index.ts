@@ -6,3 +6,4 @@ export * from './logger';
 export * from './metrics';
 export * from './query-errors';
 export * from './shutdown';
+export * from './storable';

@@ -72,4 +72,30 @@ describe('failed-query log lines', () => {
     expect(JSON.stringify(line)).toContain('insert into people');
     expect(out.text()).not.toContain(EMAIL);
   });
+
+  it('answers a PostgreSQL data exception that got past the edge with 400 / 2001, not 500', async () => {
+    const out = capture();
+    const app = createApp({ name: 'test', logger: createLogger({ level: 'info', name: 'test' }, out.stream) });
+    app.post('/people', async (request) => {
+      const { age } = request.body as { age: string };
+      await database.db.execute(sql`insert into people values ('z@example.com', 'z', ${age})`);
+      return {};
+    });
+    const res = await app.inject({ method: 'POST', url: '/people', payload: { age: '99999999999' } });
+    await app.close();
+    expect([res.statusCode, res.json()]).toEqual([
+      400,
+      {
+        error: {
+          message: 'Invalid Input Provided',
+          code: 2001,
+          errors: ['A value is out of range or cannot be stored'],
+        },
+      },
+    ]);
+    expect(out.lines().find((l) => l.msg === 'request_refused_by_database')).toMatchObject({
+      err: { sqlState: '22003' },
+    });
+    expect(out.text()).not.toContain('99999999999');
+  });
 });

@@ -5,6 +5,7 @@ import { hashToken, type LookupToken, tokenFromHeader } from './auth';
 import { defaultPublicUrl, rebaseLinks, requestBase, trustedProxies } from './public-url';
 import type { RateLimiter } from './rate-limit';
 import { normalizeBody } from './request-bodies';
+import { ensureStorableInput, ensureStorableParams, withIntegerBounds } from './storable-input';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -53,11 +54,30 @@ export function registerRestConventions(app: FastifyInstance, options: RestConve
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(text));
+      parsed = JSON.parse(text);
     } catch {
-      done(httpError('invalid_input', ['The request body is not valid JSON']), undefined);
+      return done(httpError('invalid_input', ['The request body is not valid JSON']), undefined);
     }
+    try {
+      ensureStorableInput(parsed, 'body');
+    } catch (err) {
+      return done(err as Error, undefined);
+    }
+    done(null, parsed);
+  });
+
+  // Every route's integers are bounded by PostgreSQL's integer unless its schema bounds them itself.
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema;
+    if (!schema) return;
+    route.schema = {
+      ...schema,
+      ...(schema.body ? { body: withIntegerBounds(schema.body) } : {}),
+      ...(schema.querystring ? { querystring: withIntegerBounds(schema.querystring) } : {}),
+      ...(schema.params ? { params: withIntegerBounds(schema.params) } : {}),
+    };
   });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -91,8 +111,11 @@ export function registerRestConventions(app: FastifyInstance, options: RestConve
     });
   }
 
-  // Before the body schema runs: bare bodies wrapped, id-less references on PUT meaning "unchanged".
+  // Before the body schema runs: ids and query values PostgreSQL could not store refused (404, 400),
+  // bare bodies wrapped, id-less references on PUT meaning "unchanged".
   app.addHook('preValidation', async (request) => {
+    ensureStorableParams(request.params);
+    ensureStorableInput(request.query, 'querystring');
     const schema = request.routeOptions.schema?.body;
     if (schema && request.body !== undefined) request.body = normalizeBody(request.method, schema, request.body);
   });

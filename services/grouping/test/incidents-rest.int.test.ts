@@ -166,6 +166,48 @@ describe('REST /incidents', () => {
       const many = Array.from({ length: 251 }, (_, i) => ({ id: `P${i}`, status: 'acknowledged' }));
       expect((await h.api('PUT', '/incidents', { incidents: many })).statusCode).toBe(413);
     });
+    it('text PostgreSQL cannot store, 1e400, deep details and NUL ids: 400 / 404 bodies, nothing stored (issue 14 item 10)', async () => {
+      const raw = (method: 'POST' | 'GET', url: string, payload?: string) =>
+        h.app.inject({
+          method,
+          url,
+          headers: {
+            authorization: `Token token=${FULL_TOKEN}`,
+            ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(payload === undefined ? {} : { payload }),
+        });
+      const count = async () => (await h.incidentsOf('PREST01')).length;
+      const before = await count();
+      const service = '"service":{"id":"PREST01","type":"service_reference"}';
+      const cases: [string, string][] = [
+        [`{"incident":{"type":"incident","title":1e400,${service}}}`, 'body.incident.title must be a finite number'],
+        [
+          `{"incident":{"type":"incident","title":"a\\u0000b",${service}}}`,
+          'body.incident.title must not contain NUL characters (\\u0000)',
+        ],
+        [
+          `{"incident":{"type":"incident","title":"t",${service},"body":{"type":"incident_body","details":"\\udbff"}}}`,
+          'body.incident.body.details must not contain unpaired UTF-16 surrogates',
+        ],
+        [
+          `{"incident":{"type":"incident","title":"t",${service},"body":{"type":"incident_body","details":${'['.repeat(200)}${']'.repeat(200)}}}}`,
+          `body.incident.body.details${'[0]'.repeat(97)} is nested too deeply (at most 100 levels)`,
+        ],
+      ];
+      for (const [payload, message] of cases) {
+        const res = await raw('POST', '/incidents', payload);
+        expect([res.statusCode, res.json()]).toEqual([
+          400,
+          { error: { message: 'Invalid Input Provided', code: 2001, errors: [message] } },
+        ]);
+      }
+      expect(await count()).toBe(before);
+      const nul = await raw('GET', '/incidents/Q1%00');
+      expect([nul.statusCode, nul.json()]).toEqual([404, { error: { message: 'Not Found', code: 2100 } }]);
+      const notes = await raw('GET', `/incidents/${'Q'.repeat(300)}/notes`);
+      expect([notes.statusCode, notes.json()]).toEqual([404, { error: { message: 'Not Found', code: 2100 } }]);
+    });
   });
 
   describe('who is refused', () => {
