@@ -3,6 +3,7 @@ import { type FastifyBaseLogger, type FastifyInstance, fastify, LogController } 
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { handleClientError, handleError, handleFrameworkError, handleNotFound } from './error-handler';
+import { capConnectionsPerAddress, defaultHttpLimits, type HttpLimits, serverTimeouts } from './http-limits';
 import { createHttpMetrics } from './metrics';
 
 declare module 'fastify' {
@@ -25,6 +26,8 @@ export interface AppOptions {
   ready?: ReadyCheck[];
   /** How long /readyz waits for one check before counting it as failed. */
   readyTimeoutMs?: number;
+  /** Timeouts and the per-address connection cap of the HTTP server (defaults: defaultHttpLimits). */
+  http?: HttpLimits;
 }
 
 // A caller's id is reused only when it is short and plain, so it cannot forge log lines or bloat them.
@@ -60,8 +63,10 @@ export function createApp(options: AppOptions): FastifyInstance {
   const readyTimeoutMs = options.readyTimeoutMs ?? 5_000;
   // Typed as Fastify's base logger so the app matches the plain FastifyInstance plugins expect.
   const logger: FastifyBaseLogger = options.logger;
+  const limits = options.http ?? defaultHttpLimits;
   const app = fastify({
     loggerInstance: logger,
+    ...serverTimeouts(limits),
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
     requestIdHeader: false,
     genReqId: (req) => {
@@ -74,6 +79,8 @@ export function createApp(options: AppOptions): FastifyInstance {
     frameworkErrors: handleFrameworkError,
     clientErrorHandler: handleClientError,
   });
+
+  capConnectionsPerAddress(app.server, limits.maxConnectionsPerAddress);
 
   const metrics = createHttpMetrics(options.name);
   app.decorate('metrics', metrics.registry);

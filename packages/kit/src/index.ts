@@ -2,6 +2,7 @@ export * from './app';
 export * from './config';
 export * from './error-handler';
 export * from './errors';
+export * from './http-limits';
 export * from './logger';
 export * from './metrics';
 export * from './query-errors';

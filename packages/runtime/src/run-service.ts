@@ -1,4 +1,4 @@
-import { createApp, createLogger, loadConfig, onShutdown } from '@klaxon/kit';
+import { createApp, createLogger, httpLimitsOf, loadConfig, onShutdown } from '@klaxon/kit';
 import type { FastifyInstance } from 'fastify';
 import { systemClock } from './clock';
 import { brokerList, infrastructureConfigSchema } from './config';
@@ -36,6 +36,7 @@ export async function runService(options: RunServiceOptions): Promise<FastifyIns
     const app = createApp({
       name: options.name,
       logger: log,
+      http: httpLimitsOf(env),
       ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
       ready: [
         { name: 'database', check: infra.database.ping },
