@@ -1,29 +1,11 @@
 import { sql } from '@klaxon/db';
-import { type TestDatabase, testDatabase } from '@klaxon/testing';
-import type { DestinationStream } from 'pino';
+import { rejection, type TestDatabase, testDatabase } from '@klaxon/testing';
 import { createApp } from '../src/app';
 import { createLogger } from '../src/logger';
+import { capture } from './log-capture';
 
 // Failed statements on a real PostgreSQL, logged as services log them: the statement stays, the
 // values (bound parameters, quoted values, failing rows) never reach the log (issue 14 item 14).
-
-function capture(): { stream: DestinationStream; text: () => string; lines: () => Record<string, unknown>[] } {
-  const chunks: string[] = [];
-  return {
-    stream: { write: (chunk: string) => void chunks.push(chunk) },
-    text: () => chunks.join(''),
-    lines: () => chunks.map((c) => JSON.parse(c) as Record<string, unknown>),
-  };
-}
-
-async function rejection(work: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await work;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
 
 const EMAIL = 'grace.hopper@example.com';
 const SUMMARY = 'Disk full on checkout-db-7';
