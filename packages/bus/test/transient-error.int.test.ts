@@ -1,21 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { openDatabase, sql } from '@klaxon/db';
-import { type TestDatabase, testDatabase } from '@klaxon/testing';
+import { rejection, type TestDatabase, testDatabase } from '@klaxon/testing';
 import { Client } from 'pg';
 import { isTransientError } from '../src/transient-error';
 
 // The classifier on errors the real stack throws (drizzle over node-postgres, a real PostgreSQL).
-
-/** What a promise rejects with; fails the test if it resolves. */
-async function rejection(work: Promise<unknown>): Promise<unknown> {
-  try {
-    await work;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('isTransientError on real PostgreSQL errors', () => {
   let database: TestDatabase;

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type FastifyBaseLogger, type FastifyInstance, fastify, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue, type Registry } from 'prom-client';
-import { handleError, handleNotFound } from './error-handler';
+import { handleClientError, handleError, handleFrameworkError, handleNotFound } from './error-handler';
+import { capConnectionsPerAddress, defaultHttpLimits, type HttpLimits, serverTimeouts } from './http-limits';
 import { createHttpMetrics } from './metrics';
 
 declare module 'fastify' {
@@ -25,6 +26,8 @@ export interface AppOptions {
   ready?: ReadyCheck[];
   /** How long /readyz waits for one check before counting it as failed. */
   readyTimeoutMs?: number;
+  /** Timeouts and the per-address connection cap of the HTTP server (defaults: defaultHttpLimits). */
+  http?: HttpLimits;
   /** Metrics kept elsewhere in this process (the all-in-one's background thread), served on /metrics too. */
   moreMetrics?: () => Promise<MetricsJson>;
 }
@@ -65,8 +68,10 @@ export function createApp(options: AppOptions): FastifyInstance {
   const readyTimeoutMs = options.readyTimeoutMs ?? 5_000;
   // Typed as Fastify's base logger so the app matches the plain FastifyInstance plugins expect.
   const logger: FastifyBaseLogger = options.logger;
+  const limits = options.http ?? defaultHttpLimits;
   const app = fastify({
     loggerInstance: logger,
+    ...serverTimeouts(limits),
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
     requestIdHeader: false,
     genReqId: (req) => {
@@ -75,7 +80,12 @@ export function createApp(options: AppOptions): FastifyInstance {
     },
     // Fastify's own request lines are replaced by one `request_completed` line, written in onResponse below.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    // Router and HTTP-parser errors in PagerDuty's body too, not Fastify's.
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
   });
+
+  capConnectionsPerAddress(app.server, limits.maxConnectionsPerAddress);
 
   const metrics = createHttpMetrics(options.name);
   app.decorate('metrics', metrics.registry);

@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject } from 'ajv';
+import { defaultHttpLimits, type HttpLimits } from './http-limits';
 
 /** One environment variable; `description` is required because it is the variable's documentation. */
 export type EnvProperty =
@@ -66,10 +67,44 @@ export const commonConfigSchema = {
       description: 'Address the HTTP server binds; 0.0.0.0 so it is reachable inside a container.',
       default: '0.0.0.0',
     },
+    KLAXON_HTTP_HEADERS_TIMEOUT_MS: {
+      type: 'integer',
+      description: "A request's headers must arrive within this many ms, or the client gets 408.",
+      minimum: 100,
+      default: defaultHttpLimits.headersTimeoutMs,
+    },
+    KLAXON_HTTP_REQUEST_TIMEOUT_MS: {
+      type: 'integer',
+      description: 'A whole request (headers and body) must arrive within this many ms, or the client gets 408.',
+      minimum: 100,
+      default: defaultHttpLimits.requestTimeoutMs,
+    },
+    KLAXON_HTTP_IDLE_TIMEOUT_MS: {
+      type: 'integer',
+      description:
+        'A connection without traffic, or a keep-alive connection between requests, closes after this many ms.',
+      minimum: 100,
+      default: defaultHttpLimits.idleTimeoutMs,
+    },
+    KLAXON_HTTP_MAX_CONNECTIONS_PER_ADDRESS: {
+      type: 'integer',
+      description:
+        'Open connections one client IP may hold; more get 429 and are closed. 0: no cap (behind a reverse proxy every client shares its address: cap there).',
+      minimum: 0,
+      default: defaultHttpLimits.maxConnectionsPerAddress,
+    },
   },
 } as const satisfies EnvSchema;
 
 export type CommonConfig = ConfigOf<typeof commonConfigSchema>;
+
+/** The HTTP server's limits as the environment sets them. */
+export const httpLimitsOf = (env: CommonConfig): HttpLimits => ({
+  headersTimeoutMs: env.KLAXON_HTTP_HEADERS_TIMEOUT_MS,
+  requestTimeoutMs: env.KLAXON_HTTP_REQUEST_TIMEOUT_MS,
+  idleTimeoutMs: env.KLAXON_HTTP_IDLE_TIMEOUT_MS,
+  maxConnectionsPerAddress: env.KLAXON_HTTP_MAX_CONNECTIONS_PER_ADDRESS,
+});
 
 function explain(error: ErrorObject): string {
   if (error.keyword === 'required') return `${String(error.params.missingProperty)} is required`;

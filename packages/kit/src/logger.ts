@@ -1,4 +1,5 @@
-import { type DestinationStream, type Level, type Logger, pino } from 'pino';
+import { type DestinationStream, type Level, type Logger, pino, stdSerializers } from 'pino';
+import { withoutQueryValues } from './query-errors';
 
 export interface LoggerOptions {
   level: Level | 'silent';
@@ -26,6 +27,8 @@ export function createLogger(options: LoggerOptions, destination?: DestinationSt
     level: options.level,
     name: options.name,
     redact: { paths: [...redactPaths], censor: '[redacted]' },
+    // A failed query is logged by its statement: its bound values are user data (query-errors.ts).
+    serializers: { err: (err: unknown) => stdSerializers.err(withoutQueryValues(err) as Error) },
   };
   return destination ? pino(settings, destination) : pino(settings);
 }

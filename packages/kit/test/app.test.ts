@@ -1,17 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { DestinationStream } from 'pino';
 import { createApp, type ReadyCheck } from '../src/app';
 import { HttpError, httpError } from '../src/errors';
 import { createLogger } from '../src/logger';
-
-function capture(): { stream: DestinationStream; text: () => string; lines: () => Record<string, unknown>[] } {
-  const chunks: string[] = [];
-  return {
-    stream: { write: (chunk: string) => void chunks.push(chunk) },
-    text: () => chunks.join(''),
-    lines: () => chunks.map((c) => JSON.parse(c) as Record<string, unknown>),
-  };
-}
+import { capture } from './log-capture';
 
 const apps: FastifyInstance[] = [];
 

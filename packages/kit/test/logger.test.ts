@@ -1,14 +1,5 @@
-import type { DestinationStream } from 'pino';
 import { createLogger } from '../src/logger';
-
-function capture(): { stream: DestinationStream; lines: () => Record<string, unknown>[]; text: () => string } {
-  const chunks: string[] = [];
-  return {
-    stream: { write: (chunk: string) => void chunks.push(chunk) },
-    lines: () => chunks.map((c) => JSON.parse(c) as Record<string, unknown>),
-    text: () => chunks.join(''),
-  };
-}
+import { capture } from './log-capture';
 
 const secret = 'c0ffee00c0ffee00c0ffee00c0ffee00';
 

@@ -5,6 +5,7 @@ import { hashToken, type LookupToken, tokenFromHeader } from './auth';
 import { defaultPublicUrl, rebaseLinks, requestBase, trustedProxies } from './public-url';
 import type { RateLimiter } from './rate-limit';
 import { normalizeBody } from './request-bodies';
+import { ensureStorableInput, ensureStorableParams, withIntegerBounds } from './storable-input';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -53,11 +54,30 @@ export function registerRestConventions(app: FastifyInstance, options: RestConve
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(text));
+      parsed = JSON.parse(text);
     } catch {
-      done(httpError('invalid_input', ['The request body is not valid JSON']), undefined);
+      return done(httpError('invalid_input', ['The request body is not valid JSON']), undefined);
     }
+    try {
+      ensureStorableInput(parsed, 'body');
+    } catch (err) {
+      return done(err as Error, undefined);
+    }
+    done(null, parsed);
+  });
+
+  // Every route's integers are bounded by PostgreSQL's integer unless its schema bounds them itself.
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema;
+    if (!schema) return;
+    route.schema = {
+      ...schema,
+      ...(schema.body ? { body: withIntegerBounds(schema.body) } : {}),
+      ...(schema.querystring ? { querystring: withIntegerBounds(schema.querystring) } : {}),
+      ...(schema.params ? { params: withIntegerBounds(schema.params) } : {}),
+    };
   });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -91,8 +111,11 @@ export function registerRestConventions(app: FastifyInstance, options: RestConve
     });
   }
 
-  // Before the body schema runs: bare bodies wrapped, id-less references on PUT meaning "unchanged".
+  // Before the body schema runs: ids and query values PostgreSQL could not store refused (404, 400),
+  // bare bodies wrapped, id-less references on PUT meaning "unchanged".
   app.addHook('preValidation', async (request) => {
+    ensureStorableParams(request.params);
+    ensureStorableInput(request.query, 'querystring');
     const schema = request.routeOptions.schema?.body;
     if (schema && request.body !== undefined) request.body = normalizeBody(request.method, schema, request.body);
   });
@@ -104,18 +127,14 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-/** Who a write acts as: the user a `From` header names, or the token's own user. */
-export type RequesterRef = { email: string } | { userId: string };
-
 /**
- * Who a write is attributed to. PagerDuty requires `From` only of account-level keys and OAuth app
- * tokens; a user's own token acts as that user. Every Klaxon token belongs to a user, so without
- * `From` the token's user acts. A `From` naming someone else never lends their role: routes keep
- * checking the token's principal too. Throws 400 / 2011 only for a caller with no user (none today).
+ * The user a write acts as: the token's own user, whatever `From` says. PagerDuty reads `From` only
+ * for account-level keys (which belong to no user); a user's API token always acts as that user.
+ * Every Klaxon token belongs to a user, so `From` never chooses the actor: a limited_user's token
+ * with `From: owner@...` acts as the limited user (issue 14 item 13). Throws 400 / 2011 only for a
+ * caller with no user (none today).
  */
-export function requesterRef(request: FastifyRequest): RequesterRef {
-  const from = request.headers.from;
-  if (typeof from === 'string' && from.trim() !== '') return { email: from.trim() };
-  if (request.principal) return { userId: request.principal.userId };
+export function actingUserId(request: FastifyRequest): string {
+  if (request.principal) return request.principal.userId;
   throw httpError('requester_required');
 }

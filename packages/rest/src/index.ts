@@ -8,3 +8,4 @@ export * from './public-url';
 export * from './rate-limit';
 export * from './references';
 export * from './request-bodies';
+export * from './storable-input';

@@ -1,4 +1,4 @@
-import { createApp, createLogger, loadConfig, onShutdown } from '@klaxon/kit';
+import { createApp, createLogger, httpLimitsOf, loadConfig, onShutdown } from '@klaxon/kit';
 import type { FastifyInstance } from 'fastify';
 import { type BackgroundThread, startBackgroundThread } from './background-thread';
 import { systemClock } from './clock';
@@ -45,6 +45,7 @@ export async function runService(options: RunServiceOptions): Promise<FastifyIns
     const app = createApp({
       name: options.name,
       logger: log,
+      http: httpLimitsOf(env),
       ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
       ready: [
         { name: 'database', check: infra.database.ping },

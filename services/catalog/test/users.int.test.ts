@@ -130,17 +130,7 @@ describe('users, contact methods and notification rules', () => {
   });
 
   describe('refused', () => {
-    it('refuses bad users, a From of no user, duplicates and dangling references', async () => {
-      expect(
-        (
-          await h.owner.call(
-            'POST',
-            '/users',
-            { user: { name: 'x', email: 'y@example.com' } },
-            { from: 'stranger@example.com' },
-          )
-        ).status,
-      ).toBe(400);
+    it('refuses bad users, duplicates and dangling references', async () => {
       expect((await newUser('bad')).status).toBe(400);
       expect((await newUser('tz@example.com', { time_zone: 'Nowhere/Land' })).status).toBe(400);
       expect((await newUser('role@example.com', { role: 'overlord' })).status).toBe(400);
@@ -192,6 +182,39 @@ describe('users, contact methods and notification rules', () => {
   });
 
   describe('who is refused', () => {
+    it("acts as the token's user whatever From says (issue 14 item 13)", async () => {
+      const manager = await h.userWithToken('user');
+      const asOwner = { from: 'owner@example.com' };
+      // A Manager's token naming the owner in From: the window is the Manager's, the policy escalates to them.
+      const service = await manager.call('POST', '/services', { service: { name: `From ${manager.id}` } }, asOwner);
+      expect(service.status).toBe(201);
+      const policyId = service.body.service.escalation_policy.id as string;
+      const policy = await h.owner.call('GET', `/escalation_policies/${policyId}`);
+      expect(policy.body.escalation_policy.escalation_rules[0].targets.map((t: { id: string }) => t.id)).toEqual([
+        manager.id,
+      ]);
+      const window = await manager.call(
+        'POST',
+        '/maintenance_windows',
+        {
+          maintenance_window: {
+            start_time: '2026-11-26T13:00:00Z',
+            end_time: '2026-11-26T15:00:00Z',
+            services: [{ id: service.body.service.id }],
+          },
+        },
+        asOwner,
+      );
+      expect(window.status).toBe(201);
+      expect(window.body.maintenance_window.created_by.id).toBe(manager.id);
+      // Naming the owner lends a limited user nothing; a From naming nobody is not read either.
+      const limited = await h.userWithToken('limited_user');
+      const refused = await limited.call('POST', '/users', { user: { name: 'x', email: 'x@example.com' } }, asOwner);
+      expect([refused.status, refused.body.error.code]).toEqual([403, 2010]);
+      const body = { user: { name: 'y', email: 'from-stranger@example.com' } };
+      expect((await h.owner.call('POST', '/users', body, { from: 'stranger@example.com' })).status).toBe(201);
+    });
+
     it('refuses anyone but the owner acting on the owner: tokens, email, role (403 / 2010)', async () => {
       const admin = await h.userWithToken('admin');
       const denied = (why: string) => ({ error: { code: 2010, message: 'Access Denied', errors: [why] } });

@@ -166,6 +166,48 @@ describe('REST /incidents', () => {
       const many = Array.from({ length: 251 }, (_, i) => ({ id: `P${i}`, status: 'acknowledged' }));
       expect((await h.api('PUT', '/incidents', { incidents: many })).statusCode).toBe(413);
     });
+    it('text PostgreSQL cannot store, 1e400, deep details and NUL ids: 400 / 404 bodies, nothing stored (issue 14 item 10)', async () => {
+      const raw = (method: 'POST' | 'GET', url: string, payload?: string) =>
+        h.app.inject({
+          method,
+          url,
+          headers: {
+            authorization: `Token token=${FULL_TOKEN}`,
+            ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(payload === undefined ? {} : { payload }),
+        });
+      const count = async () => (await h.incidentsOf('PREST01')).length;
+      const before = await count();
+      const service = '"service":{"id":"PREST01","type":"service_reference"}';
+      const cases: [string, string][] = [
+        [`{"incident":{"type":"incident","title":1e400,${service}}}`, 'body.incident.title must be a finite number'],
+        [
+          `{"incident":{"type":"incident","title":"a\\u0000b",${service}}}`,
+          'body.incident.title must not contain NUL characters (\\u0000)',
+        ],
+        [
+          `{"incident":{"type":"incident","title":"t",${service},"body":{"type":"incident_body","details":"\\udbff"}}}`,
+          'body.incident.body.details must not contain unpaired UTF-16 surrogates',
+        ],
+        [
+          `{"incident":{"type":"incident","title":"t",${service},"body":{"type":"incident_body","details":${'['.repeat(200)}${']'.repeat(200)}}}}`,
+          `body.incident.body.details${'[0]'.repeat(97)} is nested too deeply (at most 100 levels)`,
+        ],
+      ];
+      for (const [payload, message] of cases) {
+        const res = await raw('POST', '/incidents', payload);
+        expect([res.statusCode, res.json()]).toEqual([
+          400,
+          { error: { message: 'Invalid Input Provided', code: 2001, errors: [message] } },
+        ]);
+      }
+      expect(await count()).toBe(before);
+      const nul = await raw('GET', '/incidents/Q1%00');
+      expect([nul.statusCode, nul.json()]).toEqual([404, { error: { message: 'Not Found', code: 2100 } }]);
+      const notes = await raw('GET', `/incidents/${'Q'.repeat(300)}/notes`);
+      expect([notes.statusCode, notes.json()]).toEqual([404, { error: { message: 'Not Found', code: 2100 } }]);
+    });
   });
 
   describe('who is refused', () => {
@@ -183,7 +225,7 @@ describe('REST /incidents', () => {
       expect([res.statusCode, res.json().error.code]).toEqual([403, 2010]);
     });
 
-    it('without From the token’s user acts; a From never lends its role', async () => {
+    it('without From the token’s user acts; a From never lends its role nor chooses the actor', async () => {
       const noFrom = await h.api(
         'POST',
         '/incidents',
@@ -197,13 +239,14 @@ describe('REST /incidents', () => {
       const snoozed = await h.api('POST', `/incidents/${id}/snooze`, { duration: 60 }, { from: '' });
       expect(snoozed.statusCode).toBe(201);
 
+      // An observer's email in From neither refuses nor attributes: the admin token's user acts.
       const observer = await h.api(
         'POST',
         '/incidents',
         { incident: { title: 'x', service: { id: 'PREST01' } } },
         { from: OBSERVER.email, authorization: `Token token=${FULL_TOKEN}` },
       );
-      expect(observer.statusCode).toBe(403);
+      expect(observer.statusCode).toBe(201);
       await h.catalog('api_token', 'PTOK003', {
         token_hash: hashToken(OBSERVER_TOKEN),
         user: { id: OBSERVER.id },
@@ -218,6 +261,34 @@ describe('REST /incidents', () => {
         );
         expect([from, borrowed.statusCode]).toEqual([from, 403]);
       }
+    });
+
+    it("a limited_user's token with From: an admin's email acts as the limited user (issue 14 item 13)", async () => {
+      const LIMITED = { id: 'PUSER03', email: 'responder@example.com', name: 'Responder', role: 'limited_user' };
+      const LIMITED_TOKEN = 'limitedtoken000000000000000000004';
+      await h.catalog('user', LIMITED.id, LIMITED);
+      await h.catalog('api_token', 'PTOK004', {
+        token_hash: hashToken(LIMITED_TOKEN),
+        user: { id: LIMITED.id },
+        access: 'full_access',
+      });
+      const id = await createId('Acted on by a responder');
+      const asLimited = { from: USER.email, authorization: `Token token=${LIMITED_TOKEN}` };
+      const acked = await h.api('PUT', `/incidents/${id}`, { incident: { status: 'acknowledged' } }, asLimited);
+      expect(acked.statusCode).toBe(200);
+      const incident = acked.json().incident;
+      expect(incident.acknowledgements.map((a: { acknowledger: { id: string } }) => a.acknowledger.id)).toEqual([
+        LIMITED.id,
+      ]);
+      expect(incident.last_status_change_by.id).toBe(LIMITED.id);
+      const note = await h.api('POST', `/incidents/${id}/notes`, { note: { content: 'on it' } }, asLimited);
+      expect(note.json().note.user.id).toBe(LIMITED.id);
+      const entries = (await h.api('GET', `/incidents/${id}/log_entries`)).json().log_entries as {
+        type: string;
+        agent?: { id: string };
+      }[];
+      const ack = entries.find((e) => e.type === 'acknowledge_log_entry');
+      expect(ack?.agent?.id).toBe(LIMITED.id);
     });
   });
 });

@@ -15,6 +15,13 @@ export const ingestConfigSchema = {
       minimum: 20,
       default: 250,
     },
+    KLAXON_INGEST_RATE_SLACK: {
+      type: 'integer',
+      description:
+        'Events per integration key one ingest replica may accept before the others know of them; N replicas exceed KLAXON_INGEST_RATE_LIMIT by at most (N - 1) x this in any 60 s, one replica never.',
+      minimum: 1,
+      default: 6,
+    },
     KLAXON_INGEST_CATCH_UP_TIMEOUT_MS: {
       type: 'integer',
       description: 'How long an unknown integration key may wait for the routing table to catch up (ms).',

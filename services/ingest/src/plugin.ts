@@ -42,7 +42,9 @@ export const ingestPlugin: FastifyPluginAsync<IngestOptions> = async (app, optio
     store: createPgRateStore(db),
     clock,
     log,
+    replica: options.instanceId,
     syncMs: config.KLAXON_INGEST_RATE_SYNC_MS,
+    slack: config.KLAXON_INGEST_RATE_SLACK,
   });
   const resolver = createRouteResolver({
     table: routing,

@@ -35,6 +35,7 @@ describe('Events API endpoints', () => {
   const V1_KEY = keyOf(2);
   const LIMITED_KEY = keyOf(3);
   const LIMITED_SERVICE_MARKER_KEY = keyOf(7);
+  const SHARED_KEY = keyOf(8);
   const SERVICE = 'PSVC001';
 
   async function catalog(entityType: string, entityId: string, snapshot: object) {
@@ -82,6 +83,7 @@ describe('Events API endpoints', () => {
     await integration('PINT002', V1_KEY, 'generic_events_api_inbound_integration');
     await integration('PINT003', LIMITED_KEY, 'events_api_v2_inbound_integration', 'PSVC003');
     await integration('PINT007', LIMITED_SERVICE_MARKER_KEY, 'events_api_v2_inbound_integration', 'PSVC003');
+    await integration('PINT008', SHARED_KEY, 'events_api_v2_inbound_integration', 'PSVC008');
     app = createApp({ name: 'ingest', logger: silentLog });
     await app.register(ingestPlugin, {
       db: database.db,
@@ -372,6 +374,25 @@ describe('Events API endpoints', () => {
       expect(await drainTo()).toEqual([]);
     });
 
+    // 1e400 parses to Infinity, which custom_details would keep as null: refused, as the REST API does (issue 14 item 10).
+    it.each([
+      [
+        '/v2/enqueue',
+        `{"routing_key":"${V2_KEY}","event_action":"trigger","payload":{"summary":"s","source":"x","severity":"info","custom_details":{"load":[1,1e400]}}}`,
+        "'payload.custom_details.load[1]' must be a finite number",
+      ],
+      [
+        '/generic/2010-04-15/create_event.json',
+        `{"service_key":"${V1_KEY}","event_type":"trigger","description":"s","details":{"n":-1e999}}`,
+        "'details.n' must be a finite number",
+      ],
+    ])('%s refuses a number beyond a double in details with 400: %s', async (url, text, error) => {
+      const res = await post(url, text);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual(invalid([error]));
+      expect(await drainTo()).toEqual([]);
+    });
+
     it.each([
       [
         '/v2/enqueue',
@@ -498,6 +519,68 @@ describe('Events API endpoints', () => {
       // Other keys are not affected; the marker shares PSVC003's partition, so it arrives after r0..r4 would.
       const events = await drainTo(LIMITED_SERVICE_MARKER_KEY);
       expect(events.filter((e) => e.integrationId === 'PINT003').map((e) => e.dedupKey)).toEqual(['r0', 'r1', 'r2']);
+    });
+  });
+
+  // Two ingest replicas sharing their counts through PostgreSQL, one clock moved by the test.
+  describe('rate limiting across replicas (issue 14 item 12)', () => {
+    const LIMIT = 20;
+    const SLACK = 2;
+    let now = Date.parse('2026-11-30T12:00:59.500Z');
+    const replicas: FastifyInstance[] = [];
+    beforeAll(async () => {
+      for (let i = 0; i < 2; i++) {
+        const replica = createApp({ name: `ingest-replica-${i}`, logger: silentLog });
+        await replica.register(ingestPlugin, {
+          db: database.db,
+          bus,
+          log: silentLog,
+          clock: { now: () => new Date(now) },
+          instanceId: `ingest-${uniqueSuffix()}`,
+          config: loadIngestConfig({
+            KLAXON_INGEST_RATE_LIMIT: String(LIMIT),
+            KLAXON_INGEST_RATE_SLACK: String(SLACK),
+          }),
+        });
+        await replica.ready();
+        replicas.push(replica);
+      }
+    });
+    afterAll(() => Promise.all(replicas.map((r) => r.close())));
+
+    /** Sends n events to the replicas in turn, all at once as a burst from many clients; returns the 202s. */
+    async function burst(n: number): Promise<number> {
+      const answers = await Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          (replicas[i % replicas.length] as FastifyInstance).inject({
+            method: 'POST',
+            url: '/v2/enqueue',
+            headers: { 'content-type': 'application/json' },
+            payload: JSON.stringify(trigger(SHARED_KEY)),
+          }),
+        ),
+      );
+      expect(answers.every((a) => a.statusCode === 202 || a.statusCode === 429)).toBe(true);
+      return answers.filter((a) => a.statusCode === 202).length;
+    }
+
+    it('holds the limit in any 60 s window within (replicas - 1) x slack, and frees it as the burst leaves', async () => {
+      const first = await burst(40);
+      expect(first).toBeGreaterThanOrEqual(LIMIT);
+      expect(first).toBeLessThanOrEqual(LIMIT + (replicas.length - 1) * SLACK);
+      // 30 s later the burst is still inside every window ending now: minute-aligned counting let more in.
+      now += 30_500;
+      expect(await burst(10)).toBe(0);
+      // 61 s after the burst it has left the window.
+      now += 31_000;
+      const later = await burst(40);
+      expect(later).toBeGreaterThanOrEqual(LIMIT);
+      expect(later).toBeLessThanOrEqual(LIMIT + (replicas.length - 1) * SLACK);
+      // Exactly the 202s were published (the marker's partition differs: wait until all have arrived).
+      await waitFor(() => accepted.filter((a) => a.event.integrationId === 'PINT008').length >= first + later, {
+        what: 'accepted events of the shared key',
+      });
+      expect((await drainTo()).filter((e) => e.integrationId === 'PINT008')).toHaveLength(first + later);
     });
   });
 });

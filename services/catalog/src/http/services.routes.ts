@@ -1,6 +1,7 @@
 import { sql } from '@klaxon/db';
 import { newObjectId } from '@klaxon/ids';
 import {
+  actingUserId,
   ensureAllowed,
   listEnvelope,
   managesAccount,
@@ -12,7 +13,7 @@ import {
   principalOf,
 } from '@klaxon/rest';
 import { eq } from 'drizzle-orm';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { publishTombstones } from '../changes';
 import type { CatalogContext } from '../context';
 import {
@@ -20,7 +21,6 @@ import {
   escalationPolicies,
   findPolicy,
   findService,
-  findUserByEmail,
   indexTargets,
   integrations,
   listServices,
@@ -92,15 +92,6 @@ export function serviceRoutes(app: FastifyInstance, ctx: CatalogContext): void {
     return policy.policy;
   }
 
-  /** The user a generated policy escalates to first: the From user if given, else the token's user. */
-  async function requesterId(request: FastifyRequest, p: Principal): Promise<string> {
-    const from = request.headers.from;
-    if (typeof from !== 'string' || from === '') return p.userId;
-    const user = await findUserByEmail(db, from);
-    if (!user) throw invalid('The From header must be the email address of a user of this account');
-    return user.id;
-  }
-
   /** Each service's status now: from its setting, its open incidents and its ongoing maintenance windows. */
   async function liveStatus(records: readonly ServiceRecord[]) {
     const activity = await serviceActivity(
@@ -146,7 +137,7 @@ export function serviceRoutes(app: FastifyInstance, ctx: CatalogContext): void {
     const settings = resolveServiceSettings(input, defaultServiceSettings);
     const existing = input.escalation_policy ? await policyFor(p, input.escalation_policy.id) : undefined;
     const generatedTeam = existing ? null : generatedPolicyTeam(p);
-    const firstLevel = existing ? undefined : await requesterId(request, p);
+    const firstLevel = existing ? undefined : actingUserId(request);
     const [taken] = await db.select({ id: services.id }).from(services).where(eq(services.name, input.name));
     if (taken) throw invalid('Name has already been taken');
     const now = ctx.clock.now();

@@ -95,7 +95,7 @@ export const createServiceSchema = {
   tags: ['Services'],
   summary: 'Create a service',
   description:
-    'Without `escalation_policy`, Klaxon creates a policy named after the service whose first level is the requester (the `From` user, else the token owner), as the web app offers.',
+    'Without `escalation_policy`, Klaxon creates a policy named after the service whose first level is the requester (the token’s user; `From` never chooses the actor), as the web app offers.',
   body: wrapped('service', { type: 'object', required: ['name'], properties: serviceFields }),
 };
 

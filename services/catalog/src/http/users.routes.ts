@@ -28,7 +28,6 @@ import {
 import { ensureTimeZone, invalid, notFound } from '../domain/checks';
 import { publishUser } from '../snapshots';
 import { userView } from '../views/user.view';
-import { requester } from './requester';
 import { ensureActsForUser } from './user-access';
 import {
   createUserSchema,
@@ -76,7 +75,6 @@ export function userRoutes(app: FastifyInstance, ctx: CatalogContext): void {
 
   app.post('/users', { schema: createUserSchema }, async (request, reply) => {
     const principal = principalOf(request);
-    await requester(ctx, request);
     ensureAllowed(administersAccount(principal), 'Only an owner or admin may add users');
     const input = (request.body as { user: UserInput }).user;
     if (input.role === 'owner') throw invalid('An account has one owner; a user cannot be created as owner');

@@ -42,8 +42,6 @@ export interface IntegrationSnapshot {
   [key: string]: unknown;
 }
 
-type Snapshot = Record<string, unknown>;
-
 /** The live (not deleted) snapshot of one entity in the replica. */
 export const findEntity = <T>(ex: Executor, entityType: string, id: string) =>
   replicaEntity<T>(ex, catalogReplica, entityType, id);
@@ -51,21 +49,6 @@ export const findEntity = <T>(ex: Executor, entityType: string, id: string) =>
 /** Live snapshots of many entities of one type, by id. */
 export const findEntities = <T>(ex: Executor, entityType: string, ids: readonly string[]) =>
   replicaEntities<T>(ex, catalogReplica, entityType, ids);
-
-/** Looks a live entity up by one top-level string field of its snapshot (a user's email, a token's hash). */
-export async function findEntityBy<T>(
-  ex: Executor,
-  entityType: string,
-  field: string,
-  value: string,
-): Promise<T | undefined> {
-  const rows = await queryRows<{ snapshot: Snapshot }>(
-    ex,
-    sql`select snapshot from ${catalogReplica}
-        where entity_type = ${entityType} and not deleted and snapshot ->> ${field} = ${value} limit 1`,
-  );
-  return rows[0]?.snapshot as T | undefined;
-}
 
 /** Ids of the services owned by any of these teams (the service snapshot's `teams[]`). */
 export async function serviceIdsOfTeams(ex: Executor, teamIds: readonly string[]): Promise<string[]> {
@@ -86,6 +69,5 @@ export async function serviceIdsOfTeams(ex: Executor, teamIds: readonly string[]
 export const findService = (ex: Executor, id: string) => findEntity<ServiceSnapshot>(ex, 'service', id);
 export const findIntegration = (ex: Executor, id: string) => findEntity<IntegrationSnapshot>(ex, 'integration', id);
 export const findUser = (ex: Executor, id: string) => findEntity<UserSnapshot>(ex, 'user', id);
-export const findUserByEmail = (ex: Executor, email: string) => findEntityBy<UserSnapshot>(ex, 'user', 'email', email);
 export const findEscalationPolicy = (ex: Executor, id: string) =>
   findEntity<EscalationPolicySnapshot>(ex, 'escalation_policy', id);

@@ -1,8 +1,8 @@
 import { type Executor, replicaToken } from '@klaxon/db';
 import { httpError } from '@klaxon/kit';
-import { ensureAllowed, type Principal, replicaPrincipal, requesterRef } from '@klaxon/rest';
+import { actingUserId, ensureAllowed, type Principal, replicaPrincipal } from '@klaxon/rest';
 import type { FastifyRequest } from 'fastify';
-import { type Actor, catalogReplica, findUser, findUserByEmail } from '../db';
+import { type Actor, catalogReplica, findUser } from '../db';
 
 /** The principal of a token hash, from the catalog replica's api_token and user snapshots. */
 export async function lookupToken(ex: Executor, tokenHash: string): Promise<Principal | undefined> {
@@ -13,13 +13,12 @@ export async function lookupToken(ex: Executor, tokenHash: string): Promise<Prin
 const READ_ONLY_ROLES = new Set<string>(['read_only_user', 'read_only_limited_user', 'observer']);
 
 /**
- * The user an incident write acts as (`From`, else the token's user), who must be allowed to act on
- * incidents, as must the token's own user.
+ * The user an incident write acts as: the token's user, whatever `From` says (a `From` naming the
+ * owner must not let a limited user's token act as the owner), who must be allowed to act on incidents.
  */
 export async function requester(ex: Executor, request: FastifyRequest): Promise<Actor> {
-  const ref = requesterRef(request);
-  const user = 'email' in ref ? await findUserByEmail(ex, ref.email) : await findUser(ex, ref.userId);
-  if (!user) throw httpError('invalid_input', ['The From header must be the email address of a user of this account']);
+  const user = await findUser(ex, actingUserId(request));
+  if (!user) throw httpError('invalid_input', ["The token's user is not known here yet"]);
   ensureAllowed(!READ_ONLY_ROLES.has(user.role ?? ''), 'This user may not change incidents');
   if (request.principal)
     ensureAllowed(!READ_ONLY_ROLES.has(request.principal.role), 'This user may not change incidents');

@@ -1,4 +1,5 @@
 import type { Image, Link, Payload } from '@klaxon/contracts';
+import { findUnstorable, type Unstorable, unstorableText } from '@klaxon/kit';
 
 /** A message's plain fields: the bus contract's shape, without protobuf-es's type tag. */
 type Fields<M> = Omit<M, '$typeName' | '$unknown'>;
@@ -110,12 +111,12 @@ export class Problems {
    * JSON.stringify writes as a bare \udXXX escape).
    */
   storable(v: string, path: string): boolean {
-    const problem = unstorable(v);
+    const problem = unstorableText(v);
     if (problem) this.list.push(`'${path}' must not contain ${problem}`);
     return !problem;
   }
 
-  /** custom_details / details: a JSON object, kept verbatim once every key and string in it is storable. */
+  /** custom_details / details: a JSON object, kept verbatim once every key, string and number in it is storable. */
   details(obj: Json, name: string, path: string): string {
     const v = obj[name];
     if (v === undefined || v === null) return '';
@@ -123,37 +124,23 @@ export class Problems {
       this.list.push(`'${path}' must be an object`);
       return '';
     }
-    return this.storableTree(v, path, 1) ? JSON.stringify(v) : '';
-  }
-
-  /** Stops at the first problem: a tree of a million bad strings gets one message, not a million. */
-  private storableTree(v: unknown, path: string, depth: number): boolean {
-    if (typeof v === 'string') return this.storable(v, path);
-    if (typeof v !== 'object' || v === null) return true;
-    if (depth > MAX_DETAILS_DEPTH) {
-      this.list.push(`'${path}' is nested too deeply (at most ${MAX_DETAILS_DEPTH} levels)`);
-      return false;
-    }
-    if (Array.isArray(v)) return v.every((item, i) => this.storableTree(item, `${path}[${i}]`, depth + 1));
-    return Object.entries(v).every(([key, item]) => {
-      const problem = unstorable(key);
-      if (problem) {
-        this.list.push(`'${path}' must not contain a key with ${problem}`);
-        return false;
-      }
-      return this.storableTree(item, `${path}.${key}`, depth + 1);
-    });
+    const found = findUnstorable(v, path, MAX_DETAILS_DEPTH);
+    if (found) this.list.push(describeUnstorable(found));
+    return found ? '' : JSON.stringify(v);
   }
 }
 
-// A high surrogate not followed by a low one, or a low one not preceded by a high one.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** What in a string PostgreSQL can never store, or undefined when all of it can be. */
-function unstorable(v: string): string | undefined {
-  if (v.includes('\u0000')) return 'NUL characters (\\u0000)';
-  if (LONE_SURROGATE.test(v)) return 'unpaired UTF-16 surrogates';
-  return undefined;
+function describeUnstorable(found: Unstorable): string {
+  switch (found.kind) {
+    case 'text':
+      return `'${found.path}' must not contain ${found.problem}`;
+    case 'key':
+      return `'${found.path}' must not contain a key with ${found.problem}`;
+    case 'number':
+      return `'${found.path}' must be a finite number`;
+    case 'depth':
+      return `'${found.path}' is nested too deeply (at most ${MAX_DETAILS_DEPTH} levels)`;
+  }
 }
 
 // 2015-07-17T08:42:58.315+0000, 2015-07-17T08:42:58Z, 2015-07-17T08:42:58.315+00:00, 2015-07-17

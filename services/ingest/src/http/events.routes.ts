@@ -104,7 +104,8 @@ export async function eventsRoutes(app: FastifyInstance, options: EventsRoutesOp
 
     const route = await resolver.resolve(draft.key, endpoint.api);
     if (!route) return send(reply, invalidEvent([endpoint.unknownKey]));
-    if (!limiter.tryTake(route.integrationId)) return send(reply, rateLimited(endpoint.throttled));
+    const taken = limiter.tryTake(route.integrationId);
+    if (!(typeof taken === 'boolean' ? taken : await taken)) return send(reply, rateLimited(endpoint.throttled));
 
     const dedupKey = draft.action === 'change' ? '' : (draft.dedupKey ?? generateDedupKey());
     const message = encode(

@@ -1,39 +1,46 @@
 import { type Database, queryRows } from '@klaxon/db';
 import { sql } from 'drizzle-orm';
-import type { RateStore, WindowCount } from './rate-store';
+import type { BucketCount, RateStore } from './rate-store';
 
 interface Row {
   integration_id: string;
-  window_start: string | number;
-  count: number;
+  bucket_start: string | number;
+  count: string | number;
 }
+
+const textArray = (values: string[]) => `{${values.map((v) => JSON.stringify(v)).join(',')}}`;
 
 /** The rate counts of every ingest replica, in the ingest schema: one upsert and one read per sync. */
 export function createPgRateStore(db: Database): RateStore {
   return {
-    async addAndRead(deltas, integrationIds, since) {
+    async addAndReadOthers(replica, deltas, integrationIds, since) {
       if (deltas.length > 0) {
         await db.execute(sql`
-          insert into ingest.rate_windows (integration_id, window_start, count)
-          select * from unnest(
-            ${`{${deltas.map((d) => JSON.stringify(d.integrationId)).join(',')}}`}::text[],
-            ${`{${deltas.map((d) => d.windowStart).join(',')}}`}::bigint[],
-            ${`{${deltas.map((d) => d.count).join(',')}}`}::int[])
-          on conflict (integration_id, window_start)
-          do update set count = ingest.rate_windows.count + excluded.count`);
+          insert into ingest.rate_buckets (integration_id, bucket_start, replica, count)
+          select d.integration_id, d.bucket_start, ${replica}, d.count from unnest(
+            ${textArray(deltas.map((d) => d.integrationId))}::text[],
+            ${`{${deltas.map((d) => d.bucketStart).join(',')}}`}::bigint[],
+            ${`{${deltas.map((d) => d.count).join(',')}}`}::int[]) as d(integration_id, bucket_start, count)
+          on conflict (integration_id, bucket_start, replica)
+          do update set count = ingest.rate_buckets.count + excluded.count`);
       }
       const rows = await queryRows<Row>(
         db,
-        sql`select integration_id, window_start, count from ingest.rate_windows
-            where window_start >= ${since}
-              and integration_id = any(${`{${integrationIds.map((id) => JSON.stringify(id)).join(',')}}`}::text[])`,
+        sql`select integration_id, bucket_start, sum(count) as count from ingest.rate_buckets
+            where bucket_start >= ${since} and replica <> ${replica}
+              and integration_id = any(${textArray(integrationIds)}::text[])
+            group by integration_id, bucket_start`,
       );
       return rows.map(
-        (r): WindowCount => ({ integrationId: r.integration_id, windowStart: Number(r.window_start), count: r.count }),
+        (r): BucketCount => ({
+          integrationId: r.integration_id,
+          bucketStart: Number(r.bucket_start),
+          count: Number(r.count),
+        }),
       );
     },
     async prune(before) {
-      await db.execute(sql`delete from ingest.rate_windows where window_start < ${before}`);
+      await db.execute(sql`delete from ingest.rate_buckets where bucket_start < ${before}`);
     },
   };
 }

@@ -1,134 +1,186 @@
 import type { Clock } from '@klaxon/runtime';
 import type { Logger } from 'pino';
-import type { RateStore, WindowCount } from './rate-store';
+import type { BucketCount, RateStore } from './rate-store';
 
 export interface RateLimiterOptions {
-  /** Events allowed per integration per window. */
+  /** Events allowed per integration in any window of windowMs. */
   limit: number;
   windowMs: number;
   store: RateStore;
   clock: Clock;
   log: Logger;
-  /** How often this replica shares its counts; bounds the overshoot across replicas. */
+  /** This replica's name in the store (its instance id). */
+  replica: string;
+  /** How often this replica shares its counts and learns the others'. */
   syncMs: number;
+  /**
+   * Events per integration this replica may accept before the others can know of them: at that
+   * many unshared, the next event waits for a sync. N replicas exceed the limit by at most
+   * (N - 1) x slack in any window; one replica never exceeds it.
+   */
+  slack: number;
 }
 
 export interface RateLimiter {
-  /** Counts one event if the integration is under its limit; false means refuse it. Synchronous: hot path. */
-  tryTake(integrationId: string): boolean;
+  /**
+   * Counts one event if the integration is under its limit; false means refuse it. Answers at once
+   * (the hot path) unless this replica has `slack` events of the integration unshared: then after a sync.
+   */
+  tryTake(integrationId: string): boolean | Promise<boolean>;
   /** Shares local counts and learns the other replicas'; runs every syncMs, callable from tests. */
   sync(): Promise<void>;
   stop(): Promise<void>;
 }
 
+/**
+ * Counts live in one-second buckets. A bucket counts for as long as any part of it is inside the
+ * window, so the limit holds over every window (not only minute-aligned ones), and a full key is
+ * refused at most one bucket longer than the exact window would.
+ */
+export const BUCKET_MS = 1_000;
+
 interface Tracked {
-  /** Totals of all replicas as of the last sync, by window start. */
-  global: Map<number, number>;
-  /** Events taken here and not yet shared, by window start. */
+  /** Events this replica accepted, by bucket start: known exactly, never read back. */
+  own: Map<number, number>;
+  /** The other replicas' counts as of the last sync, by bucket start. */
+  others: Map<number, number>;
+  /** Accepted here and not yet shared, by bucket start. */
   pending: Map<number, number>;
-  /**
-   * Events being shared by the sync in flight: still counted until its totals (which include them)
-   * arrive, or a key could take more than its limit during the round trip.
-   */
+  /** Being shared by the sync in flight. */
   sending: Map<number, number>;
+  /** Events in `pending` and `sending`: what the other replicas cannot know yet. */
+  unshared: number;
   lastSeen: number;
 }
 
+const add = (map: Map<number, number>, bucket: number, n: number) => map.set(bucket, (map.get(bucket) ?? 0) + n);
+
+const sumFrom = (map: Map<number, number>, since: number) => {
+  let total = 0;
+  for (const [bucket, n] of map) if (bucket >= since) total += n;
+  return total;
+};
+
 /**
- * A sliding 60 s window approximated by two fixed windows (the previous one weighted by how much of
- * it still overlaps the sliding window), counted locally and shared through the store every syncMs,
- * so no request waits for the store.
+ * A sliding-window limit per integration, exact on one replica and within a stated slack across
+ * replicas: each counts its own events in memory and shares them through the store every syncMs,
+ * so an event waits for the store only when its integration is near the slack.
  */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
-  const { limit, windowMs, store, clock, log } = options;
+  const { limit, windowMs, store, clock, log, replica, slack } = options;
   const tracked = new Map<string, Tracked>();
-  let syncing: Promise<void> = Promise.resolve();
+  let chain: Promise<void> = Promise.resolve();
+  let next: Promise<void> | undefined;
+  let failedAt = Number.NEGATIVE_INFINITY;
   let stopped = false;
 
-  const windowOf = (ms: number) => ms - (ms % windowMs);
+  const bucketOf = (ms: number) => ms - (ms % BUCKET_MS);
+  /** The first bucket any part of which lies inside the window ending now. */
+  const windowStart = (now: number) => bucketOf(now - windowMs);
 
-  function estimate(t: Tracked, now: number): number {
-    const current = windowOf(now);
-    const previous = current - windowMs;
-    const count = (w: number) => (t.global.get(w) ?? 0) + (t.sending.get(w) ?? 0) + (t.pending.get(w) ?? 0);
-    const overlap = 1 - (now - current) / windowMs;
-    return count(previous) * overlap + count(current);
+  function track(integrationId: string, now: number): Tracked {
+    let t = tracked.get(integrationId);
+    if (!t) {
+      t = { own: new Map(), others: new Map(), pending: new Map(), sending: new Map(), unshared: 0, lastSeen: now };
+      tracked.set(integrationId, t);
+    }
+    t.lastSeen = now;
+    return t;
   }
+
+  function decide(t: Tracked, now: number): boolean {
+    const since = windowStart(now);
+    if (sumFrom(t.own, since) + sumFrom(t.others, since) >= limit) return false;
+    const bucket = bucketOf(now);
+    add(t.own, bucket, 1);
+    add(t.pending, bucket, 1);
+    t.unshared++;
+    return true;
+  }
+
+  // While the store fails, limits hold per replica rather than every event waiting on it.
+  const mustShare = (t: Tracked, now: number) => t.unshared >= slack && now - failedAt > options.syncMs;
 
   async function syncOnce(): Promise<void> {
     const now = clock.now().getTime();
-    const since = windowOf(now) - windowMs;
-    const deltas: WindowCount[] = [];
+    const since = windowStart(now);
+    const deltas: BucketCount[] = [];
     const ids: string[] = [];
     for (const [integrationId, t] of tracked) {
-      if (t.lastSeen < since - windowMs) {
+      if (t.lastSeen < since && t.unshared === 0) {
         tracked.delete(integrationId);
         continue;
       }
+      for (const map of [t.own, t.others]) for (const bucket of map.keys()) if (bucket < since) map.delete(bucket);
       ids.push(integrationId);
-      for (const [windowStart, count] of t.pending) deltas.push({ integrationId, windowStart, count });
-    }
-    if (ids.length === 0) return;
-    // Sent counts move from `pending` to `sending`; events taken during the round trip stay pending
-    // for the next sync.
-    for (const id of ids) {
-      const t = tracked.get(id);
-      if (!t) continue;
+      for (const [bucketStart, count] of t.pending) deltas.push({ integrationId, bucketStart, count });
       t.sending = t.pending;
       t.pending = new Map();
     }
-    let totals: WindowCount[];
+    if (ids.length === 0) return;
+    let others: BucketCount[];
     try {
-      totals = await store.addAndRead(deltas, ids, since);
+      others = await store.addAndReadOthers(replica, deltas, ids, since);
     } catch (err) {
-      // Put the counts back so they are shared next time; meanwhile limits hold per replica.
+      // Put the counts back so they are shared next time.
       for (const id of ids) {
         const t = tracked.get(id);
         if (!t) continue;
-        for (const [w, n] of t.sending) t.pending.set(w, (t.pending.get(w) ?? 0) + n);
+        for (const [bucket, n] of t.sending) add(t.pending, bucket, n);
         t.sending = new Map();
       }
+      failedAt = clock.now().getTime();
       throw err;
     }
     for (const id of ids) {
       const t = tracked.get(id);
-      t?.global.clear();
-      if (t) t.sending = new Map();
+      if (!t) continue;
+      let sent = 0;
+      for (const n of t.sending.values()) sent += n;
+      t.unshared -= sent;
+      t.sending = new Map();
+      t.others.clear();
     }
-    for (const total of totals) tracked.get(total.integrationId)?.global.set(total.windowStart, total.count);
+    for (const c of others) tracked.get(c.integrationId)?.others.set(c.bucketStart, c.count);
     if (Math.random() < 0.01) await store.prune(since);
   }
 
-  // Syncs run one after another; a failed one does not stop the next.
-  function enqueueSync(): Promise<void> {
-    const run = syncing.then(syncOnce);
-    syncing = run.catch((err: unknown) => log.warn({ err }, 'rate_limit_sync_failed'));
+  /** Syncs run one after another; callers arriving while one is queued share it. */
+  function requestSync(): Promise<void> {
+    if (next) return next;
+    const run = chain.then(() => {
+      next = undefined;
+      return syncOnce();
+    });
+    next = run;
+    chain = run.catch((err: unknown) => log.warn({ err }, 'rate_limit_sync_failed'));
     return run;
   }
 
-  const timer = setInterval(enqueueSync, options.syncMs);
+  async function takeAfterSharing(integrationId: string): Promise<boolean> {
+    for (;;) {
+      await requestSync().catch(() => undefined);
+      const now = clock.now().getTime();
+      const t = track(integrationId, now);
+      if (!mustShare(t, now)) return decide(t, now);
+    }
+  }
+
+  const timer = setInterval(() => void requestSync().catch(() => undefined), options.syncMs);
   timer.unref();
 
   return {
     tryTake(integrationId) {
       const now = clock.now().getTime();
-      let t = tracked.get(integrationId);
-      if (!t) {
-        t = { global: new Map(), pending: new Map(), sending: new Map(), lastSeen: now };
-        tracked.set(integrationId, t);
-      }
-      t.lastSeen = now;
-      if (estimate(t, now) >= limit) return false;
-      const w = windowOf(now);
-      t.pending.set(w, (t.pending.get(w) ?? 0) + 1);
-      return true;
+      const t = track(integrationId, now);
+      return mustShare(t, now) ? takeAfterSharing(integrationId) : decide(t, now);
     },
-    sync: enqueueSync,
+    sync: requestSync,
     async stop() {
       if (stopped) return;
       stopped = true;
       clearInterval(timer);
-      await syncing;
+      await chain;
     },
   };
 }
