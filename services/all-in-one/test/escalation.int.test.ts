@@ -159,6 +159,10 @@ describe('escalation policies run end to end', () => {
     );
   const assigneesOf = async (id: string) =>
     ((await rest('GET', `/incidents/${id}`)).incident as unknown as Incident).assignments.map((a) => a.assignee.id);
+  const pendingEscalations = async (id: string) =>
+    (
+      (await rest('GET', `/incidents/${id}`)).incident as unknown as { pending_actions: { type: string; at: string }[] }
+    ).pending_actions.filter((a) => a.type === 'escalate');
   const logTypes = async (id: string) =>
     ((await rest('GET', `/incidents/${id}/log_entries?is_overview=false`)).log_entries as unknown as { type: string }[])
       .map((e) => e.type)
@@ -202,6 +206,8 @@ describe('escalation policies run end to end', () => {
     const incident = await incidentOf(serviceId);
     await waitFor(async () => (await assigneesOf(incident.id)).join() === bob.id, { what: 'Bob assigned' });
     await waitFor(() => notifications.some((n) => n.userId === bob.id), { what: "Bob's notification" });
+    // Level 1's delay shows as PagerDuty's pending escalate action.
+    expect(await pendingEscalations(incident.id)).toEqual([{ type: 'escalate', at: '2027-01-04T12:10:00.000Z' }]);
 
     // Both replicas stop mid-escalation (the level-2 timer is pending) and two new ones take over.
     await stopEscalation();
@@ -221,6 +227,8 @@ describe('escalation policies run end to end', () => {
       timeoutMs: 30_000,
     });
     await waitFor(() => notifications.some((n) => n.userId === carol.id), { what: "Carol's notification" });
+    // Level 2 is the last and the policy does not loop: nothing more is pending.
+    expect(await pendingEscalations(incident.id)).toEqual([]);
 
     await rest('PUT', `/incidents/${incident.id}`, { incident: { type: 'incident', status: 'acknowledged' } });
     await waitFor(

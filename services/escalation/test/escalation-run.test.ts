@@ -110,6 +110,8 @@ describe('decideChange and decideTimer', () => {
     const d = decideChange(undefined, facts({ changes: ['triggered'] }), p, reach);
     expect(d.command).toMatchObject({ kind: 'assign', expectedLevel: 1, level: 1, assigneeIds: ['PALICE'] });
     expect(d.run).toMatchObject({ level: 1, active: true, dueAt: new Date('2027-01-04T12:10:00Z') });
+    // Shown on the incident as pending_actions [{type: escalate, at}].
+    expect(d.command?.escalateAt).toEqual(new Date('2027-01-04T12:10:00Z'));
     expect(d.notify).toBeUndefined();
   });
 
@@ -122,6 +124,13 @@ describe('decideChange and decideTimer', () => {
     const d = decideTimer(running, new Date('2027-01-04T12:10:00Z'), reach);
     expect(d.command).toMatchObject({ kind: 'escalate', expectedLevel: 1, level: 2, assigneeIds: ['PCAROL'] });
     expect(d.run).toMatchObject({ level: 2, dueAt: new Date('2027-01-04T12:20:00Z') });
+    // Level 2 is the last and num_loops is 0: its timer only exhausts the path, nothing escalates.
+    expect(d.command.escalateAt).toBeNull();
+  });
+
+  it('with loops left, the last level still has an escalation pending (the repeat)', () => {
+    const d = decideTimer({ ...running, policy: { ...p, numLoops: 1 } }, new Date('2027-01-04T12:10:00Z'), reach);
+    expect(d.command.escalateAt).toEqual(new Date('2027-01-04T12:20:00Z'));
   });
 
   it('the last level of the last loop exhausts the path', () => {

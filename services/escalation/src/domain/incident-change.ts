@@ -8,7 +8,7 @@
  * found stale notifies nobody. An ESCALATED that is not the run's own (a responder's
  * `escalation_level`) restarts the run at that level and assigns that level's on-call.
  */
-import { dueAfter, nextStep, type PolicyPlan, type Reach, sameUsers } from './escalation-run';
+import { dueAfter, hasNext, nextStep, type PolicyPlan, type Reach, sameUsers } from './escalation-run';
 
 export interface RunState {
   policy: PolicyPlan;
@@ -40,6 +40,8 @@ export interface CommandDraft {
   cycle: number;
   assigneeIds: string[];
   reason: string;
+  /** When the next level follows unless acknowledged (PagerDuty's pending `escalate`); null: none follows. */
+  escalateAt: Date | null;
 }
 
 export interface NotifyDraft {
@@ -72,19 +74,21 @@ export function advance(
   inclusive: boolean,
 ): Required<Pick<Decision, 'run' | 'command'>> {
   const step = nextStep(plan, from, reach, inclusive);
-  const base = { expectedLevel: current, reason: '' };
+  const base = { expectedLevel: current, reason: '', escalateAt: null };
   if (step.kind === 'assign') {
     const kind: CommandKind = step.repeated ? 'repeat' : step.level === current && inclusive ? 'assign' : 'escalate';
+    const dueAt = dueAfter(plan, step.level, at);
     return {
-      run: {
-        policy: plan,
+      run: { policy: plan, level: step.level, cycle: step.cycle, assigneeIds: step.userIds, active: true, dueAt },
+      command: {
+        ...base,
+        kind,
         level: step.level,
         cycle: step.cycle,
         assigneeIds: step.userIds,
-        active: true,
-        dueAt: dueAfter(plan, step.level, at),
+        // The timer at the last level of the last loop only exhausts the path: nothing escalates then.
+        escalateAt: hasNext(plan, step) ? dueAt : null,
       },
-      command: { ...base, kind, level: step.level, cycle: step.cycle, assigneeIds: step.userIds },
     };
   }
   const run = { policy: plan, level: current, cycle: from.cycle, assigneeIds: [], active: true, dueAt: null };
@@ -115,7 +119,15 @@ export function decideChange(
     if (!plan) {
       const reason = `Escalation policy ${facts.policyId || '(none)'} not found.`;
       return {
-        command: { kind: 'nobody', expectedLevel: facts.level, level: facts.level, cycle: 0, assigneeIds: [], reason },
+        command: {
+          kind: 'nobody',
+          expectedLevel: facts.level,
+          level: facts.level,
+          cycle: 0,
+          assigneeIds: [],
+          reason,
+          escalateAt: null,
+        },
       };
     }
     return advance(plan, from, facts.level, facts.at, reach, true);

@@ -31,6 +31,7 @@ export function commandMessage(incidentId: string, policyId: string, draft: Comm
     escalationCycle: draft.cycle,
     reason: draft.reason,
     requestedAt: timestampFromDate(at),
+    ...(draft.escalateAt ? { escalateAt: timestampFromDate(draft.escalateAt) } : {}),
   });
 }
 

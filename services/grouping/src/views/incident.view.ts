@@ -8,6 +8,8 @@ import {
   findEntities,
   type IncidentRow,
   logEntries,
+  type PendingEscalationRow,
+  pendingEscalations,
   type ServiceSnapshot,
   type TimerRow,
   timers,
@@ -25,6 +27,8 @@ export interface AlertCounts {
 export interface IncidentExtras {
   counts: Map<string, AlertCounts>;
   timers: Map<string, TimerRow[]>;
+  /** Absent for an incident just opened: escalation has not run it yet. */
+  escalations?: Map<string, PendingEscalationRow>;
   services: Map<string, ServiceSnapshot>;
   policies: Map<string, EscalationPolicySnapshot>;
   users: Map<string, UserSnapshot>;
@@ -52,6 +56,21 @@ const PENDING: Record<TimerRow['kind'], string> = {
   snooze: 'unacknowledge',
   auto_resolve: 'resolve',
 };
+
+/**
+ * The escalation escalation last said is due, while it still can happen: the incident triggered, on
+ * its policy, at the level the timer was set at (an acknowledge, a reassignment or a delegation
+ * since then cancelled it).
+ */
+function pendingEscalate(row: IncidentRow, pending: PendingEscalationRow | undefined) {
+  const due =
+    pending &&
+    row.status === 'triggered' &&
+    row.assignedVia === 'escalation_policy' &&
+    row.escalationPolicyId === pending.escalationPolicyId &&
+    row.escalationLevel === pending.level;
+  return due ? [{ type: 'escalate', at: pending.dueAt.toISOString() }] : [];
+}
 
 export function incidentView(
   urls: GroupingUrls,
@@ -98,9 +117,10 @@ export function incidentView(
         : urls.ref('escalation_policy', row.escalationPolicyId, name(policy, row.escalationPolicyId))
       : null,
     teams,
-    pending_actions: (x.timers.get(row.id) ?? [])
-      .map((t) => ({ type: PENDING[t.kind], at: t.dueAt.toISOString() }))
-      .sort((a, b) => a.at.localeCompare(b.at)),
+    pending_actions: [
+      ...(x.timers.get(row.id) ?? []).map((t) => ({ type: PENDING[t.kind], at: t.dueAt.toISOString() })),
+      ...pendingEscalate(row, x.escalations?.get(row.id)),
+    ].sort((a, b) => a.at.localeCompare(b.at)),
     acknowledgements: row.acknowledgements.map((a) => ({
       at: a.at,
       acknowledger: actorRef(urls, a.actor, x.users),
@@ -134,6 +154,7 @@ export async function loadExtras(ex: Executor, rows: readonly IncidentRow[]): Pr
   const ids = rows.map((r) => r.id);
   const counts = new Map<string, AlertCounts>();
   const timerMap = new Map<string, TimerRow[]>();
+  const escalations = new Map<string, PendingEscalationRow>();
   const firstTriggers = new Map<string, string>();
   if (ids.length > 0) {
     const countRows = await ex
@@ -150,6 +171,9 @@ export async function loadExtras(ex: Executor, rows: readonly IncidentRow[]): Pr
     }
     for (const t of await ex.select().from(timers).where(inArray(timers.incidentId, ids))) {
       timerMap.set(t.incidentId, [...(timerMap.get(t.incidentId) ?? []), t]);
+    }
+    for (const e of await ex.select().from(pendingEscalations).where(inArray(pendingEscalations.incidentId, ids))) {
+      escalations.set(e.incidentId, e);
     }
     const firstIds = rows.map((r) => r.firstTriggerLogEntryId).filter((id): id is string => !!id);
     if (firstIds.length > 0) {
@@ -168,6 +192,7 @@ export async function loadExtras(ex: Executor, rows: readonly IncidentRow[]): Pr
   return {
     counts,
     timers: timerMap,
+    escalations,
     firstTriggers,
     services: await findEntities<ServiceSnapshot>(
       ex,
