@@ -319,4 +319,96 @@ describe('escalation policies run end to end', () => {
     expect(await assigneesOf(incident.id)).toEqual([]);
     expect((await rest('GET', `/incidents?statuses[]=triggered&service_ids[]=${serviceId}`)).incidents).toHaveLength(1);
   });
+
+  it('delegates to another escalation policy: its level 1 is assigned and its escalation runs from there', async () => {
+    const erin = await user('Erin');
+    const frank = await user('Frank');
+    const policyOf = async (name: string, levels: { id: string; delay: number }[]) =>
+      (
+        await rest('POST', '/escalation_policies', {
+          escalation_policy: {
+            type: 'escalation_policy',
+            name: `${name} ${uniqueSuffix()}`,
+            escalation_rules: levels.map((l) => ({
+              escalation_delay_in_minutes: l.delay,
+              targets: [{ id: l.id, type: 'user_reference' }],
+            })),
+          },
+        })
+      ).escalation_policy as { id: string };
+    const first = await policyOf('First', [{ id: erin.id, delay: 30 }]);
+    const second = await policyOf('Second', [
+      { id: frank.id, delay: 5 },
+      { id: erin.id, delay: 5 },
+    ]);
+    const { serviceId, key } = await serviceOn(first.id);
+    for (const id of [first.id, second.id, erin.id, frank.id]) await replicated(id);
+    await trigger(key, 'delegate/me');
+    const incident = await incidentOf(serviceId);
+    await waitFor(async () => (await assigneesOf(incident.id)).join() === erin.id, { what: 'Erin assigned' });
+    await rest('PUT', `/incidents/${incident.id}`, { incident: { type: 'incident', status: 'acknowledged' } });
+
+    // Refused, changing nothing: an unknown policy, or a policy and assignees at once.
+    for (const body of [
+      { escalation_policy: { id: 'PNOPE00', type: 'escalation_policy_reference' } },
+      {
+        escalation_policy: { id: second.id, type: 'escalation_policy_reference' },
+        assignments: [{ assignee: { id: frank.id, type: 'user_reference' } }],
+      },
+    ]) {
+      const res = await core.inject({
+        method: 'PUT',
+        url: `/incidents/${incident.id}`,
+        headers: { authorization: `Token token=${token}`, from: email, 'content-type': 'application/json' },
+        payload: JSON.stringify({ incident: { type: 'incident', ...body } }),
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ error: { code: 2001, message: 'Invalid Input Provided' } });
+    }
+    expect((await rest('GET', `/incidents/${incident.id}`)).incident).toMatchObject({
+      status: 'acknowledged',
+      escalation_policy: { id: first.id },
+    });
+
+    const delegatedAt = new Date(now);
+    const { incident: delegated } = await rest('PUT', `/incidents/${incident.id}`, {
+      incident: { type: 'incident', escalation_policy: { id: second.id, type: 'escalation_policy_reference' } },
+    });
+    expect(delegated).toMatchObject({ status: 'triggered', escalation_policy: { id: second.id }, assignments: [] });
+    await waitFor(async () => (await assigneesOf(incident.id)).join() === frank.id, {
+      what: "Frank assigned at the new policy's level 1",
+      timeoutMs: 30_000,
+    });
+    await waitFor(() => notifications.some((n) => n.userId === frank.id && n.incidentId === incident.id), {
+      what: "Frank's notification",
+    });
+    expect(await pendingEscalations(incident.id)).toEqual([
+      { type: 'escalate', at: new Date(delegatedAt.getTime() + 5 * 60_000).toISOString() },
+    ]);
+    const delegateEntry = (
+      (await rest('GET', `/incidents/${incident.id}/log_entries?is_overview=false`)).log_entries as unknown as {
+        type: string;
+      }[]
+    ).find((e) => e.type === 'delegate_log_entry');
+    expect(delegateEntry).toBeDefined();
+
+    // The new policy escalates on its own delay, to its level 2.
+    minutes(6);
+    await waitFor(async () => (await assigneesOf(incident.id)).join() === erin.id, {
+      what: "Erin assigned at the new policy's level 2",
+      timeoutMs: 30_000,
+    });
+    expect((await rest('GET', `/incidents/${incident.id}`)).incident).toMatchObject({
+      escalation_policy: { id: second.id },
+    });
+    expect(await logTypes(incident.id)).toEqual([
+      'trigger_log_entry',
+      'assign_log_entry',
+      'acknowledge_log_entry',
+      'delegate_log_entry',
+      'unacknowledge_log_entry',
+      'assign_log_entry',
+      'escalate_log_entry',
+    ]);
+  });
 });

@@ -165,6 +165,19 @@ describe('decideChange and decideTimer', () => {
     expect(d.command).toMatchObject({ kind: 'assign', expectedLevel: 2, level: 2, assigneeIds: ['PCAROL'] });
   });
 
+  it('a delegation starts a new run at level 1 of the new policy as it is now', () => {
+    const other: PolicyPlan = { id: 'PEP2', numLoops: 0, levels: [{ delayMinutes: 5, targets: [user('PDAN')] }] };
+    const d = decideChange(
+      { ...running, level: 2, assigneeIds: ['PCAROL'] },
+      facts({ changes: ['delegated'], level: 1, assigneeIds: [], policyId: 'PEP2' }),
+      other,
+      reach,
+    );
+    expect(d.command).toMatchObject({ kind: 'assign', expectedLevel: 1, level: 1, assigneeIds: ['PDAN'] });
+    expect(d.run).toMatchObject({ policy: other, level: 1, cycle: 0, dueAt: new Date('2027-01-04T12:05:00Z') });
+    expect(d.notify).toBeUndefined();
+  });
+
   it('a direct reassignment notifies the new assignee and stops escalating', () => {
     const d = decideChange(
       running,

@@ -22,7 +22,15 @@ export interface RunState {
 /** What escalation reads of an incidents.changed message. */
 export interface IncidentFacts {
   status: 'triggered' | 'acknowledged' | 'resolved';
-  changes: readonly ('triggered' | 'acknowledged' | 'escalated' | 'reassigned' | 'resolved' | 'unacknowledged')[];
+  changes: readonly (
+    | 'triggered'
+    | 'acknowledged'
+    | 'escalated'
+    | 'reassigned'
+    | 'resolved'
+    | 'unacknowledged'
+    | 'delegated'
+  )[];
   level: number;
   assigneeIds: string[];
   policyId: string;
@@ -115,7 +123,8 @@ export function decideChange(
   const notifyAssignees = (reason: NotifyDraft['reason'], cycle: number): NotifyDraft | undefined =>
     facts.assigneeIds.length > 0 ? { userIds: facts.assigneeIds, reason, level: facts.level, cycle } : undefined;
   const start = (from: { level: number; cycle: number }): Decision => {
-    const plan = has('triggered') ? policy : (run?.policy ?? policy);
+    // A trigger or a delegation takes the policy as it is now; anything else follows the run's snapshot.
+    const plan = has('triggered') || has('delegated') ? policy : (run?.policy ?? policy);
     if (!plan) {
       const reason = `Escalation policy ${facts.policyId || '(none)'} not found.`;
       return {
@@ -143,6 +152,7 @@ export function decideChange(
     if (facts.status !== 'triggered') return {};
     return start({ level: facts.level, cycle: 0 });
   }
+  if (has('delegated')) return start({ level: 1, cycle: 0 });
   if (has('escalated') || has('reassigned')) {
     const own = run?.active && run.level === facts.level && sameUsers(run.assigneeIds, facts.assigneeIds);
     if (run && (own || !has('escalated'))) {

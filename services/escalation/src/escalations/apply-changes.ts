@@ -14,6 +14,7 @@ const CHANGES: Partial<Record<IncidentChangeKind, IncidentFacts['changes'][numbe
   [IncidentChangeKind.REASSIGNED]: 'reassigned',
   [IncidentChangeKind.RESOLVED]: 'resolved',
   [IncidentChangeKind.UNACKNOWLEDGED]: 'unacknowledged',
+  [IncidentChangeKind.DELEGATED]: 'delegated',
 };
 
 /** The facts escalation acts on, read once from the message (and its REST snapshot's assigned_via). */

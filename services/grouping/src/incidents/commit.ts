@@ -26,6 +26,7 @@ const KINDS: Record<lifecycle.ChangeKind, IncidentChangeKind> = {
   merged: IncidentChangeKind.MERGED,
   urgency: IncidentChangeKind.URGENCY,
   unacknowledged: IncidentChangeKind.UNACKNOWLEDGED,
+  delegated: IncidentChangeKind.DELEGATED,
 };
 
 // The log entry each change writes; a merge is logged by the resolve it causes on the source.
@@ -36,6 +37,7 @@ const LOG_TYPES: Partial<Record<lifecycle.ChangeKind, string>> = {
   resolved: 'resolve',
   escalated: 'escalate',
   reassigned: 'assign',
+  delegated: 'delegate',
   urgency: 'urgency_change',
 };
 
@@ -152,7 +154,7 @@ async function resolveOpenAlerts(ex: Executor, row: IncidentRow, cause: Cause, a
 
 /** Extra log fields per change (assignees on assign/escalate). */
 function extraFor(change: lifecycle.ChangeKind, next: lifecycle.IncidentState): Record<string, unknown> {
-  if (change === 'reassigned' || change === 'escalated') {
+  if (change === 'reassigned' || change === 'escalated' || change === 'delegated') {
     return { assignees: next.assigneeIds.map((id) => ({ id, type: 'user_reference' })) };
   }
   return {};
