@@ -411,4 +411,117 @@ describe('escalation policies run end to end', () => {
       'escalate_log_entry',
     ]);
   });
+
+  it('responder requests notify the users asked and the on-call of the policies asked, who appear on the incident', async () => {
+    const ivan = await user('Ivan');
+    const gina = await user('Gina');
+    const hank = await user('Hank');
+    const paged = (
+      await rest('POST', '/escalation_policies', {
+        escalation_policy: {
+          type: 'escalation_policy',
+          name: `Paged ${uniqueSuffix()}`,
+          escalation_rules: [{ escalation_delay_in_minutes: 30, targets: [{ id: ivan.id, type: 'user_reference' }] }],
+        },
+      })
+    ).escalation_policy as { id: string };
+    const database_team = (
+      await rest('POST', '/escalation_policies', {
+        escalation_policy: {
+          type: 'escalation_policy',
+          name: `Databases ${uniqueSuffix()}`,
+          escalation_rules: [{ escalation_delay_in_minutes: 30, targets: [{ id: hank.id, type: 'user_reference' }] }],
+        },
+      })
+    ).escalation_policy as { id: string; name: string };
+    const { serviceId, key } = await serviceOn(paged.id);
+    for (const id of [paged.id, database_team.id, ivan.id, gina.id, hank.id]) await replicated(id);
+    await trigger(key, 'help/wanted');
+    const incident = await incidentOf(serviceId);
+    await waitFor(async () => (await assigneesOf(incident.id)).join() === ivan.id, { what: 'Ivan assigned' });
+
+    const post = (id: string, body: object) =>
+      core.inject({
+        method: 'POST',
+        url: `/incidents/${id}/responder_requests`,
+        headers: { authorization: `Token token=${token}`, from: email, 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      });
+    const ask = (targets: { id: string; type: string }[]) => ({
+      requester_id: ivan.id,
+      message: 'Please join the bridge',
+      responder_request_targets: targets.map((t) => ({ responder_request_target: t })),
+    });
+    // Refused, changing nothing: no such incident, an unknown target, a body without its message.
+    expect((await post('PNOSUCH', ask([{ id: gina.id, type: 'user_reference' }]))).statusCode).toBe(404);
+    const unknown = await post(incident.id, ask([{ id: 'PNOBODY', type: 'user_reference' }]));
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({ error: { code: 2001, message: 'Invalid Input Provided' } });
+    const { message: _omitted, ...noMessage } = ask([{ id: gina.id, type: 'user_reference' }]);
+    expect((await post(incident.id, noMessage)).statusCode).toBe(400);
+    expect((await rest('GET', `/incidents/${incident.id}`)).incident).toMatchObject({ responder_requests: [] });
+
+    const res = await post(
+      incident.id,
+      ask([
+        { id: gina.id, type: 'user_reference' },
+        { id: database_team.id, type: 'escalation_policy_reference' },
+      ]),
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      responder_request: {
+        incident: { id: incident.id, type: 'incident_reference' },
+        requester: { id: ivan.id, type: 'user_reference' },
+        message: 'Please join the bridge',
+        responder_request_targets: [
+          {
+            responder_request_target: {
+              type: 'user',
+              id: gina.id,
+              incidents_responders: [{ state: 'pending', user: { id: gina.id }, requester: { id: ivan.id } }],
+            },
+          },
+          { responder_request_target: { type: 'escalation_policy', id: database_team.id } },
+        ],
+      },
+    });
+
+    // Hank is on call for the requested policy: escalation resolves him and grouping adds him.
+    type Responder = { state: string; user: { id: string }; escalation_policy_requests: string[] };
+    const responders = await waitFor(
+      async () => {
+        const shown = (
+          (await rest('GET', `/incidents/${incident.id}`)).incident as unknown as {
+            incidents_responders: Responder[];
+          }
+        ).incidents_responders;
+        return shown.length === 2 ? shown : undefined;
+      },
+      { what: "the requested policy's on-call added as a responder", timeoutMs: 30_000 },
+    );
+    const byUser = (a: unknown[], b: unknown[]) => String(a[0]).localeCompare(String(b[0]));
+    expect(responders.map((r) => [r.user.id, r.state, r.escalation_policy_requests]).sort(byUser)).toEqual(
+      [
+        [gina.id, 'pending', []],
+        [hank.id, 'pending', [database_team.name]],
+      ].sort(byUser),
+    );
+    await waitFor(() => notifications.filter((n) => n.reason === 'responder_request').length >= 2, {
+      what: "the responders' notifications",
+    });
+    expect(
+      notifications
+        .filter((n) => n.incidentId === incident.id && n.reason === 'responder_request')
+        .map((n) => [n.userId, n.urgency])
+        .sort(),
+    ).toEqual(
+      [
+        [gina.id, 'high'],
+        [hank.id, 'high'],
+      ].sort(),
+    );
+    // Responders are asked to help; the incident stays assigned to Ivan.
+    expect(await assigneesOf(incident.id)).toEqual([ivan.id]);
+  });
 });

@@ -1,6 +1,7 @@
 import type { TargetRef } from '@klaxon/schedules';
 import { nextStep, type PolicyPlan, planOf, type Reach } from '../src/domain/escalation-run';
 import { decideChange, decideTimer, type IncidentFacts, type RunState } from '../src/domain/incident-change';
+import { respondersOf } from '../src/domain/responders';
 
 const user = (id: string): TargetRef => ({ id, type: 'user_reference' });
 const schedule = (id: string): TargetRef => ({ id, type: 'schedule_reference' });
@@ -196,5 +197,20 @@ describe('decideChange and decideTimer', () => {
     const d = decideChange(undefined, facts({ changes: ['triggered'] }), empty, reach);
     expect(d.command).toMatchObject({ kind: 'nobody', expectedLevel: 1 });
     expect(d.command?.reason).toContain('schedule PEMPTY has nobody on call');
+  });
+});
+
+describe('respondersOf', () => {
+  it("reaches the users asked and each policy's first level reaching somebody, each user once", () => {
+    const plans = new Map<string, PolicyPlan>([
+      ['PEPA', { ...plan([[schedule('PEMPTY')], [schedule('PSCH1'), user('PBOB')]]), id: 'PEPA' }],
+      ['PEPB', { ...plan([[user('PGONE')]]), id: 'PEPB' }],
+    ]);
+    expect(
+      respondersOf({ userIds: ['PBOB', 'PDAN'], escalationPolicyIds: ['PEPA', 'PEPB', 'PMISSING'] }, plans, reach),
+    ).toEqual({
+      userIds: ['PBOB', 'PDAN', 'PALICE'],
+      viaPolicy: [{ policyId: 'PEPA', userIds: ['PALICE', 'PBOB'] }],
+    });
   });
 });

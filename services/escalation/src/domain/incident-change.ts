@@ -54,9 +54,11 @@ export interface CommandDraft {
 
 export interface NotifyDraft {
   userIds: string[];
-  reason: 'assigned' | 'escalated';
+  reason: 'assigned' | 'escalated' | 'responder_request';
   level: number;
   cycle: number;
+  /** The urgency whose notification rules apply; absent: the incident's. */
+  urgency?: 'high' | 'low';
 }
 
 export interface Decision {

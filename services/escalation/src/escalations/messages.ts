@@ -35,6 +35,25 @@ export function commandMessage(incidentId: string, policyId: string, draft: Comm
   });
 }
 
+/** The incidents.assignments command adding a requested policy's on-call as responders. */
+export function respondersCommand(
+  change: IncidentChanged,
+  requestId: string,
+  via: { policyId: string; userIds: string[] },
+  at: Date,
+): EncodedMessage {
+  return encode(topics.incidentsAssignments, {
+    // Derived from the change: a replayed change asks nothing new.
+    id: `${change.id}.${via.policyId}`,
+    incidentId: change.incidentId,
+    kind: AssignmentCommandKind.ADD_RESPONDERS,
+    escalationPolicyId: via.policyId,
+    assigneeIds: via.userIds,
+    responderRequestId: requestId,
+    requestedAt: timestampFromDate(at),
+  });
+}
+
 /**
  * One notifications.requested per assignee, for the incident as the change shows it. The id derives
  * from the change and the user: a change is applied once (inbox), and even a replay asks nothing new.
@@ -49,7 +68,7 @@ export function notificationMessages(change: IncidentChanged, draft: NotifyDraft
       escalationLevel: draft.level,
       escalationCycle: draft.cycle,
       requestedAt: timestampFromDate(at),
-      urgency: change.urgency,
+      urgency: draft.urgency ?? change.urgency,
       serviceId: change.serviceId,
       incidentTitle: change.title,
       incidentNumber: change.incidentNumber,

@@ -5,6 +5,7 @@ import { type IncidentRow, inbox, lockIncidents, pendingEscalations } from '../d
 import { lifecycle } from '../domain';
 import { type Cause, commitTransition, insertLogEntry } from './commit';
 import type { GroupingContext } from './context';
+import { addPolicyResponders } from './responders';
 import { stateOf } from './state';
 
 /** What became of one command: applied, or ignored because the incident moved on (or is unknown). */
@@ -107,6 +108,19 @@ export function applyAssignmentCommands(
       const row = locked.get(command.incidentId);
       if (!row) {
         results.set(command, 'unknown-incident');
+        continue;
+      }
+      if (command.kind === AssignmentCommandKind.ADD_RESPONDERS) {
+        // Responders join an open incident whatever its level or assignment.
+        if (row.status === 'resolved') results.set(command, 'stale');
+        else {
+          await addPolicyResponders(
+            tx,
+            command,
+            command.requestedAt ? timestampDate(command.requestedAt) : ctx.clock.now(),
+          );
+          results.set(command, 'applied');
+        }
         continue;
       }
       if (!isCurrent(row, command)) {

@@ -1,4 +1,4 @@
-import { encode, IncidentChangeKind, timestampFromDate, topics } from '@klaxon/contracts';
+import { encode, IncidentChangeKind, type ResponderRequested, timestampFromDate, topics } from '@klaxon/contracts';
 import { type Executor, enqueueOutbox, type OutboxMessage } from '@klaxon/db';
 import { newMessageId, newObjectId } from '@klaxon/ids';
 import { and, eq, sql } from 'drizzle-orm';
@@ -89,6 +89,8 @@ export function changeMessage(
   view: IncidentView,
   /** The integration whose alert opened the incident (on the opening message only). */
   integrationId = '',
+  /** A responder request just made: published as RESPONDERS_REQUESTED for escalation to notify. */
+  responderRequest?: Omit<ResponderRequested, '$typeName' | '$unknown'>,
 ): OutboxMessage {
   return encode(topics.incidentsChanged, {
     id: newMessageId(at),
@@ -99,7 +101,8 @@ export function changeMessage(
     status: row.status,
     urgency: row.urgency,
     title: row.title,
-    changes: changes.map((c) => KINDS[c]),
+    changes: [...changes.map((c) => KINDS[c]), ...(responderRequest ? [IncidentChangeKind.RESPONDERS_REQUESTED] : [])],
+    ...(responderRequest ? { responderRequest } : {}),
     assignedUserIds: row.assignments.map((a) => a.userId),
     escalationLevel: row.escalationLevel,
     occurredAt: timestampFromDate(at),

@@ -15,6 +15,7 @@ import {
   timers,
   type UserSnapshot,
 } from '../db';
+import { type IncidentResponders, loadResponders, respondersRefIds, respondersView } from './responders.view';
 import type { GroupingUrls } from './urls';
 
 export interface AlertCounts {
@@ -29,6 +30,8 @@ export interface IncidentExtras {
   timers: Map<string, TimerRow[]>;
   /** Absent for an incident just opened: escalation has not run it yet. */
   escalations?: Map<string, PendingEscalationRow>;
+  /** Absent for an incident just opened: nobody has asked responders yet. */
+  responders?: IncidentResponders;
   services: Map<string, ServiceSnapshot>;
   policies: Map<string, EscalationPolicySnapshot>;
   users: Map<string, UserSnapshot>;
@@ -70,6 +73,17 @@ function pendingEscalate(row: IncidentRow, pending: PendingEscalationRow | undef
     row.escalationPolicyId === pending.escalationPolicyId &&
     row.escalationLevel === pending.level;
   return due ? [{ type: 'escalate', at: pending.dueAt.toISOString() }] : [];
+}
+
+function responderFields(urls: GroupingUrls, row: IncidentRow, x: IncidentExtras) {
+  const { incidents_responders, responder_requests } = respondersView(
+    urls,
+    row,
+    x.responders?.requests.get(row.id) ?? [],
+    x.responders?.responders.get(row.id) ?? [],
+    x,
+  );
+  return { incidents_responders, responder_requests };
 }
 
 export function incidentView(
@@ -139,8 +153,7 @@ export function incidentView(
       : null,
     conference_bridge: null,
     urgency: row.urgency,
-    incidents_responders: [],
-    responder_requests: [],
+    ...responderFields(urls, row, x),
     // PagerDuty returns the body only with include[]=body; clients that decode `details` as a string
     // (go-pagerduty) would otherwise fail on every list holding an event's custom details.
     ...(include.has('body') ? { body: { type: 'incident_body', details: row.details ?? null } } : {}),
@@ -184,26 +197,29 @@ export async function loadExtras(ex: Executor, rows: readonly IncidentRow[]): Pr
       for (const e of entries) firstTriggers.set(e.incidentId, e.type);
     }
   }
+  const responders = await loadResponders(ex, ids);
+  const named = respondersRefIds(responders);
   const userIds = rows.flatMap((r) => [
     ...r.assignments.map((a) => a.userId),
     ...r.acknowledgements.filter((a) => a.actor.type === 'user').map((a) => a.actor.id),
     ...(r.lastStatusChangeBy?.type === 'user' ? [r.lastStatusChangeBy.id] : []),
   ]);
+  userIds.push(...named.userIds);
   return {
     counts,
     timers: timerMap,
     escalations,
+    responders,
     firstTriggers,
     services: await findEntities<ServiceSnapshot>(
       ex,
       'service',
       rows.map((r) => r.serviceId),
     ),
-    policies: await findEntities<EscalationPolicySnapshot>(
-      ex,
-      'escalation_policy',
-      rows.map((r) => r.escalationPolicyId).filter((id): id is string => !!id),
-    ),
+    policies: await findEntities<EscalationPolicySnapshot>(ex, 'escalation_policy', [
+      ...rows.map((r) => r.escalationPolicyId).filter((id): id is string => !!id),
+      ...named.policyIds,
+    ]),
     users: await findEntities<UserSnapshot>(ex, 'user', userIds),
   };
 }
