@@ -159,6 +159,20 @@ describe('escalation policies run end to end', () => {
     );
   const assigneesOf = async (id: string) =>
     ((await rest('GET', `/incidents/${id}`)).incident as unknown as Incident).assignments.map((a) => a.assignee.id);
+  /** A policy of one user per level. */
+  const policyOf = async (name: string, levels: { id: string; delay: number }[]) =>
+    (
+      await rest('POST', '/escalation_policies', {
+        escalation_policy: {
+          type: 'escalation_policy',
+          name: `${name} ${uniqueSuffix()}`,
+          escalation_rules: levels.map((l) => ({
+            escalation_delay_in_minutes: l.delay,
+            targets: [{ id: l.id, type: 'user_reference' }],
+          })),
+        },
+      })
+    ).escalation_policy as { id: string; name: string };
   const pendingEscalations = async (id: string) =>
     (
       (await rest('GET', `/incidents/${id}`)).incident as unknown as { pending_actions: { type: string; at: string }[] }
@@ -323,19 +337,6 @@ describe('escalation policies run end to end', () => {
   it('delegates to another escalation policy: its level 1 is assigned and its escalation runs from there', async () => {
     const erin = await user('Erin');
     const frank = await user('Frank');
-    const policyOf = async (name: string, levels: { id: string; delay: number }[]) =>
-      (
-        await rest('POST', '/escalation_policies', {
-          escalation_policy: {
-            type: 'escalation_policy',
-            name: `${name} ${uniqueSuffix()}`,
-            escalation_rules: levels.map((l) => ({
-              escalation_delay_in_minutes: l.delay,
-              targets: [{ id: l.id, type: 'user_reference' }],
-            })),
-          },
-        })
-      ).escalation_policy as { id: string };
     const first = await policyOf('First', [{ id: erin.id, delay: 30 }]);
     const second = await policyOf('Second', [
       { id: frank.id, delay: 5 },
@@ -416,26 +417,10 @@ describe('escalation policies run end to end', () => {
     const ivan = await user('Ivan');
     const gina = await user('Gina');
     const hank = await user('Hank');
-    const paged = (
-      await rest('POST', '/escalation_policies', {
-        escalation_policy: {
-          type: 'escalation_policy',
-          name: `Paged ${uniqueSuffix()}`,
-          escalation_rules: [{ escalation_delay_in_minutes: 30, targets: [{ id: ivan.id, type: 'user_reference' }] }],
-        },
-      })
-    ).escalation_policy as { id: string };
-    const database_team = (
-      await rest('POST', '/escalation_policies', {
-        escalation_policy: {
-          type: 'escalation_policy',
-          name: `Databases ${uniqueSuffix()}`,
-          escalation_rules: [{ escalation_delay_in_minutes: 30, targets: [{ id: hank.id, type: 'user_reference' }] }],
-        },
-      })
-    ).escalation_policy as { id: string; name: string };
+    const paged = await policyOf('Paged', [{ id: ivan.id, delay: 30 }]);
+    const databases = await policyOf('Databases', [{ id: hank.id, delay: 30 }]);
     const { serviceId, key } = await serviceOn(paged.id);
-    for (const id of [paged.id, database_team.id, ivan.id, gina.id, hank.id]) await replicated(id);
+    for (const id of [paged.id, databases.id, ivan.id, gina.id, hank.id]) await replicated(id);
     await trigger(key, 'help/wanted');
     const incident = await incidentOf(serviceId);
     await waitFor(async () => (await assigneesOf(incident.id)).join() === ivan.id, { what: 'Ivan assigned' });
@@ -465,7 +450,7 @@ describe('escalation policies run end to end', () => {
       incident.id,
       ask([
         { id: gina.id, type: 'user_reference' },
-        { id: database_team.id, type: 'escalation_policy_reference' },
+        { id: databases.id, type: 'escalation_policy_reference' },
       ]),
     );
     expect(res.statusCode).toBe(200);
@@ -482,7 +467,7 @@ describe('escalation policies run end to end', () => {
               incidents_responders: [{ state: 'pending', user: { id: gina.id }, requester: { id: ivan.id } }],
             },
           },
-          { responder_request_target: { type: 'escalation_policy', id: database_team.id } },
+          { responder_request_target: { type: 'escalation_policy', id: databases.id } },
         ],
       },
     });
@@ -504,7 +489,7 @@ describe('escalation policies run end to end', () => {
     expect(responders.map((r) => [r.user.id, r.state, r.escalation_policy_requests]).sort(byUser)).toEqual(
       [
         [gina.id, 'pending', []],
-        [hank.id, 'pending', [database_team.name]],
+        [hank.id, 'pending', [databases.name]],
       ].sort(byUser),
     );
     await waitFor(() => notifications.filter((n) => n.reason === 'responder_request').length >= 2, {
