@@ -159,6 +159,24 @@ describe('escalation policies run end to end', () => {
     );
   const assigneesOf = async (id: string) =>
     ((await rest('GET', `/incidents/${id}`)).incident as unknown as Incident).assignments.map((a) => a.assignee.id);
+  /** A policy of one user per level. */
+  const policyOf = async (name: string, levels: { id: string; delay: number }[]) =>
+    (
+      await rest('POST', '/escalation_policies', {
+        escalation_policy: {
+          type: 'escalation_policy',
+          name: `${name} ${uniqueSuffix()}`,
+          escalation_rules: levels.map((l) => ({
+            escalation_delay_in_minutes: l.delay,
+            targets: [{ id: l.id, type: 'user_reference' }],
+          })),
+        },
+      })
+    ).escalation_policy as { id: string; name: string };
+  const pendingEscalations = async (id: string) =>
+    (
+      (await rest('GET', `/incidents/${id}`)).incident as unknown as { pending_actions: { type: string; at: string }[] }
+    ).pending_actions.filter((a) => a.type === 'escalate');
   const logTypes = async (id: string) =>
     ((await rest('GET', `/incidents/${id}/log_entries?is_overview=false`)).log_entries as unknown as { type: string }[])
       .map((e) => e.type)
@@ -202,6 +220,8 @@ describe('escalation policies run end to end', () => {
     const incident = await incidentOf(serviceId);
     await waitFor(async () => (await assigneesOf(incident.id)).join() === bob.id, { what: 'Bob assigned' });
     await waitFor(() => notifications.some((n) => n.userId === bob.id), { what: "Bob's notification" });
+    // Level 1's delay shows as PagerDuty's pending escalate action.
+    expect(await pendingEscalations(incident.id)).toEqual([{ type: 'escalate', at: '2027-01-04T12:10:00.000Z' }]);
 
     // Both replicas stop mid-escalation (the level-2 timer is pending) and two new ones take over.
     await stopEscalation();
@@ -221,6 +241,8 @@ describe('escalation policies run end to end', () => {
       timeoutMs: 30_000,
     });
     await waitFor(() => notifications.some((n) => n.userId === carol.id), { what: "Carol's notification" });
+    // Level 2 is the last and the policy does not loop: nothing more is pending.
+    expect(await pendingEscalations(incident.id)).toEqual([]);
 
     await rest('PUT', `/incidents/${incident.id}`, { incident: { type: 'incident', status: 'acknowledged' } });
     await waitFor(
@@ -310,5 +332,181 @@ describe('escalation policies run end to end', () => {
     );
     expect(await assigneesOf(incident.id)).toEqual([]);
     expect((await rest('GET', `/incidents?statuses[]=triggered&service_ids[]=${serviceId}`)).incidents).toHaveLength(1);
+  });
+
+  it('delegates to another escalation policy: its level 1 is assigned and its escalation runs from there', async () => {
+    const erin = await user('Erin');
+    const frank = await user('Frank');
+    const first = await policyOf('First', [{ id: erin.id, delay: 30 }]);
+    const second = await policyOf('Second', [
+      { id: frank.id, delay: 5 },
+      { id: erin.id, delay: 5 },
+    ]);
+    const { serviceId, key } = await serviceOn(first.id);
+    for (const id of [first.id, second.id, erin.id, frank.id]) await replicated(id);
+    await trigger(key, 'delegate/me');
+    const incident = await incidentOf(serviceId);
+    await waitFor(async () => (await assigneesOf(incident.id)).join() === erin.id, { what: 'Erin assigned' });
+    await rest('PUT', `/incidents/${incident.id}`, { incident: { type: 'incident', status: 'acknowledged' } });
+
+    // Refused, changing nothing: an unknown policy, or a policy and assignees at once.
+    for (const body of [
+      { escalation_policy: { id: 'PNOPE00', type: 'escalation_policy_reference' } },
+      {
+        escalation_policy: { id: second.id, type: 'escalation_policy_reference' },
+        assignments: [{ assignee: { id: frank.id, type: 'user_reference' } }],
+      },
+    ]) {
+      const res = await core.inject({
+        method: 'PUT',
+        url: `/incidents/${incident.id}`,
+        headers: { authorization: `Token token=${token}`, from: email, 'content-type': 'application/json' },
+        payload: JSON.stringify({ incident: { type: 'incident', ...body } }),
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ error: { code: 2001, message: 'Invalid Input Provided' } });
+    }
+    expect((await rest('GET', `/incidents/${incident.id}`)).incident).toMatchObject({
+      status: 'acknowledged',
+      escalation_policy: { id: first.id },
+    });
+
+    const delegatedAt = new Date(now);
+    const { incident: delegated } = await rest('PUT', `/incidents/${incident.id}`, {
+      incident: { type: 'incident', escalation_policy: { id: second.id, type: 'escalation_policy_reference' } },
+    });
+    expect(delegated).toMatchObject({ status: 'triggered', escalation_policy: { id: second.id }, assignments: [] });
+    await waitFor(async () => (await assigneesOf(incident.id)).join() === frank.id, {
+      what: "Frank assigned at the new policy's level 1",
+      timeoutMs: 30_000,
+    });
+    await waitFor(() => notifications.some((n) => n.userId === frank.id && n.incidentId === incident.id), {
+      what: "Frank's notification",
+    });
+    expect(await pendingEscalations(incident.id)).toEqual([
+      { type: 'escalate', at: new Date(delegatedAt.getTime() + 5 * 60_000).toISOString() },
+    ]);
+    const delegateEntry = (
+      (await rest('GET', `/incidents/${incident.id}/log_entries?is_overview=false`)).log_entries as unknown as {
+        type: string;
+      }[]
+    ).find((e) => e.type === 'delegate_log_entry');
+    expect(delegateEntry).toBeDefined();
+
+    // The new policy escalates on its own delay, to its level 2.
+    minutes(6);
+    await waitFor(async () => (await assigneesOf(incident.id)).join() === erin.id, {
+      what: "Erin assigned at the new policy's level 2",
+      timeoutMs: 30_000,
+    });
+    expect((await rest('GET', `/incidents/${incident.id}`)).incident).toMatchObject({
+      escalation_policy: { id: second.id },
+    });
+    expect(await logTypes(incident.id)).toEqual([
+      'trigger_log_entry',
+      'assign_log_entry',
+      'acknowledge_log_entry',
+      'delegate_log_entry',
+      'unacknowledge_log_entry',
+      'assign_log_entry',
+      'escalate_log_entry',
+    ]);
+  });
+
+  it('responder requests notify the users asked and the on-call of the policies asked, who appear on the incident', async () => {
+    const ivan = await user('Ivan');
+    const gina = await user('Gina');
+    const hank = await user('Hank');
+    const paged = await policyOf('Paged', [{ id: ivan.id, delay: 30 }]);
+    const databases = await policyOf('Databases', [{ id: hank.id, delay: 30 }]);
+    const { serviceId, key } = await serviceOn(paged.id);
+    for (const id of [paged.id, databases.id, ivan.id, gina.id, hank.id]) await replicated(id);
+    await trigger(key, 'help/wanted');
+    const incident = await incidentOf(serviceId);
+    await waitFor(async () => (await assigneesOf(incident.id)).join() === ivan.id, { what: 'Ivan assigned' });
+
+    const post = (id: string, body: object) =>
+      core.inject({
+        method: 'POST',
+        url: `/incidents/${id}/responder_requests`,
+        headers: { authorization: `Token token=${token}`, from: email, 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      });
+    const ask = (targets: { id: string; type: string }[]) => ({
+      requester_id: ivan.id,
+      message: 'Please join the bridge',
+      responder_request_targets: targets.map((t) => ({ responder_request_target: t })),
+    });
+    // Refused, changing nothing: no such incident, an unknown target, a body without its message.
+    expect((await post('PNOSUCH', ask([{ id: gina.id, type: 'user_reference' }]))).statusCode).toBe(404);
+    const unknown = await post(incident.id, ask([{ id: 'PNOBODY', type: 'user_reference' }]));
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({ error: { code: 2001, message: 'Invalid Input Provided' } });
+    const { message: _omitted, ...noMessage } = ask([{ id: gina.id, type: 'user_reference' }]);
+    expect((await post(incident.id, noMessage)).statusCode).toBe(400);
+    expect((await rest('GET', `/incidents/${incident.id}`)).incident).toMatchObject({ responder_requests: [] });
+
+    const res = await post(
+      incident.id,
+      ask([
+        { id: gina.id, type: 'user_reference' },
+        { id: databases.id, type: 'escalation_policy_reference' },
+      ]),
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      responder_request: {
+        incident: { id: incident.id, type: 'incident_reference' },
+        requester: { id: ivan.id, type: 'user_reference' },
+        message: 'Please join the bridge',
+        responder_request_targets: [
+          {
+            responder_request_target: {
+              type: 'user',
+              id: gina.id,
+              incidents_responders: [{ state: 'pending', user: { id: gina.id }, requester: { id: ivan.id } }],
+            },
+          },
+          { responder_request_target: { type: 'escalation_policy', id: databases.id } },
+        ],
+      },
+    });
+
+    // Hank is on call for the requested policy: escalation resolves him and grouping adds him.
+    type Responder = { state: string; user: { id: string }; escalation_policy_requests: string[] };
+    const responders = await waitFor(
+      async () => {
+        const shown = (
+          (await rest('GET', `/incidents/${incident.id}`)).incident as unknown as {
+            incidents_responders: Responder[];
+          }
+        ).incidents_responders;
+        return shown.length === 2 ? shown : undefined;
+      },
+      { what: "the requested policy's on-call added as a responder", timeoutMs: 30_000 },
+    );
+    const byUser = (a: unknown[], b: unknown[]) => String(a[0]).localeCompare(String(b[0]));
+    expect(responders.map((r) => [r.user.id, r.state, r.escalation_policy_requests]).sort(byUser)).toEqual(
+      [
+        [gina.id, 'pending', []],
+        [hank.id, 'pending', [databases.name]],
+      ].sort(byUser),
+    );
+    await waitFor(() => notifications.filter((n) => n.reason === 'responder_request').length >= 2, {
+      what: "the responders' notifications",
+    });
+    expect(
+      notifications
+        .filter((n) => n.incidentId === incident.id && n.reason === 'responder_request')
+        .map((n) => [n.userId, n.urgency])
+        .sort(),
+    ).toEqual(
+      [
+        [gina.id, 'high'],
+        [hank.id, 'high'],
+      ].sort(),
+    );
+    // Responders are asked to help; the incident stays assigned to Ivan.
+    expect(await assigneesOf(incident.id)).toEqual([ivan.id]);
   });
 });

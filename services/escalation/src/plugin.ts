@@ -70,7 +70,10 @@ export const escalationPlugin: FastifyPluginAsync<EscalationOptions> = async (ap
       log,
     }),
   });
-  const timers = startEscalationTimers(ctx, { pollMs: options.timerPollMs ?? 1000 });
+  const timers = startEscalationTimers(ctx, {
+    pollMs: options.timerPollMs ?? 1000,
+    onFired: (lateMs) => metrics.timerFired('escalation', 'escalation_delay', lateMs),
+  });
 
   registerRestConventions(app, {
     lookupToken: (hash) => lookupToken(db, hash),

@@ -1,6 +1,7 @@
 import type { TargetRef } from '@klaxon/schedules';
 import { nextStep, type PolicyPlan, planOf, type Reach } from '../src/domain/escalation-run';
 import { decideChange, decideTimer, type IncidentFacts, type RunState } from '../src/domain/incident-change';
+import { respondersOf } from '../src/domain/responders';
 
 const user = (id: string): TargetRef => ({ id, type: 'user_reference' });
 const schedule = (id: string): TargetRef => ({ id, type: 'schedule_reference' });
@@ -110,6 +111,8 @@ describe('decideChange and decideTimer', () => {
     const d = decideChange(undefined, facts({ changes: ['triggered'] }), p, reach);
     expect(d.command).toMatchObject({ kind: 'assign', expectedLevel: 1, level: 1, assigneeIds: ['PALICE'] });
     expect(d.run).toMatchObject({ level: 1, active: true, dueAt: new Date('2027-01-04T12:10:00Z') });
+    // Shown on the incident as pending_actions [{type: escalate, at}].
+    expect(d.command?.escalateAt).toEqual(new Date('2027-01-04T12:10:00Z'));
     expect(d.notify).toBeUndefined();
   });
 
@@ -122,6 +125,13 @@ describe('decideChange and decideTimer', () => {
     const d = decideTimer(running, new Date('2027-01-04T12:10:00Z'), reach);
     expect(d.command).toMatchObject({ kind: 'escalate', expectedLevel: 1, level: 2, assigneeIds: ['PCAROL'] });
     expect(d.run).toMatchObject({ level: 2, dueAt: new Date('2027-01-04T12:20:00Z') });
+    // Level 2 is the last and num_loops is 0: its timer only exhausts the path, nothing escalates.
+    expect(d.command.escalateAt).toBeNull();
+  });
+
+  it('with loops left, the last level still has an escalation pending (the repeat)', () => {
+    const d = decideTimer({ ...running, policy: { ...p, numLoops: 1 } }, new Date('2027-01-04T12:10:00Z'), reach);
+    expect(d.command.escalateAt).toEqual(new Date('2027-01-04T12:20:00Z'));
   });
 
   it('the last level of the last loop exhausts the path', () => {
@@ -156,6 +166,19 @@ describe('decideChange and decideTimer', () => {
     expect(d.command).toMatchObject({ kind: 'assign', expectedLevel: 2, level: 2, assigneeIds: ['PCAROL'] });
   });
 
+  it('a delegation starts a new run at level 1 of the new policy as it is now', () => {
+    const other: PolicyPlan = { id: 'PEP2', numLoops: 0, levels: [{ delayMinutes: 5, targets: [user('PDAN')] }] };
+    const d = decideChange(
+      { ...running, level: 2, assigneeIds: ['PCAROL'] },
+      facts({ changes: ['delegated'], level: 1, assigneeIds: [], policyId: 'PEP2' }),
+      other,
+      reach,
+    );
+    expect(d.command).toMatchObject({ kind: 'assign', expectedLevel: 1, level: 1, assigneeIds: ['PDAN'] });
+    expect(d.run).toMatchObject({ policy: other, level: 1, cycle: 0, dueAt: new Date('2027-01-04T12:05:00Z') });
+    expect(d.notify).toBeUndefined();
+  });
+
   it('a direct reassignment notifies the new assignee and stops escalating', () => {
     const d = decideChange(
       running,
@@ -174,5 +197,20 @@ describe('decideChange and decideTimer', () => {
     const d = decideChange(undefined, facts({ changes: ['triggered'] }), empty, reach);
     expect(d.command).toMatchObject({ kind: 'nobody', expectedLevel: 1 });
     expect(d.command?.reason).toContain('schedule PEMPTY has nobody on call');
+  });
+});
+
+describe('respondersOf', () => {
+  it("reaches the users asked and each policy's first level reaching somebody, each user once", () => {
+    const plans = new Map<string, PolicyPlan>([
+      ['PEPA', { ...plan([[schedule('PEMPTY')], [schedule('PSCH1'), user('PBOB')]]), id: 'PEPA' }],
+      ['PEPB', { ...plan([[user('PGONE')]]), id: 'PEPB' }],
+    ]);
+    expect(
+      respondersOf({ userIds: ['PBOB', 'PDAN'], escalationPolicyIds: ['PEPA', 'PEPB', 'PMISSING'] }, plans, reach),
+    ).toEqual({
+      userIds: ['PBOB', 'PDAN', 'PALICE'],
+      viaPolicy: [{ policyId: 'PEPA', userIds: ['PALICE', 'PBOB'] }],
+    });
   });
 });

@@ -53,8 +53,13 @@ describe('incidents.assignments commands', () => {
     return messages;
   };
 
+  const pending = async (id: string) =>
+    ((await h.api('GET', `/incidents/${id}`)).json() as { incident: { pending_actions: unknown[] } }).incident
+      .pending_actions;
+
   beforeAll(async () => {
     h = await groupingHarness();
+    await h.seedAuth();
     await h.catalog('service', 'PASSIGN', service('PASSIGN'));
   });
   afterAll(() => h.close());
@@ -120,5 +125,38 @@ describe('incidents.assignments commands', () => {
       { type: 'exhaust_escalation_path', note: reason },
     ]);
     expect(await stateOf(id)).toMatchObject({ status: 'triggered', assignments: [] });
+  });
+
+  it("shows the command's next escalation as a pending escalate action until the incident moves on", async () => {
+    await h.event({ serviceId: 'PASSIGN', dedupKey: 'pending' });
+    const id = await incidentFor('pending');
+    const escalateAt = new Date(h.clock.now().getTime() + 10 * 60_000);
+    await send([{ incidentId: id, assigneeIds: ['PALICE'], escalateAt: timestampFromDate(escalateAt) }]);
+    expect(await pending(id)).toEqual([{ type: 'escalate', at: escalateAt.toISOString() }]);
+    // The last level: escalation says nothing follows.
+    await send([
+      {
+        incidentId: id,
+        kind: AssignmentCommandKind.ESCALATE,
+        expectedLevel: 1,
+        escalationLevel: 2,
+        assigneeIds: ['PB'],
+      },
+    ]);
+    expect(await pending(id)).toEqual([]);
+    await send([
+      {
+        incidentId: id,
+        kind: AssignmentCommandKind.ASSIGN,
+        expectedLevel: 2,
+        escalationLevel: 2,
+        assigneeIds: ['PB'],
+        escalateAt: timestampFromDate(escalateAt),
+      },
+    ]);
+    expect(await pending(id)).toHaveLength(1);
+    await h.event({ serviceId: 'PASSIGN', dedupKey: 'pending', action: EventAction.ACKNOWLEDGE });
+    await waitFor(async () => (await stateOf(id))?.status === 'acknowledged', { what: 'acknowledged' });
+    expect(await pending(id)).toEqual([]);
   });
 });

@@ -104,6 +104,19 @@ describe('incident lifecycle', () => {
     expect(ok(life.reassign(triggered(), ['PUSER2'], at(90))).changes).toEqual(['reassigned']);
   });
 
+  it('delegate goes back to triggered at level 1 with nobody assigned until escalation assigns', () => {
+    const t = ok(life.delegate({ ...acked(), escalationLevel: 2, assigneeIds: ['PUSER1'] }, at(90)));
+    expect(t.incident).toMatchObject({
+      status: 'triggered',
+      escalationLevel: 1,
+      assigneeIds: [],
+      acknowledgedAt: null,
+    });
+    expect(t.changes).toEqual(['delegated', 'unacknowledged']);
+    expect(ok(life.delegate(triggered(), at(90))).changes).toEqual(['delegated']);
+    expect(life.delegate(resolved(), at(90))).toMatchObject({ ok: false, error: { code: 1001 } });
+  });
+
   it('escalate moves the level and re-triggers', () => {
     const t = ok(life.escalate(acked(), 2, 3, at(90)));
     expect(t.incident).toMatchObject({ escalationLevel: 2, status: 'triggered' });

@@ -197,6 +197,43 @@ describe('notification rules', () => {
     expect((await planned('PINC006', 3)).map((a) => a.state)).toEqual(['cancelled', 'cancelled', 'cancelled']);
   });
 
+  it('a responder is asked on an acknowledged incident, and only its resolve stops asking', async () => {
+    await h.incidentChanged({
+      incidentId: 'PINC007',
+      status: 'acknowledged',
+      changes: [IncidentChangeKind.ACKNOWLEDGED],
+      version: 2,
+      assigned: [BOB.id],
+    });
+    await waitFor(
+      async () => (await h.rows(sql`select 1 from notify.incident_state where incident_id = 'PINC007'`)).length === 1,
+    );
+    await h.request({ userId: ALICE.id, incidentId: 'PINC007', reason: 'responder_request' });
+    expect((await planned('PINC007', 3)).map((a) => a.state)).toEqual(['pending', 'pending', 'pending']);
+    // Reassigned to someone else: a responder was never an assignee, so still asked.
+    await h.incidentChanged({
+      incidentId: 'PINC007',
+      status: 'triggered',
+      changes: [IncidentChangeKind.REASSIGNED],
+      version: 3,
+      assigned: [CAROL.id],
+    });
+    await h.incidentChanged({
+      incidentId: 'PINC007',
+      status: 'resolved',
+      changes: [IncidentChangeKind.RESOLVED],
+      version: 4,
+    });
+    await waitFor(async () => (await attemptsOf('PINC007')).every((a) => a.state !== 'pending'), {
+      what: 'the resolve stopping them',
+    });
+    expect((await attemptsOf('PINC007')).map((a) => a.detail)).toEqual([
+      'incident resolved',
+      'incident resolved',
+      'incident resolved',
+    ]);
+  });
+
   it('storm safety: one SMS per user per minute, the incidents after it bundled into one message', async () => {
     const sms = () => twilio.messages().filter((m) => m.To === '+445559876543');
     await h.request({ userId: BOB.id, incidentId: 'PINC010', title: 'First', number: 10 });

@@ -79,6 +79,10 @@ const nobody = (plan: PolicyPlan, why: string[]): Step => ({
   reason: `No one to assign on escalation policy ${plan.id} (${why.join('; ')}).`,
 });
 
+/** Whether a level or loop follows `at` (else its timer only exhausts the path). */
+export const hasNext = (plan: PolicyPlan, at: { level: number; cycle: number }) =>
+  at.level < plan.levels.length || at.cycle < plan.numLoops;
+
 /** When a level's timer is due: its delay after the instant it assigned. */
 export function dueAfter(plan: PolicyPlan, level: number, at: Date): Date {
   const minutes = plan.levels[level - 1]?.delayMinutes ?? 0;

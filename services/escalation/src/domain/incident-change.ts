@@ -8,7 +8,7 @@
  * found stale notifies nobody. An ESCALATED that is not the run's own (a responder's
  * `escalation_level`) restarts the run at that level and assigns that level's on-call.
  */
-import { dueAfter, nextStep, type PolicyPlan, type Reach, sameUsers } from './escalation-run';
+import { dueAfter, hasNext, nextStep, type PolicyPlan, type Reach, sameUsers } from './escalation-run';
 
 export interface RunState {
   policy: PolicyPlan;
@@ -22,7 +22,15 @@ export interface RunState {
 /** What escalation reads of an incidents.changed message. */
 export interface IncidentFacts {
   status: 'triggered' | 'acknowledged' | 'resolved';
-  changes: readonly ('triggered' | 'acknowledged' | 'escalated' | 'reassigned' | 'resolved' | 'unacknowledged')[];
+  changes: readonly (
+    | 'triggered'
+    | 'acknowledged'
+    | 'escalated'
+    | 'reassigned'
+    | 'resolved'
+    | 'unacknowledged'
+    | 'delegated'
+  )[];
   level: number;
   assigneeIds: string[];
   policyId: string;
@@ -40,13 +48,17 @@ export interface CommandDraft {
   cycle: number;
   assigneeIds: string[];
   reason: string;
+  /** When the next level follows unless acknowledged (PagerDuty's pending `escalate`); null: none follows. */
+  escalateAt: Date | null;
 }
 
 export interface NotifyDraft {
   userIds: string[];
-  reason: 'assigned' | 'escalated';
+  reason: 'assigned' | 'escalated' | 'responder_request';
   level: number;
   cycle: number;
+  /** The urgency whose notification rules apply; absent: the incident's. */
+  urgency?: 'high' | 'low';
 }
 
 export interface Decision {
@@ -72,19 +84,21 @@ export function advance(
   inclusive: boolean,
 ): Required<Pick<Decision, 'run' | 'command'>> {
   const step = nextStep(plan, from, reach, inclusive);
-  const base = { expectedLevel: current, reason: '' };
+  const base = { expectedLevel: current, reason: '', escalateAt: null };
   if (step.kind === 'assign') {
     const kind: CommandKind = step.repeated ? 'repeat' : step.level === current && inclusive ? 'assign' : 'escalate';
+    const dueAt = dueAfter(plan, step.level, at);
     return {
-      run: {
-        policy: plan,
+      run: { policy: plan, level: step.level, cycle: step.cycle, assigneeIds: step.userIds, active: true, dueAt },
+      command: {
+        ...base,
+        kind,
         level: step.level,
         cycle: step.cycle,
         assigneeIds: step.userIds,
-        active: true,
-        dueAt: dueAfter(plan, step.level, at),
+        // The timer at the last level of the last loop only exhausts the path: nothing escalates then.
+        escalateAt: hasNext(plan, step) ? dueAt : null,
       },
-      command: { ...base, kind, level: step.level, cycle: step.cycle, assigneeIds: step.userIds },
     };
   }
   const run = { policy: plan, level: current, cycle: from.cycle, assigneeIds: [], active: true, dueAt: null };
@@ -111,11 +125,20 @@ export function decideChange(
   const notifyAssignees = (reason: NotifyDraft['reason'], cycle: number): NotifyDraft | undefined =>
     facts.assigneeIds.length > 0 ? { userIds: facts.assigneeIds, reason, level: facts.level, cycle } : undefined;
   const start = (from: { level: number; cycle: number }): Decision => {
-    const plan = has('triggered') ? policy : (run?.policy ?? policy);
+    // A trigger or a delegation takes the policy as it is now; anything else follows the run's snapshot.
+    const plan = has('triggered') || has('delegated') ? policy : (run?.policy ?? policy);
     if (!plan) {
       const reason = `Escalation policy ${facts.policyId || '(none)'} not found.`;
       return {
-        command: { kind: 'nobody', expectedLevel: facts.level, level: facts.level, cycle: 0, assigneeIds: [], reason },
+        command: {
+          kind: 'nobody',
+          expectedLevel: facts.level,
+          level: facts.level,
+          cycle: 0,
+          assigneeIds: [],
+          reason,
+          escalateAt: null,
+        },
       };
     }
     return advance(plan, from, facts.level, facts.at, reach, true);
@@ -131,6 +154,7 @@ export function decideChange(
     if (facts.status !== 'triggered') return {};
     return start({ level: facts.level, cycle: 0 });
   }
+  if (has('delegated')) return start({ level: 1, cycle: 0 });
   if (has('escalated') || has('reassigned')) {
     const own = run?.active && run.level === facts.level && sameUsers(run.assigneeIds, facts.assigneeIds);
     if (run && (own || !has('escalated'))) {

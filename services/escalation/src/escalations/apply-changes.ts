@@ -1,10 +1,11 @@
 import { type EncodedMessage, type IncidentChanged, IncidentChangeKind, timestampDate } from '@klaxon/contracts';
 import { claimMessages, enqueueOutbox } from '@klaxon/db';
 import { type EscalationPolicySnapshot, findEntities, inbox, lockRuns, outbox, saveRuns } from '../db';
-import { planOf } from '../domain/escalation-run';
+import { type PolicyPlan, planOf, type Reach } from '../domain/escalation-run';
 import { decideChange, type IncidentFacts, type RunState } from '../domain/incident-change';
+import { respondersOf } from '../domain/responders';
 import type { EscalationContext } from './context';
-import { commandMessage, notificationMessages, runRowOf, runStateOf } from './messages';
+import { commandMessage, notificationMessages, respondersCommand, runRowOf, runStateOf } from './messages';
 import { loadReach } from './reach';
 
 const CHANGES: Partial<Record<IncidentChangeKind, IncidentFacts['changes'][number]>> = {
@@ -14,6 +15,7 @@ const CHANGES: Partial<Record<IncidentChangeKind, IncidentFacts['changes'][numbe
   [IncidentChangeKind.REASSIGNED]: 'reassigned',
   [IncidentChangeKind.RESOLVED]: 'resolved',
   [IncidentChangeKind.UNACKNOWLEDGED]: 'unacknowledged',
+  [IncidentChangeKind.DELEGATED]: 'delegated',
 };
 
 /** The facts escalation acts on, read once from the message (and its REST snapshot's assigned_via). */
@@ -40,6 +42,32 @@ export function factsOf(change: IncidentChanged, fallbackAt: Date): IncidentFact
 }
 
 /**
+ * A responder request: its users and the requested policies' on-call are notified with their high
+ * urgency rules (as PagerDuty does), and grouping is asked to add those reached through a policy.
+ */
+function responderMessages(
+  change: IncidentChanged,
+  plans: ReadonlyMap<string, PolicyPlan>,
+  reach: Reach,
+  at: Date,
+): EncodedMessage[] {
+  const request = change.responderRequest;
+  if (!request || !change.changes.includes(IncidentChangeKind.RESPONDERS_REQUESTED)) return [];
+  const reached = respondersOf(request, plans, reach);
+  const notify = {
+    userIds: reached.userIds,
+    reason: 'responder_request',
+    level: 0,
+    cycle: 0,
+    urgency: 'high',
+  } as const;
+  return [
+    ...notificationMessages(change, notify, at),
+    ...reached.viaPolicy.map((via) => respondersCommand(change, request.id, via, at)),
+  ];
+}
+
+/**
  * Applies a partition's batch of incidents.changed messages in ONE transaction: one inbox claim, one
  * statement locking the batch's runs (a timer firing on one waits, or is skipped by the poller), the
  * policies and schedules for the whole batch in a few reads, a decision per message in order, then
@@ -58,11 +86,10 @@ export function applyIncidentChanges(ctx: EscalationContext, changes: readonly I
         )
       ).map((r) => [r.incidentId, runStateOf(r)]),
     );
-    const snapshots = await findEntities<EscalationPolicySnapshot>(
-      tx,
-      'escalation_policy',
-      todo.map((c) => c.escalationPolicyId).filter(Boolean),
-    );
+    const snapshots = await findEntities<EscalationPolicySnapshot>(tx, 'escalation_policy', [
+      ...todo.map((c) => c.escalationPolicyId).filter(Boolean),
+      ...todo.flatMap((c) => c.responderRequest?.escalationPolicyIds ?? []),
+    ]);
     const plans = new Map([...snapshots].map(([id, p]) => [id, planOf(p)]));
     const now = ctx.clock.now();
     const facts = todo.map((c) => factsOf(c, now));
@@ -86,6 +113,7 @@ export function applyIncidentChanges(ctx: EscalationContext, changes: readonly I
         messages.push(commandMessage(change.incidentId, policyId, decision.command, f.at));
       }
       if (decision.notify) messages.push(...notificationMessages(change, decision.notify, f.at));
+      messages.push(...responderMessages(change, plans, reachAt(f.at), f.at));
     });
     await saveRuns(
       tx,

@@ -31,6 +31,26 @@ export function commandMessage(incidentId: string, policyId: string, draft: Comm
     escalationCycle: draft.cycle,
     reason: draft.reason,
     requestedAt: timestampFromDate(at),
+    ...(draft.escalateAt ? { escalateAt: timestampFromDate(draft.escalateAt) } : {}),
+  });
+}
+
+/** The incidents.assignments command adding a requested policy's on-call as responders. */
+export function respondersCommand(
+  change: IncidentChanged,
+  requestId: string,
+  via: { policyId: string; userIds: string[] },
+  at: Date,
+): EncodedMessage {
+  return encode(topics.incidentsAssignments, {
+    // Derived from the change: a replayed change asks nothing new.
+    id: `${change.id}.${via.policyId}`,
+    incidentId: change.incidentId,
+    kind: AssignmentCommandKind.ADD_RESPONDERS,
+    escalationPolicyId: via.policyId,
+    assigneeIds: via.userIds,
+    responderRequestId: requestId,
+    requestedAt: timestampFromDate(at),
   });
 }
 
@@ -48,7 +68,7 @@ export function notificationMessages(change: IncidentChanged, draft: NotifyDraft
       escalationLevel: draft.level,
       escalationCycle: draft.cycle,
       requestedAt: timestampFromDate(at),
-      urgency: change.urgency,
+      urgency: draft.urgency ?? change.urgency,
       serviceId: change.serviceId,
       incidentTitle: change.title,
       incidentNumber: change.incidentNumber,

@@ -13,10 +13,15 @@ export type EscalationTimers = DueTimerPoller;
  * end) in one transaction: the runs' new levels and timers and the commands for grouping commit
  * together, so a crash fires nothing twice and loses nothing, and replicas share the due rows.
  */
-async function fireBatch(ctx: EscalationContext, now: Date, batch: number): Promise<number> {
-  return ctx.db.transaction(async (tx) => {
+async function fireBatch(
+  ctx: EscalationContext,
+  now: Date,
+  batch: number,
+  onFired?: (lateMs: number) => void,
+): Promise<number> {
+  const fired = await ctx.db.transaction(async (tx) => {
     const due = await claimDueRuns(tx, now, batch);
-    if (due.length === 0) return 0;
+    if (due.length === 0) return [];
     const reach = (
       await loadReach(
         tx,
@@ -38,8 +43,12 @@ async function fireBatch(ctx: EscalationContext, now: Date, batch: number): Prom
     }
     await saveRuns(tx, rows);
     await enqueueOutbox(tx, outbox, messages);
-    return due.length;
+    return due.map((r) => r.dueAt?.getTime() ?? now.getTime());
   });
+  // After the commit: a timer counts as fired once its command is queued.
+  const at = ctx.clock.now().getTime();
+  for (const dueAt of fired) onFired?.(at - dueAt);
+  return fired.length;
 }
 
 /**
@@ -48,14 +57,14 @@ async function fireBatch(ctx: EscalationContext, now: Date, batch: number): Prom
  */
 export function startEscalationTimers(
   ctx: EscalationContext,
-  options: { pollMs: number; batch?: number },
+  options: { pollMs: number; batch?: number; onFired?: (lateMs: number) => void },
 ): EscalationTimers {
   return startDueTimerPoller({
     clock: ctx.clock,
     log: ctx.log,
     pollMs: options.pollMs,
     batch: options.batch ?? 200,
-    fireBatch: (now, limit) => fireBatch(ctx, now, limit),
+    fireBatch: (now, limit) => fireBatch(ctx, now, limit, options.onFired),
     published: ctx.published,
     failure: 'escalation_timer_poll_failed',
   });

@@ -9,6 +9,8 @@ export * from './log-entries.table';
 export * from './models.repository';
 export * from './models.table';
 export * from './notes.table';
+export * from './pending-escalations.table';
+export * from './responders.table';
 export * from './schema';
 export * from './tables';
 export * from './timers.repository';

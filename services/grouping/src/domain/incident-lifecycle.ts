@@ -28,7 +28,8 @@ export type ChangeKind =
   | 'resolved'
   | 'merged'
   | 'urgency'
-  | 'unacknowledged';
+  | 'unacknowledged'
+  | 'delegated';
 
 export type TimerKind = 'acknowledgement_timeout' | 'auto_resolve' | 'snooze';
 export type TimerCommand = { kind: TimerKind; arm: Date } | { kind: TimerKind; cancel: true };
@@ -221,6 +222,24 @@ export function reassign(incident: IncidentState, assigneeIds: string[], now: Da
     lastStatusChangeAt: now,
   };
   const changes: ChangeKind[] = incident.status === 'acknowledged' ? ['reassigned', 'unacknowledged'] : ['reassigned'];
+  return ok(next, changes, [{ kind: 'acknowledgement_timeout', cancel: true }]);
+}
+
+/**
+ * Delegate to another escalation policy: back to triggered at its level 1 with nobody assigned yet;
+ * escalation assigns whoever that level reaches, as on a new trigger.
+ */
+export function delegate(incident: IncidentState, now: Date): LifecycleResult {
+  if (incident.status === 'resolved') return refusal(1001);
+  const next = {
+    ...incident,
+    escalationLevel: 1,
+    assigneeIds: [],
+    status: 'triggered' as const,
+    acknowledgedAt: null,
+    lastStatusChangeAt: now,
+  };
+  const changes: ChangeKind[] = incident.status === 'acknowledged' ? ['delegated', 'unacknowledged'] : ['delegated'];
   return ok(next, changes, [{ kind: 'acknowledgement_timeout', cancel: true }]);
 }
 

@@ -15,6 +15,7 @@ export const manageFields = {
     type: 'array',
     items: { type: 'object', required: ['assignee'], properties: { assignee: ref } },
   },
+  escalation_policy: ref,
   urgency: { type: 'string', enum: ['high', 'low'] },
 } as const;
 

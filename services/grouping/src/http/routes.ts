@@ -5,9 +5,10 @@ import { changeEventRoutes } from './change-events.routes';
 import { incidentActionRoutes } from './incident-actions.routes';
 import { incidentsRoutes } from './incidents.routes';
 import { logEntryRoutes } from './log-entries.routes';
+import { responderRequestRoutes } from './responder-requests.routes';
 
 /**
- * Every REST route grouping serves: /incidents, their alerts, notes and log entries, /log_entries,
+ * Every REST route grouping serves: /incidents, their alerts, notes log entries and responder requests, /log_entries,
  * and change events (/change_events, /services/{id}/change_events, /incidents/{id}/related_change_events).
  */
 export function incidentRoutes(app: FastifyInstance, ctx: GroupingContext): void {
@@ -15,5 +16,6 @@ export function incidentRoutes(app: FastifyInstance, ctx: GroupingContext): void
   incidentActionRoutes(app, ctx);
   alertRoutes(app, ctx);
   logEntryRoutes(app, ctx);
+  responderRequestRoutes(app, ctx);
   changeEventRoutes(app, ctx);
 }

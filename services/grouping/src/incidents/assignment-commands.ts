@@ -1,9 +1,11 @@
 import { AssignmentCommandKind, type IncidentAssignmentCommand, timestampDate } from '@klaxon/contracts';
 import { claimMessages, type Executor } from '@klaxon/db';
-import { type IncidentRow, inbox, lockIncidents } from '../db';
+import { eq } from 'drizzle-orm';
+import { type IncidentRow, inbox, lockIncidents, pendingEscalations } from '../db';
 import { lifecycle } from '../domain';
 import { type Cause, commitTransition, insertLogEntry } from './commit';
 import type { GroupingContext } from './context';
+import { addPolicyResponders } from './responders';
 import { stateOf } from './state';
 
 /** What became of one command: applied, or ignored because the incident moved on (or is unknown). */
@@ -68,6 +70,24 @@ async function applyCommand(
   }
 }
 
+/** Keeps when the applied command says the incident escalates next (none: exhausted, nobody, last level). */
+async function recordPendingEscalation(tx: Executor, command: IncidentAssignmentCommand): Promise<void> {
+  if (!command.escalateAt) {
+    await tx.delete(pendingEscalations).where(eq(pendingEscalations.incidentId, command.incidentId));
+    return;
+  }
+  const row = {
+    incidentId: command.incidentId,
+    escalationPolicyId: command.escalationPolicyId,
+    level: command.escalationLevel,
+    dueAt: timestampDate(command.escalateAt),
+  };
+  await tx
+    .insert(pendingEscalations)
+    .values(row)
+    .onConflictDoUpdate({ target: pendingEscalations.incidentId, set: row });
+}
+
 /**
  * Applies a partition's batch of incidents.assignments commands in ONE transaction: one inbox claim
  * for all of them (a redelivered command changes nothing twice), one statement locking their
@@ -90,6 +110,19 @@ export function applyAssignmentCommands(
         results.set(command, 'unknown-incident');
         continue;
       }
+      if (command.kind === AssignmentCommandKind.ADD_RESPONDERS) {
+        // Responders join an open incident whatever its level or assignment.
+        if (row.status === 'resolved') results.set(command, 'stale');
+        else {
+          await addPolicyResponders(
+            tx,
+            command,
+            command.requestedAt ? timestampDate(command.requestedAt) : ctx.clock.now(),
+          );
+          results.set(command, 'applied');
+        }
+        continue;
+      }
       if (!isCurrent(row, command)) {
         results.set(command, 'stale');
         ctx.log.debug({ incidentId: row.id, commandId: command.id, kind: command.kind }, 'assignment_command_stale');
@@ -97,6 +130,7 @@ export function applyAssignmentCommands(
       }
       const at = command.requestedAt ? timestampDate(command.requestedAt) : ctx.clock.now();
       locked.set(row.id, await applyCommand(tx, ctx, row, command, at));
+      await recordPendingEscalation(tx, command);
       results.set(command, 'applied');
     }
     return commands.map((c) => results.get(c) ?? 'duplicate');

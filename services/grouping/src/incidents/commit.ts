@@ -1,4 +1,4 @@
-import { encode, IncidentChangeKind, timestampFromDate, topics } from '@klaxon/contracts';
+import { encode, IncidentChangeKind, type ResponderRequested, timestampFromDate, topics } from '@klaxon/contracts';
 import { type Executor, enqueueOutbox, type OutboxMessage } from '@klaxon/db';
 import { newMessageId, newObjectId } from '@klaxon/ids';
 import { and, eq, sql } from 'drizzle-orm';
@@ -26,6 +26,7 @@ const KINDS: Record<lifecycle.ChangeKind, IncidentChangeKind> = {
   merged: IncidentChangeKind.MERGED,
   urgency: IncidentChangeKind.URGENCY,
   unacknowledged: IncidentChangeKind.UNACKNOWLEDGED,
+  delegated: IncidentChangeKind.DELEGATED,
 };
 
 // The log entry each change writes; a merge is logged by the resolve it causes on the source.
@@ -36,6 +37,7 @@ const LOG_TYPES: Partial<Record<lifecycle.ChangeKind, string>> = {
   resolved: 'resolve',
   escalated: 'escalate',
   reassigned: 'assign',
+  delegated: 'delegate',
   urgency: 'urgency_change',
 };
 
@@ -87,6 +89,8 @@ export function changeMessage(
   view: IncidentView,
   /** The integration whose alert opened the incident (on the opening message only). */
   integrationId = '',
+  /** A responder request just made: published as RESPONDERS_REQUESTED for escalation to notify. */
+  responderRequest?: Omit<ResponderRequested, '$typeName' | '$unknown'>,
 ): OutboxMessage {
   return encode(topics.incidentsChanged, {
     id: newMessageId(at),
@@ -97,7 +101,8 @@ export function changeMessage(
     status: row.status,
     urgency: row.urgency,
     title: row.title,
-    changes: changes.map((c) => KINDS[c]),
+    changes: [...changes.map((c) => KINDS[c]), ...(responderRequest ? [IncidentChangeKind.RESPONDERS_REQUESTED] : [])],
+    ...(responderRequest ? { responderRequest } : {}),
     assignedUserIds: row.assignments.map((a) => a.userId),
     escalationLevel: row.escalationLevel,
     occurredAt: timestampFromDate(at),
@@ -152,7 +157,7 @@ async function resolveOpenAlerts(ex: Executor, row: IncidentRow, cause: Cause, a
 
 /** Extra log fields per change (assignees on assign/escalate). */
 function extraFor(change: lifecycle.ChangeKind, next: lifecycle.IncidentState): Record<string, unknown> {
-  if (change === 'reassigned' || change === 'escalated') {
+  if (change === 'reassigned' || change === 'escalated' || change === 'delegated') {
     return { assignees: next.assigneeIds.map((id) => ({ id, type: 'user_reference' })) };
   }
   return {};

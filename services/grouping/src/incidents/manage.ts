@@ -16,6 +16,7 @@ export interface ManageInput {
   priority?: { id: string; [k: string]: unknown } | null;
   escalation_level?: number;
   assignments?: { assignee: { id: string } }[];
+  escalation_policy?: { id: string };
   urgency?: Urgency;
 }
 
@@ -69,6 +70,17 @@ export async function manageIncident(
     // In the same update, so the published change says assigned_via direct_assignment: escalation
     // then stops escalating the incident instead of assigning its policy's level again.
     await step(lifecycle.reassign(stateOf(row), ids, at), {}, { assignedVia: 'direct_assignment' });
+  }
+  if (input.escalation_policy !== undefined) {
+    if (input.assignments?.length) throw invalid('Specify assignments or escalation_policy, not both');
+    const policyId = input.escalation_policy.id;
+    if (!(await findEscalationPolicy(tx, policyId))) throw invalid(`Escalation Policy ${policyId} not found`);
+    // Assigned by the policy again (even if assigned by hand before), so escalation runs it.
+    await step(
+      lifecycle.delegate(stateOf(row), at),
+      {},
+      { escalationPolicyId: policyId, assignedVia: 'escalation_policy' },
+    );
   }
   if (input.escalation_level !== undefined) {
     const policy = row.escalationPolicyId ? await findEscalationPolicy(tx, row.escalationPolicyId) : undefined;

@@ -8,11 +8,14 @@ import {
   findEntities,
   type IncidentRow,
   logEntries,
+  type PendingEscalationRow,
+  pendingEscalations,
   type ServiceSnapshot,
   type TimerRow,
   timers,
   type UserSnapshot,
 } from '../db';
+import { type IncidentResponders, loadResponders, respondersRefIds, respondersView } from './responders.view';
 import type { GroupingUrls } from './urls';
 
 export interface AlertCounts {
@@ -25,6 +28,10 @@ export interface AlertCounts {
 export interface IncidentExtras {
   counts: Map<string, AlertCounts>;
   timers: Map<string, TimerRow[]>;
+  /** Absent for an incident just opened: escalation has not run it yet. */
+  escalations?: Map<string, PendingEscalationRow>;
+  /** Absent for an incident just opened: nobody has asked responders yet. */
+  responders?: IncidentResponders;
   services: Map<string, ServiceSnapshot>;
   policies: Map<string, EscalationPolicySnapshot>;
   users: Map<string, UserSnapshot>;
@@ -52,6 +59,32 @@ const PENDING: Record<TimerRow['kind'], string> = {
   snooze: 'unacknowledge',
   auto_resolve: 'resolve',
 };
+
+/**
+ * The escalation escalation last said is due, while it still can happen: the incident triggered, on
+ * its policy, at the level the timer was set at (an acknowledge, a reassignment or a delegation
+ * since then cancelled it).
+ */
+function pendingEscalate(row: IncidentRow, pending: PendingEscalationRow | undefined) {
+  const due =
+    pending &&
+    row.status === 'triggered' &&
+    row.assignedVia === 'escalation_policy' &&
+    row.escalationPolicyId === pending.escalationPolicyId &&
+    row.escalationLevel === pending.level;
+  return due ? [{ type: 'escalate', at: pending.dueAt.toISOString() }] : [];
+}
+
+function responderFields(urls: GroupingUrls, row: IncidentRow, x: IncidentExtras) {
+  const { incidents_responders, responder_requests } = respondersView(
+    urls,
+    row,
+    x.responders?.requests.get(row.id) ?? [],
+    x.responders?.responders.get(row.id) ?? [],
+    x,
+  );
+  return { incidents_responders, responder_requests };
+}
 
 export function incidentView(
   urls: GroupingUrls,
@@ -98,9 +131,10 @@ export function incidentView(
         : urls.ref('escalation_policy', row.escalationPolicyId, name(policy, row.escalationPolicyId))
       : null,
     teams,
-    pending_actions: (x.timers.get(row.id) ?? [])
-      .map((t) => ({ type: PENDING[t.kind], at: t.dueAt.toISOString() }))
-      .sort((a, b) => a.at.localeCompare(b.at)),
+    pending_actions: [
+      ...(x.timers.get(row.id) ?? []).map((t) => ({ type: PENDING[t.kind], at: t.dueAt.toISOString() })),
+      ...pendingEscalate(row, x.escalations?.get(row.id)),
+    ].sort((a, b) => a.at.localeCompare(b.at)),
     acknowledgements: row.acknowledgements.map((a) => ({
       at: a.at,
       acknowledger: actorRef(urls, a.actor, x.users),
@@ -119,8 +153,7 @@ export function incidentView(
       : null,
     conference_bridge: null,
     urgency: row.urgency,
-    incidents_responders: [],
-    responder_requests: [],
+    ...responderFields(urls, row, x),
     // PagerDuty returns the body only with include[]=body; clients that decode `details` as a string
     // (go-pagerduty) would otherwise fail on every list holding an event's custom details.
     ...(include.has('body') ? { body: { type: 'incident_body', details: row.details ?? null } } : {}),
@@ -134,6 +167,7 @@ export async function loadExtras(ex: Executor, rows: readonly IncidentRow[]): Pr
   const ids = rows.map((r) => r.id);
   const counts = new Map<string, AlertCounts>();
   const timerMap = new Map<string, TimerRow[]>();
+  const escalations = new Map<string, PendingEscalationRow>();
   const firstTriggers = new Map<string, string>();
   if (ids.length > 0) {
     const countRows = await ex
@@ -151,6 +185,9 @@ export async function loadExtras(ex: Executor, rows: readonly IncidentRow[]): Pr
     for (const t of await ex.select().from(timers).where(inArray(timers.incidentId, ids))) {
       timerMap.set(t.incidentId, [...(timerMap.get(t.incidentId) ?? []), t]);
     }
+    for (const e of await ex.select().from(pendingEscalations).where(inArray(pendingEscalations.incidentId, ids))) {
+      escalations.set(e.incidentId, e);
+    }
     const firstIds = rows.map((r) => r.firstTriggerLogEntryId).filter((id): id is string => !!id);
     if (firstIds.length > 0) {
       const entries = await ex
@@ -160,25 +197,29 @@ export async function loadExtras(ex: Executor, rows: readonly IncidentRow[]): Pr
       for (const e of entries) firstTriggers.set(e.incidentId, e.type);
     }
   }
+  const responders = await loadResponders(ex, ids);
+  const named = respondersRefIds(responders);
   const userIds = rows.flatMap((r) => [
     ...r.assignments.map((a) => a.userId),
     ...r.acknowledgements.filter((a) => a.actor.type === 'user').map((a) => a.actor.id),
     ...(r.lastStatusChangeBy?.type === 'user' ? [r.lastStatusChangeBy.id] : []),
   ]);
+  userIds.push(...named.userIds);
   return {
     counts,
     timers: timerMap,
+    escalations,
+    responders,
     firstTriggers,
     services: await findEntities<ServiceSnapshot>(
       ex,
       'service',
       rows.map((r) => r.serviceId),
     ),
-    policies: await findEntities<EscalationPolicySnapshot>(
-      ex,
-      'escalation_policy',
-      rows.map((r) => r.escalationPolicyId).filter((id): id is string => !!id),
-    ),
+    policies: await findEntities<EscalationPolicySnapshot>(ex, 'escalation_policy', [
+      ...rows.map((r) => r.escalationPolicyId).filter((id): id is string => !!id),
+      ...named.policyIds,
+    ]),
     users: await findEntities<UserSnapshot>(ex, 'user', userIds),
   };
 }

@@ -224,6 +224,8 @@ export async function cancelPending(ex: Executor, changes: readonly IncidentCanc
                     ${sql.param(changes.map((c) => JSON.stringify(c.assignedUserIds)))}::jsonb[],
                     ${sql.param(changes.map((c) => c.reassigned))}::boolean[]) as c(incident_id, status, assigned, reassigned)
         where a.incident_id = c.incident_id and a.state = 'pending' and a.reason not in ('acknowledged', 'resolved')
+          -- A responder is not an assignee: only the resolve stops asking them (domain/rules.ts stopsNotification).
+          and (a.reason <> 'responder_request' or c.status = 'resolved')
           and (c.status <> 'triggered'
                or (c.reassigned and jsonb_array_length(c.assigned) > 0 and not (c.assigned ? a.user_id)))
         returning a.id`,

@@ -117,7 +117,16 @@ export function planAttempts(request: RequestFacts, rules: readonly RuleWithMeth
 }
 
 /** Reasons whose pending notifications an acknowledgement, a resolve or a reassignment cancels. */
-export const cancellable = (reason: string): boolean => reason !== 'acknowledged' && reason !== 'resolved';
+/**
+ * Whether an incident in `status` stops a notification asked for `reason`. Acknowledge and resolve
+ * stop paging the incident's assignees; a responder is asked to help whatever the incident's state
+ * until it is resolved; the outcomes themselves (acknowledged, resolved) are always told.
+ */
+export function stopsNotification(reason: string, status: string): boolean {
+  if (reason === 'acknowledged' || reason === 'resolved') return false;
+  if (reason === 'responder_request') return status === 'resolved';
+  return status !== 'triggered';
+}
 
 /** The wait before retry `tries` + 1 of a failed send: 15 s doubling, at most 10 minutes. */
 export const retryDelayMs = (tries: number): number => Math.min(15_000 * 2 ** Math.max(0, tries - 1), 600_000);

@@ -2,7 +2,7 @@ import type { NotificationRequested } from '@klaxon/contracts';
 import { claimMessages, type Database, enqueueOutbox, queryRows, sql } from '@klaxon/db';
 import { newMessageId } from '@klaxon/ids';
 import { inbox, incidentState, insertAttempts, loadRules, type NewAttempt, outbox } from '../db';
-import { cancellable, planAttempts } from '../domain/rules';
+import { planAttempts, stopsNotification } from '../domain/rules';
 import { deliveredMessage } from './delivered';
 
 const dateOf = (ts: { seconds: bigint; nanos: number } | undefined, fallback: Date): Date =>
@@ -39,7 +39,8 @@ export async function planRequests(
     const rows: NewAttempt[] = [];
     for (const r of todo) {
       const requestedAt = dateOf(r.requestedAt, now);
-      const closedAs = cancellable(r.reason) ? closed.get(r.incidentId) : undefined;
+      const status = closed.get(r.incidentId);
+      const closedAs = status && stopsNotification(r.reason, status) ? status : undefined;
       for (const a of planAttempts(
         { id: r.id, userId: r.userId, urgency: r.urgency, requestedAt, contactMethodId: r.contactMethodId },
         rules,

@@ -12,6 +12,7 @@ const EVENT_OF: Partial<Record<IncidentChangeKind, string>> = {
   [IncidentChangeKind.RESOLVED]: 'incident.resolved',
   [IncidentChangeKind.ESCALATED]: 'incident.escalated',
   [IncidentChangeKind.REASSIGNED]: 'incident.reassigned',
+  [IncidentChangeKind.DELEGATED]: 'incident.delegated',
 };
 
 // What chat channels are told: the changes people act on.
@@ -87,7 +88,9 @@ export async function applyIncidentChanges(deps: IncidentChangeDeps, messages: r
         status: m.status,
         assignedUserIds: m.assignedUserIds,
         reassigned:
-          m.changes.includes(IncidentChangeKind.REASSIGNED) || m.changes.includes(IncidentChangeKind.ESCALATED),
+          m.changes.includes(IncidentChangeKind.REASSIGNED) ||
+          m.changes.includes(IncidentChangeKind.ESCALATED) ||
+          m.changes.includes(IncidentChangeKind.DELEGATED),
       })),
       now,
     );

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file klaxon/v1/escalation.proto.
  */
 export const file_klaxon_v1_escalation: GenFile = /*@__PURE__*/
-  fileDesc("ChprbGF4b24vdjEvZXNjYWxhdGlvbi5wcm90bxIJa2xheG9uLnYxIq4CChlJbmNpZGVudEFzc2lnbm1lbnRDb21tYW5kEgoKAmlkGAEgASgJEhMKC2luY2lkZW50X2lkGAIgASgJEi4KBGtpbmQYAyABKA4yIC5rbGF4b24udjEuQXNzaWdubWVudENvbW1hbmRLaW5kEhwKFGVzY2FsYXRpb25fcG9saWN5X2lkGAQgASgJEhYKDmV4cGVjdGVkX2xldmVsGAUgASgFEhgKEGVzY2FsYXRpb25fbGV2ZWwYBiABKAUSFAoMYXNzaWduZWVfaWRzGAcgAygJEhgKEGVzY2FsYXRpb25fY3ljbGUYCCABKAUSDgoGcmVhc29uGAkgASgJEjAKDHJlcXVlc3RlZF9hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAq+QEKFUFzc2lnbm1lbnRDb21tYW5kS2luZBInCiNBU1NJR05NRU5UX0NPTU1BTkRfS0lORF9VTlNQRUNJRklFRBAAEiIKHkFTU0lHTk1FTlRfQ09NTUFORF9LSU5EX0FTU0lHThABEiQKIEFTU0lHTk1FTlRfQ09NTUFORF9LSU5EX0VTQ0FMQVRFEAISIgoeQVNTSUdOTUVOVF9DT01NQU5EX0tJTkRfUkVQRUFUEAMSJQohQVNTSUdOTUVOVF9DT01NQU5EX0tJTkRfRVhIQVVTVEVEEAQSIgoeQVNTSUdOTUVOVF9DT01NQU5EX0tJTkRfTk9CT0RZEAViBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("ChprbGF4b24vdjEvZXNjYWxhdGlvbi5wcm90bxIJa2xheG9uLnYxIv0CChlJbmNpZGVudEFzc2lnbm1lbnRDb21tYW5kEgoKAmlkGAEgASgJEhMKC2luY2lkZW50X2lkGAIgASgJEi4KBGtpbmQYAyABKA4yIC5rbGF4b24udjEuQXNzaWdubWVudENvbW1hbmRLaW5kEhwKFGVzY2FsYXRpb25fcG9saWN5X2lkGAQgASgJEhYKDmV4cGVjdGVkX2xldmVsGAUgASgFEhgKEGVzY2FsYXRpb25fbGV2ZWwYBiABKAUSFAoMYXNzaWduZWVfaWRzGAcgAygJEhgKEGVzY2FsYXRpb25fY3ljbGUYCCABKAUSDgoGcmVhc29uGAkgASgJEjAKDHJlcXVlc3RlZF9hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLZXNjYWxhdGVfYXQYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhwKFHJlc3BvbmRlcl9yZXF1ZXN0X2lkGAwgASgJKqUCChVBc3NpZ25tZW50Q29tbWFuZEtpbmQSJwojQVNTSUdOTUVOVF9DT01NQU5EX0tJTkRfVU5TUEVDSUZJRUQQABIiCh5BU1NJR05NRU5UX0NPTU1BTkRfS0lORF9BU1NJR04QARIkCiBBU1NJR05NRU5UX0NPTU1BTkRfS0lORF9FU0NBTEFURRACEiIKHkFTU0lHTk1FTlRfQ09NTUFORF9LSU5EX1JFUEVBVBADEiUKIUFTU0lHTk1FTlRfQ09NTUFORF9LSU5EX0VYSEFVU1RFRBAEEiIKHkFTU0lHTk1FTlRfQ09NTUFORF9LSU5EX05PQk9EWRAFEioKJkFTU0lHTk1FTlRfQ09NTUFORF9LSU5EX0FERF9SRVNQT05ERVJTEAZiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * Topic incidents.assignments, keyed by incident_id. Escalation runs the escalation policies but
@@ -88,6 +88,22 @@ export type IncidentAssignmentCommand = Message<"klaxon.v1.IncidentAssignmentCom
    * @generated from field: google.protobuf.Timestamp requested_at = 10;
    */
   requestedAt?: Timestamp | undefined;
+
+  /**
+   * When the incident escalates next unless acknowledged (the level's escalation_delay_in_minutes
+   * after this step), shown as PagerDuty's pending_actions "escalate"; unset when nothing follows.
+   *
+   * @generated from field: google.protobuf.Timestamp escalate_at = 11;
+   */
+  escalateAt?: Timestamp | undefined;
+
+  /**
+   * ADD_RESPONDERS: the responder request the users (assignee_ids) answer, reached through the
+   * escalation policy escalation_policy_id.
+   *
+   * @generated from field: string responder_request_id = 12;
+   */
+  responderRequestId: string;
 };
 
 /**
@@ -140,6 +156,14 @@ export enum AssignmentCommandKind {
    * @generated from enum value: ASSIGNMENT_COMMAND_KIND_NOBODY = 5;
    */
   NOBODY = 5,
+
+  /**
+   * Add assignee_ids as pending responders of responder_request_id (the on-call of a requested
+   * escalation policy). Applies to any open incident, whatever its level or assignment.
+   *
+   * @generated from enum value: ASSIGNMENT_COMMAND_KIND_ADD_RESPONDERS = 6;
+   */
+  ADD_RESPONDERS = 6,
 }
 
 /**

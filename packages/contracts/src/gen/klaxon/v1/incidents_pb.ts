@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file klaxon/v1/incidents.proto.
  */
 export const file_klaxon_v1_incidents: GenFile = /*@__PURE__*/
-  fileDesc("ChlrbGF4b24vdjEvaW5jaWRlbnRzLnByb3RvEglrbGF4b24udjEijAMKD0luY2lkZW50Q2hhbmdlZBIKCgJpZBgBIAEoCRITCgtpbmNpZGVudF9pZBgCIAEoCRIXCg9pbmNpZGVudF9udW1iZXIYAyABKAMSEgoKc2VydmljZV9pZBgEIAEoCRIcChRlc2NhbGF0aW9uX3BvbGljeV9pZBgFIAEoCRIOCgZzdGF0dXMYBiABKAkSDwoHdXJnZW5jeRgHIAEoCRINCgV0aXRsZRgIIAEoCRIuCgdjaGFuZ2VzGAkgAygOMh0ua2xheG9uLnYxLkluY2lkZW50Q2hhbmdlS2luZBIZChFhc3NpZ25lZF91c2VyX2lkcxgKIAMoCRIYChBlc2NhbGF0aW9uX2xldmVsGAsgASgFEi8KC29jY3VycmVkX2F0GAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIVCg1zbmFwc2hvdF9qc29uGA0gASgJEhgKEGluY2lkZW50X3ZlcnNpb24YDiABKAMSFgoOaW50ZWdyYXRpb25faWQYDyABKAkq3QIKEkluY2lkZW50Q2hhbmdlS2luZBIkCiBJTkNJREVOVF9DSEFOR0VfS0lORF9VTlNQRUNJRklFRBAAEiIKHklOQ0lERU5UX0NIQU5HRV9LSU5EX1RSSUdHRVJFRBABEiUKIUlOQ0lERU5UX0NIQU5HRV9LSU5EX0FDS05PV0xFREdFRBACEiIKHklOQ0lERU5UX0NIQU5HRV9LSU5EX0VTQ0FMQVRFRBADEiMKH0lOQ0lERU5UX0NIQU5HRV9LSU5EX1JFQVNTSUdORUQQBBIhCh1JTkNJREVOVF9DSEFOR0VfS0lORF9SRVNPTFZFRBAFEh8KG0lOQ0lERU5UX0NIQU5HRV9LSU5EX01FUkdFRBAGEiAKHElOQ0lERU5UX0NIQU5HRV9LSU5EX1VSR0VOQ1kQBxInCiNJTkNJREVOVF9DSEFOR0VfS0lORF9VTkFDS05PV0xFREdFRBAIYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChlrbGF4b24vdjEvaW5jaWRlbnRzLnByb3RvEglrbGF4b24udjEixgMKD0luY2lkZW50Q2hhbmdlZBIKCgJpZBgBIAEoCRITCgtpbmNpZGVudF9pZBgCIAEoCRIXCg9pbmNpZGVudF9udW1iZXIYAyABKAMSEgoKc2VydmljZV9pZBgEIAEoCRIcChRlc2NhbGF0aW9uX3BvbGljeV9pZBgFIAEoCRIOCgZzdGF0dXMYBiABKAkSDwoHdXJnZW5jeRgHIAEoCRINCgV0aXRsZRgIIAEoCRIuCgdjaGFuZ2VzGAkgAygOMh0ua2xheG9uLnYxLkluY2lkZW50Q2hhbmdlS2luZBIZChFhc3NpZ25lZF91c2VyX2lkcxgKIAMoCRIYChBlc2NhbGF0aW9uX2xldmVsGAsgASgFEi8KC29jY3VycmVkX2F0GAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIVCg1zbmFwc2hvdF9qc29uGA0gASgJEhgKEGluY2lkZW50X3ZlcnNpb24YDiABKAMSFgoOaW50ZWdyYXRpb25faWQYDyABKAkSOAoRcmVzcG9uZGVyX3JlcXVlc3QYECABKAsyHS5rbGF4b24udjEuUmVzcG9uZGVyUmVxdWVzdGVkIngKElJlc3BvbmRlclJlcXVlc3RlZBIKCgJpZBgBIAEoCRIUCgxyZXF1ZXN0ZXJfaWQYAiABKAkSDwoHbWVzc2FnZRgDIAEoCRIQCgh1c2VyX2lkcxgEIAMoCRIdChVlc2NhbGF0aW9uX3BvbGljeV9pZHMYBSADKAkqsAMKEkluY2lkZW50Q2hhbmdlS2luZBIkCiBJTkNJREVOVF9DSEFOR0VfS0lORF9VTlNQRUNJRklFRBAAEiIKHklOQ0lERU5UX0NIQU5HRV9LSU5EX1RSSUdHRVJFRBABEiUKIUlOQ0lERU5UX0NIQU5HRV9LSU5EX0FDS05PV0xFREdFRBACEiIKHklOQ0lERU5UX0NIQU5HRV9LSU5EX0VTQ0FMQVRFRBADEiMKH0lOQ0lERU5UX0NIQU5HRV9LSU5EX1JFQVNTSUdORUQQBBIhCh1JTkNJREVOVF9DSEFOR0VfS0lORF9SRVNPTFZFRBAFEh8KG0lOQ0lERU5UX0NIQU5HRV9LSU5EX01FUkdFRBAGEiAKHElOQ0lERU5UX0NIQU5HRV9LSU5EX1VSR0VOQ1kQBxInCiNJTkNJREVOVF9DSEFOR0VfS0lORF9VTkFDS05PV0xFREdFRBAIEiIKHklOQ0lERU5UX0NIQU5HRV9LSU5EX0RFTEVHQVRFRBAJEi0KKUlOQ0lERU5UX0NIQU5HRV9LSU5EX1JFU1BPTkRFUlNfUkVRVUVTVEVEEApiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * Topic incidents.changed, keyed by incident_id.
@@ -108,6 +108,13 @@ export type IncidentChanged = Message<"klaxon.v1.IncidentChanged"> & {
    * @generated from field: string integration_id = 15;
    */
   integrationId: string;
+
+  /**
+   * Set with RESPONDERS_REQUESTED: the request escalation notifies (and resolves policies of).
+   *
+   * @generated from field: klaxon.v1.ResponderRequested responder_request = 16;
+   */
+  responderRequest?: ResponderRequested | undefined;
 };
 
 /**
@@ -116,6 +123,46 @@ export type IncidentChanged = Message<"klaxon.v1.IncidentChanged"> & {
  */
 export const IncidentChangedSchema: GenMessage<IncidentChanged> = /*@__PURE__*/
   messageDesc(file_klaxon_v1_incidents, 0);
+
+/**
+ * A responder request (POST /incidents/{id}/responder_requests) as grouping stored it: the users
+ * asked directly, and the escalation policies whose on-call escalation resolves and adds.
+ *
+ * @generated from message klaxon.v1.ResponderRequested
+ */
+export type ResponderRequested = Message<"klaxon.v1.ResponderRequested"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * @generated from field: string requester_id = 2;
+   */
+  requesterId: string;
+
+  /**
+   * @generated from field: string message = 3;
+   */
+  message: string;
+
+  /**
+   * @generated from field: repeated string user_ids = 4;
+   */
+  userIds: string[];
+
+  /**
+   * @generated from field: repeated string escalation_policy_ids = 5;
+   */
+  escalationPolicyIds: string[];
+};
+
+/**
+ * Describes the message klaxon.v1.ResponderRequested.
+ * Use `create(ResponderRequestedSchema)` to create a new message.
+ */
+export const ResponderRequestedSchema: GenMessage<ResponderRequested> = /*@__PURE__*/
+  messageDesc(file_klaxon_v1_incidents, 1);
 
 /**
  * @generated from enum klaxon.v1.IncidentChangeKind
@@ -165,6 +212,21 @@ export enum IncidentChangeKind {
    * @generated from enum value: INCIDENT_CHANGE_KIND_UNACKNOWLEDGED = 8;
    */
   UNACKNOWLEDGED = 8,
+
+  /**
+   * Delegated to another escalation policy (PUT escalation_policy): unassigned at level 1 of the new
+   * policy, whose escalation starts afresh on a snapshot taken then.
+   *
+   * @generated from enum value: INCIDENT_CHANGE_KIND_DELEGATED = 9;
+   */
+  DELEGATED = 9,
+
+  /**
+   * Responders were requested (responder_request says whom): escalation notifies them.
+   *
+   * @generated from enum value: INCIDENT_CHANGE_KIND_RESPONDERS_REQUESTED = 10;
+   */
+  RESPONDERS_REQUESTED = 10,
 }
 
 /**

@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import { type EscalationPolicySnapshot, findEntities, findIncident, type UserSnapshot } from '../db';
+import type { GroupingContext } from '../incidents/context';
+import { type ResponderRequestInput, requestResponders } from '../incidents/responders';
+import { loadResponders, respondersRefIds, respondersView } from '../views/responders.view';
+import { requester } from './auth';
+import { notFound } from './errors';
+
+const targetTypes = ['user', 'user_reference', 'escalation_policy', 'escalation_policy_reference'];
+
+const responderRequestSchema = {
+  body: {
+    type: 'object',
+    required: ['requester_id', 'message', 'responder_request_targets'],
+    properties: {
+      requester_id: { type: 'string', minLength: 1 },
+      message: { type: 'string', maxLength: 1024 },
+      responder_request_targets: {
+        type: 'array',
+        minItems: 1,
+        items: {
+          type: 'object',
+          required: ['responder_request_target'],
+          properties: {
+            responder_request_target: {
+              type: 'object',
+              required: ['id', 'type'],
+              properties: { id: { type: 'string', minLength: 1 }, type: { type: 'string', enum: targetTypes } },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+/**
+ * `POST /incidents/{id}/responder_requests`: asks users, or whoever escalation policies have on call,
+ * to help with an incident. Answers PagerDuty's 200 with the request; escalation notifies the
+ * responders (high urgency), and those reached through a policy appear once it has resolved them.
+ */
+export function responderRequestRoutes(app: FastifyInstance, ctx: GroupingContext): void {
+  const { db, urls } = ctx;
+  app.post('/incidents/:id/responder_requests', { schema: responderRequestSchema }, async (request) => {
+    const { id } = request.params as { id: string };
+    const input = request.body as ResponderRequestInput;
+    const at = ctx.clock.now();
+    const view = await db.transaction(async (tx) => {
+      await requester(tx, request);
+      const row = await findIncident(tx, id, true);
+      if (!row) throw notFound('Incident');
+      const made = await requestResponders(tx, ctx, row, input, at);
+      const responders = await loadResponders(tx, [row.id]);
+      const named = respondersRefIds(responders);
+      const names = {
+        users: await findEntities<UserSnapshot>(tx, 'user', named.userIds),
+        policies: await findEntities<EscalationPolicySnapshot>(tx, 'escalation_policy', named.policyIds),
+      };
+      const { requestView } = respondersView(
+        urls,
+        row,
+        responders.requests.get(row.id) ?? [],
+        responders.responders.get(row.id) ?? [],
+        names,
+      );
+      return requestView(made);
+    });
+    ctx.published();
+    return { responder_request: view };
+  });
+}
