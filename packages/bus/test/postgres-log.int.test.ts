@@ -84,7 +84,10 @@ describe('postgres-log bus', () => {
     const got: BusMessage[] = [];
     await consumer.subscribe({ group: uniqueName('g'), topics: [topic], handler: collect(got) });
     await publisher.publish(topic, [msg('svc-1', 'one'), msg('svc-2', 'two')]);
-    await waitFor(() => got.length === 2, { what: 'both messages, long before the ten-minute poll', timeoutMs: 30_000 });
+    await waitFor(() => got.length === 2, {
+      what: 'both messages, long before the ten-minute poll',
+      timeoutMs: 30_000,
+    });
     expect(got.map(body).sort()).toEqual(['one', 'two']);
   });
 

@@ -8,7 +8,6 @@ import {
   EventAction,
   EventSource,
   RoutingStatus,
-  timestampDate,
   timestampFromDate,
   topics,
 } from '@klaxon/contracts';
