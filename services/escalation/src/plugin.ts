@@ -3,8 +3,14 @@ import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
 import { createRateLimiter, defaultPublicUrl, registerRestConventions, restUrls } from '@klaxon/rest';
-import { pipelineMetrics, replicateCatalog, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
-import type { FastifyPluginAsync } from 'fastify';
+import {
+  pipelineMetrics,
+  replicateCatalog,
+  runsBackground,
+  type ServiceContext,
+  startServiceRelay,
+} from '@klaxon/runtime';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { incidentsChangedConsumer } from './consumers/incidents-changed.consumer';
 import { catalogReplica, outbox, outboxLease } from './db';
 import { applyIncidentChanges } from './escalations/apply-changes';
@@ -50,30 +56,8 @@ export const escalationPlugin: FastifyPluginAsync<EscalationOptions> = async (ap
   const { db, log, clock } = options;
   await runMigrations(db, { folder: path.join(__dirname, '..', 'drizzle'), schema: 'escalation' });
   const relay = startServiceRelay(options, { outbox, lease: outboxLease, owner: 'escalation' });
-  // Outbox depth and consumer lag on /metrics.
-  const metrics = pipelineMetrics(app.metrics);
-  metrics.watchOutbox(options.db, 'escalation', outbox);
-  metrics.watchLag(options.bus, 'escalation.incidents', [topics.incidentsChanged.name]);
-  const catalog = await replicateCatalog({
-    ...options,
-    table: catalogReplica,
-    group: 'escalation.catalog',
-    entityTypes: escalationCatalogTypes,
-  });
   const ctx: EscalationContext = { db, clock, log, published: () => relay.wake() };
-  const changes = await subscribeTo(options.bus, {
-    group: 'escalation.incidents',
-    topic: topics.incidentsChanged,
-    batchHandler: incidentsChangedConsumer({
-      apply: (batch) => applyIncidentChanges(ctx, batch),
-      published: ctx.published,
-      log,
-    }),
-  });
-  const timers = startEscalationTimers(ctx, {
-    pollMs: options.timerPollMs ?? 1000,
-    onFired: (lateMs) => metrics.timerFired('escalation', 'escalation_delay', lateMs),
-  });
+  const background = runsBackground(options) ? await startBackground(app, options, ctx) : undefined;
 
   registerRestConventions(app, {
     lookupToken: (hash) => lookupToken(db, hash),
@@ -88,10 +72,43 @@ export const escalationPlugin: FastifyPluginAsync<EscalationOptions> = async (ap
 
   // Drain in dependency order: stop taking work, then publish what the work queued.
   app.addHook('onClose', async () => {
-    await changes.stop();
-    await timers.stop();
-    await catalog.stop();
+    await background?.stop();
     await relay.flush();
     await relay.stop();
   });
 };
+
+/** The catalog replica, the incidents.changed consumer and the escalation timers. */
+async function startBackground(app: FastifyInstance, options: EscalationOptions, ctx: EscalationContext) {
+  const { log } = options;
+  // Outbox depth and consumer lag on /metrics.
+  const metrics = pipelineMetrics(app.metrics);
+  metrics.watchOutbox(options.db, 'escalation', outbox);
+  metrics.watchLag(options.bus, 'escalation.incidents', [topics.incidentsChanged.name]);
+  const catalog = await replicateCatalog({
+    ...options,
+    table: catalogReplica,
+    group: 'escalation.catalog',
+    entityTypes: escalationCatalogTypes,
+  });
+  const changes = await subscribeTo(options.bus, {
+    group: 'escalation.incidents',
+    topic: topics.incidentsChanged,
+    batchHandler: incidentsChangedConsumer({
+      apply: (batch) => applyIncidentChanges(ctx, batch),
+      published: ctx.published,
+      log,
+    }),
+  });
+  const timers = startEscalationTimers(ctx, {
+    pollMs: options.timerPollMs ?? 1000,
+    onFired: (lateMs) => metrics.timerFired('escalation', 'escalation_delay', lateMs),
+  });
+  return {
+    async stop() {
+      await changes.stop();
+      await timers.stop();
+      await catalog.stop();
+    },
+  };
+}
