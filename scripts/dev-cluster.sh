@@ -14,6 +14,13 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DIR="${KLAXON_CLUSTER_DIR:-$ROOT/.infra/cluster}"
+ENV_FILE="$DIR/cluster.env"
+# A running cluster's own settings win over the environment, so status, restart and down reach the
+# processes `up` started whatever the caller's variables say.
+if [[ -f "$ENV_FILE" ]]; then
+  # shellcheck source=/dev/null
+  source "$ENV_FILE"
+fi
 GATEWAY_PORT="${KLAXON_CLUSTER_PORT:-18080}"
 export KLAXON_INFRA_DIR="$DIR/infra" KLAXON_PG_PORT="${KLAXON_PG_PORT:-55632}"
 export KLAXON_KAFKA_PORT="${KLAXON_KAFKA_PORT:-19292}"
@@ -52,9 +59,9 @@ node_bin() { command -v node; }
 infra_env() {
   local out
   out="$(bash "$ROOT/scripts/postgres-start.sh")"
-  DATABASE_URL="${out##*=}"
+  DATABASE_URL="${out#*=}"
   out="$(bash "$ROOT/scripts/kafka-start.sh")"
-  BROKERS="${out##*=}"
+  BROKERS="${out#*=}"
 }
 
 # The settings every process gets, as in docker-compose.yml; the webhook allow-list lets webhook and
@@ -165,11 +172,13 @@ cmd_up() {
   for spec in "${PROCESSES[@]}"; do [[ "$(field "$spec" 1)" == catalog ]] || start_process "$spec"; done
   wait_ready "${PROCESSES[@]}"
   start_gateway
-  cat >"$DIR/cluster.env" <<EOF
-KLAXON_CLUSTER_URL=http://127.0.0.1:$GATEWAY_PORT
-KLAXON_CLUSTER_TOKEN_FILE=$DIR/bootstrap-token
-KLAXON_CLUSTER_PIDS=$PIDS
-EOF
+  # Sourced by this script's later commands; read by `pnpm test:cluster` (deploy/test).
+  {
+    printf 'KLAXON_CLUSTER_PORT=%q\nKLAXON_PG_PORT=%q\nKLAXON_KAFKA_PORT=%q\n' \
+      "$GATEWAY_PORT" "$KLAXON_PG_PORT" "$KLAXON_KAFKA_PORT"
+    printf 'KLAXON_CLUSTER_URL=%q\nKLAXON_CLUSTER_TOKEN_FILE=%q\nKLAXON_CLUSTER_PIDS=%q\n' \
+      "http://127.0.0.1:$GATEWAY_PORT" "$DIR/bootstrap-token" "$PIDS"
+  } >"$ENV_FILE"
   log "up in $((SECONDS - started)) s: http://127.0.0.1:$GATEWAY_PORT (logs in $LOGS)"
 }
 
@@ -234,7 +243,7 @@ cmd_down() {
   wait
   bash "$ROOT/scripts/kafka-stop.sh" || true
   bash "$ROOT/scripts/postgres-stop.sh" || true
-  rm -f "$DIR/cluster.env"
+  rm -f "$ENV_FILE"
   log "down (logs kept in $LOGS)"
 }
 
