@@ -29,11 +29,21 @@ type rendered struct {
 	ingresses   []networkingv1.Ingress
 }
 
-// decodeStrict fails on a field the API type does not have (a typo) and on a duplicated field.
-func decodeStrict(doc []byte, into any) error { return yaml.UnmarshalStrict(doc, into) }
+// decodeInto decodes one object into its API type, failing on a field the type does not have (a
+// typo) and on a duplicated field, and appends it to the list of its kind.
+func decodeInto[T any](doc []byte, list *[]T) error {
+	var o T
+	if err := yaml.UnmarshalStrict(doc, &o); err != nil {
+		return err
+	}
+	*list = append(*list, o)
+	return nil
+}
 
 func render(root, dir string) (rendered, int, error) {
 	r := rendered{configMaps: map[string]corev1.ConfigMap{}, secrets: map[string]corev1.Secret{}}
+	var configMaps []corev1.ConfigMap
+	var secrets []corev1.Secret
 	resources, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), filepath.Join(root, dir))
 	if err != nil {
 		return r, 0, err
@@ -48,43 +58,33 @@ func render(root, dir string) (rendered, int, error) {
 		var decodeErr error
 		switch key {
 		case "apps/v1 Deployment":
-			var o appsv1.Deployment
-			decodeErr = decodeStrict(doc, &o)
-			r.deployments = append(r.deployments, o)
+			decodeErr = decodeInto(doc, &r.deployments)
 		case "v1 Service":
-			var o corev1.Service
-			decodeErr = decodeStrict(doc, &o)
-			r.services = append(r.services, o)
+			decodeErr = decodeInto(doc, &r.services)
 		case "v1 ConfigMap":
-			var o corev1.ConfigMap
-			decodeErr = decodeStrict(doc, &o)
-			r.configMaps[o.Name] = o
+			decodeErr = decodeInto(doc, &configMaps)
 		case "v1 Secret":
-			var o corev1.Secret
-			decodeErr = decodeStrict(doc, &o)
-			r.secrets[o.Name] = o
+			decodeErr = decodeInto(doc, &secrets)
 		case "batch/v1 Job":
-			var o batchv1.Job
-			decodeErr = decodeStrict(doc, &o)
-			r.jobs = append(r.jobs, o)
+			decodeErr = decodeInto(doc, &r.jobs)
 		case "autoscaling/v2 HorizontalPodAutoscaler":
-			var o autoscalingv2.HorizontalPodAutoscaler
-			decodeErr = decodeStrict(doc, &o)
-			r.hpas = append(r.hpas, o)
+			decodeErr = decodeInto(doc, &r.hpas)
 		case "policy/v1 PodDisruptionBudget":
-			var o policyv1.PodDisruptionBudget
-			decodeErr = decodeStrict(doc, &o)
-			r.pdbs = append(r.pdbs, o)
+			decodeErr = decodeInto(doc, &r.pdbs)
 		case "networking.k8s.io/v1 Ingress":
-			var o networkingv1.Ingress
-			decodeErr = decodeStrict(doc, &o)
-			r.ingresses = append(r.ingresses, o)
+			decodeErr = decodeInto(doc, &r.ingresses)
 		default:
 			decodeErr = fmt.Errorf("no API type known for %s", key)
 		}
 		if decodeErr != nil {
 			return r, 0, fmt.Errorf("%s: %w", id, decodeErr)
 		}
+	}
+	for _, cm := range configMaps {
+		r.configMaps[cm.Name] = cm
+	}
+	for _, s := range secrets {
+		r.secrets[s.Name] = s
 	}
 	return r, len(resources.Resources()), nil
 }
