@@ -86,9 +86,13 @@ export function startBackgroundThread(
     },
     stop: async () => {
       if (state === 'exited') return;
+      const starting = state === 'starting';
       state = 'stopping';
       const exited = new Promise<void>((settle) => worker.once('exit', () => settle()));
-      worker.postMessage({ type: 'stop' } satisfies ToBackground);
+      // A thread still mounting has nothing to drain, and its start can outlast the shutdown's
+      // deadline on a busy machine: it ends at once (an open transaction rolls back, as after a crash).
+      if (starting) await worker.terminate();
+      else worker.postMessage({ type: 'stop' } satisfies ToBackground);
       await exited;
     },
   };
