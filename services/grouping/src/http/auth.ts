@@ -12,6 +12,9 @@ export async function lookupToken(ex: Executor, tokenHash: string): Promise<Prin
 // Stakeholders and observers see incidents but may not act on them.
 const READ_ONLY_ROLES = new Set<string>(['read_only_user', 'read_only_limited_user', 'observer']);
 
+/** Whether a user of this role may acknowledge, resolve or otherwise change incidents. */
+export const mayChangeIncidents = (role: string | undefined): boolean => !READ_ONLY_ROLES.has(role ?? '');
+
 /**
  * The user an incident write acts as (`From`, else the token's user), who must be allowed to act on
  * incidents, as must the token's own user.
@@ -20,8 +23,8 @@ export async function requester(ex: Executor, request: FastifyRequest): Promise<
   const ref = requesterRef(request);
   const user = 'email' in ref ? await findUserByEmail(ex, ref.email) : await findUser(ex, ref.userId);
   if (!user) throw httpError('invalid_input', ['The From header must be the email address of a user of this account']);
-  ensureAllowed(!READ_ONLY_ROLES.has(user.role ?? ''), 'This user may not change incidents');
+  ensureAllowed(mayChangeIncidents(user.role), 'This user may not change incidents');
   if (request.principal)
-    ensureAllowed(!READ_ONLY_ROLES.has(request.principal.role), 'This user may not change incidents');
+    ensureAllowed(mayChangeIncidents(request.principal.role), 'This user may not change incidents');
   return { type: 'user', id: user.id };
 }
