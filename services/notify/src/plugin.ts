@@ -12,7 +12,9 @@ import { incidentsChangedConsumer } from './consumers/incidents-changed.consumer
 import { notificationsRequestedConsumer } from './consumers/notifications-requested.consumer';
 import { catalogReplica, outbox, outboxLease } from './db';
 import { lookupToken } from './http/auth';
+import { twilioStatusPath, twilioStatusRoutes } from './http/twilio-status.routes';
 import { webhookSubscriptionRoutes } from './http/webhook-subscriptions.routes';
+import type { ActionLinkSettings } from './people/action-links';
 import { type Channels, createAttemptDispatcher } from './people/dispatcher';
 import { planRequests } from './people/plan-requests';
 import { startPollLoop } from './people/poll-loop';
@@ -39,6 +41,8 @@ export interface NotifyOptions extends ServiceContext {
   pollMs?: number;
   /** At most one SMS and one call per user in this many seconds (default 60; 0 = off). */
   stormWindowSeconds?: number;
+  /** Signs one-click acknowledge/resolve links (grouping verifies them); unset: no action links. */
+  actionLinks?: ActionLinkSettings | undefined;
   email?: EmailSettings | undefined;
   twilio?: TwilioSettings | undefined;
   chat?: Partial<Record<ChatKind, string>>;
@@ -78,7 +82,15 @@ export const notifyPlugin: FastifyPluginAsync<NotifyOptions> = async (app, optio
   const publicUrl = options.publicUrl ?? defaultPublicUrl;
   const chat = options.chat ?? {};
   const http: GuardedHttpOptions = { allowedHosts: [], timeoutMs: 5000, ...options.http };
-  const channels = { ...createChannels(options), ...options.channels };
+  // Twilio reports delivery only to a URL it can reach: the configured public one.
+  const statusCallbackBase = options.publicUrl;
+  const twilio = options.twilio && {
+    ...options.twilio,
+    statusCallback: statusCallbackBase
+      ? (key: string) => `${statusCallbackBase.replace(/\/$/, '')}${twilioStatusPath(key)}`
+      : undefined,
+  };
+  const channels = { ...createChannels({ ...options, twilio }), ...options.channels };
   const pollMs = options.pollMs ?? 500;
 
   const attempts = createAttemptDispatcher({
@@ -86,6 +98,7 @@ export const notifyPlugin: FastifyPluginAsync<NotifyOptions> = async (app, optio
     log,
     channels,
     publicUrl,
+    actionLinks: options.actionLinks,
     stormWindowMs: (options.stormWindowSeconds ?? 60) * 1000,
     maxTries: options.maxTries ?? 5,
     published: () => relay.wake(),
@@ -128,6 +141,13 @@ export const notifyPlugin: FastifyPluginAsync<NotifyOptions> = async (app, optio
     trustedProxies: options.trustedProxies,
   });
   webhookSubscriptionRoutes(app, { db, now: () => clock.now(), queued: () => postLoop.wake() });
+  twilioStatusRoutes(app, {
+    db,
+    now: () => clock.now(),
+    authToken: statusCallbackBase ? options.twilio?.authToken : undefined,
+    base: statusCallbackBase ?? publicUrl,
+    published: () => relay.wake(),
+  });
 
   // Drain in dependency order: stop taking work, finish sends, then publish what they queued.
   app.addHook('onClose', async () => {

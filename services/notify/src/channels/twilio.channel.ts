@@ -8,6 +8,11 @@ export interface TwilioSettings {
   authToken: string;
   /** The number messages and calls come from. */
   from: string;
+  /**
+   * Where Twilio reports delivery status (StatusCallback) of the message or call sent for a
+   * notification key; unset (no KLAXON_PUBLIC_URL for Twilio to reach): no callbacks asked for.
+   */
+  statusCallback?: ((key: string) => string) | undefined;
 }
 
 interface TwilioAnswer {
@@ -50,16 +55,34 @@ async function post(
   return { ok: false, retry: res.status === 429 || res.status >= 500, detail };
 }
 
-/** SMS through Twilio's Messages API: form fields To, From, Body. */
+const callbackOf = (settings: TwilioSettings, key: string): Record<string, string> =>
+  settings.statusCallback ? { StatusCallback: settings.statusCallback(key) } : {};
+
+/** SMS through Twilio's Messages API: form fields To, From, Body (and StatusCallback). */
 export function smsChannel(settings: TwilioSettings): ChannelAdapter {
   return {
-    send: (n) => post(settings, 'Messages', { To: n.address, From: settings.from, Body: smsText(n.incidents) }),
+    send: (n) =>
+      post(settings, 'Messages', {
+        To: n.address,
+        From: settings.from,
+        Body: smsText(n.incidents),
+        ...callbackOf(settings, n.key),
+      }),
   };
 }
 
-/** Voice calls through Twilio's Calls API: To, From and the TwiML the call speaks. */
+/**
+ * Voice calls through Twilio's Calls API: To, From and the TwiML the call speaks. Twilio calls the
+ * StatusCallback when the call ends (completed, busy, no-answer, failed, canceled).
+ */
 export function voiceChannel(settings: TwilioSettings): ChannelAdapter {
   return {
-    send: (n) => post(settings, 'Calls', { To: n.address, From: settings.from, Twiml: voiceTwiml(n.incidents) }),
+    send: (n) =>
+      post(settings, 'Calls', {
+        To: n.address,
+        From: settings.from,
+        Twiml: voiceTwiml(n.incidents),
+        ...callbackOf(settings, n.key),
+      }),
   };
 }

@@ -13,6 +13,7 @@ import {
   windowsOpenAt,
 } from '../db';
 import { retryDelayMs } from '../domain/rules';
+import { type ActionLinkSettings, withActionLinks } from './action-links';
 import { deliveredMessage } from './delivered';
 import { incidentSummaries } from './incident-summaries';
 
@@ -23,6 +24,8 @@ export interface DispatcherDeps {
   log: Pick<Logger, 'info' | 'warn' | 'debug'>;
   channels: Channels;
   publicUrl: string;
+  /** Signs the acknowledge/resolve links of emails and SMS; unset: no action links. */
+  actionLinks?: ActionLinkSettings | undefined;
   /** At most one SMS and one call per user in this window; 0 turns storm safety off. */
   stormWindowMs: number;
   /** Tries before a transient failure becomes final. */
@@ -175,9 +178,10 @@ export function createAttemptDispatcher(deps: DispatcherDeps) {
     const summaries = await incidentSummaries(deps.db, deps.publicUrl, all);
     for (const send of sends) {
       const ids = [...new Set(send.attempts.map((a) => a.incidentId))];
+      const userId = send.attempts[0]?.userId ?? '';
       send.notification.incidents = ids.flatMap((id) => {
         const s = summaries.get(id);
-        return s ? [s] : [];
+        return s ? [withActionLinks(s, userId, deps.publicUrl, deps.actionLinks, now)] : [];
       });
     }
     const results = await pool(sends, deps.concurrency ?? 16, async (send) => {
