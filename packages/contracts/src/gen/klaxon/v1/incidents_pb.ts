@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file klaxon/v1/incidents.proto.
  */
 export const file_klaxon_v1_incidents: GenFile = /*@__PURE__*/
-  fileDesc("ChlrbGF4b24vdjEvaW5jaWRlbnRzLnByb3RvEglrbGF4b24udjEijAMKD0luY2lkZW50Q2hhbmdlZBIKCgJpZBgBIAEoCRITCgtpbmNpZGVudF9pZBgCIAEoCRIXCg9pbmNpZGVudF9udW1iZXIYAyABKAMSEgoKc2VydmljZV9pZBgEIAEoCRIcChRlc2NhbGF0aW9uX3BvbGljeV9pZBgFIAEoCRIOCgZzdGF0dXMYBiABKAkSDwoHdXJnZW5jeRgHIAEoCRINCgV0aXRsZRgIIAEoCRIuCgdjaGFuZ2VzGAkgAygOMh0ua2xheG9uLnYxLkluY2lkZW50Q2hhbmdlS2luZBIZChFhc3NpZ25lZF91c2VyX2lkcxgKIAMoCRIYChBlc2NhbGF0aW9uX2xldmVsGAsgASgFEi8KC29jY3VycmVkX2F0GAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIVCg1zbmFwc2hvdF9qc29uGA0gASgJEhgKEGluY2lkZW50X3ZlcnNpb24YDiABKAMSFgoOaW50ZWdyYXRpb25faWQYDyABKAkq3QIKEkluY2lkZW50Q2hhbmdlS2luZBIkCiBJTkNJREVOVF9DSEFOR0VfS0lORF9VTlNQRUNJRklFRBAAEiIKHklOQ0lERU5UX0NIQU5HRV9LSU5EX1RSSUdHRVJFRBABEiUKIUlOQ0lERU5UX0NIQU5HRV9LSU5EX0FDS05PV0xFREdFRBACEiIKHklOQ0lERU5UX0NIQU5HRV9LSU5EX0VTQ0FMQVRFRBADEiMKH0lOQ0lERU5UX0NIQU5HRV9LSU5EX1JFQVNTSUdORUQQBBIhCh1JTkNJREVOVF9DSEFOR0VfS0lORF9SRVNPTFZFRBAFEh8KG0lOQ0lERU5UX0NIQU5HRV9LSU5EX01FUkdFRBAGEiAKHElOQ0lERU5UX0NIQU5HRV9LSU5EX1VSR0VOQ1kQBxInCiNJTkNJREVOVF9DSEFOR0VfS0lORF9VTkFDS05PV0xFREdFRBAIYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChlrbGF4b24vdjEvaW5jaWRlbnRzLnByb3RvEglrbGF4b24udjEivQMKD0luY2lkZW50Q2hhbmdlZBIKCgJpZBgBIAEoCRITCgtpbmNpZGVudF9pZBgCIAEoCRIXCg9pbmNpZGVudF9udW1iZXIYAyABKAMSEgoKc2VydmljZV9pZBgEIAEoCRIcChRlc2NhbGF0aW9uX3BvbGljeV9pZBgFIAEoCRIOCgZzdGF0dXMYBiABKAkSDwoHdXJnZW5jeRgHIAEoCRINCgV0aXRsZRgIIAEoCRIuCgdjaGFuZ2VzGAkgAygOMh0ua2xheG9uLnYxLkluY2lkZW50Q2hhbmdlS2luZBIZChFhc3NpZ25lZF91c2VyX2lkcxgKIAMoCRIYChBlc2NhbGF0aW9uX2xldmVsGAsgASgFEi8KC29jY3VycmVkX2F0GAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIVCg1zbmFwc2hvdF9qc29uGA0gASgJEhgKEGluY2lkZW50X3ZlcnNpb24YDiABKAMSFgoOaW50ZWdyYXRpb25faWQYDyABKAkSLwoGZGV0YWlsGB4gASgLMh8ua2xheG9uLnYxLkluY2lkZW50Q2hhbmdlRGV0YWlsIlEKFEluY2lkZW50Q2hhbmdlRGV0YWlsEhIKCmFnZW50X2pzb24YASABKAkSDwoHbm90ZV9pZBgCIAEoCRIUCgxub3RlX2NvbnRlbnQYAyABKAkqrAMKEkluY2lkZW50Q2hhbmdlS2luZBIkCiBJTkNJREVOVF9DSEFOR0VfS0lORF9VTlNQRUNJRklFRBAAEiIKHklOQ0lERU5UX0NIQU5HRV9LSU5EX1RSSUdHRVJFRBABEiUKIUlOQ0lERU5UX0NIQU5HRV9LSU5EX0FDS05PV0xFREdFRBACEiIKHklOQ0lERU5UX0NIQU5HRV9LSU5EX0VTQ0FMQVRFRBADEiMKH0lOQ0lERU5UX0NIQU5HRV9LSU5EX1JFQVNTSUdORUQQBBIhCh1JTkNJREVOVF9DSEFOR0VfS0lORF9SRVNPTFZFRBAFEh8KG0lOQ0lERU5UX0NIQU5HRV9LSU5EX01FUkdFRBAGEiAKHElOQ0lERU5UX0NIQU5HRV9LSU5EX1VSR0VOQ1kQBxInCiNJTkNJREVOVF9DSEFOR0VfS0lORF9VTkFDS05PV0xFREdFRBAIEikKJUlOQ0lERU5UX0NIQU5HRV9LSU5EX1BSSU9SSVRZX1VQREFURUQQFBIiCh5JTkNJREVOVF9DSEFOR0VfS0lORF9BTk5PVEFURUQQFWIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * Topic incidents.changed, keyed by incident_id.
@@ -108,6 +108,14 @@ export type IncidentChanged = Message<"klaxon.v1.IncidentChanged"> & {
    * @generated from field: string integration_id = 15;
    */
   integrationId: string;
+
+  /**
+   * What webhooks v3 tell of changes made outside the state machine (priority, notes); field 30 and
+   * up are notify's, kept apart from the lifecycle fields above.
+   *
+   * @generated from field: klaxon.v1.IncidentChangeDetail detail = 30;
+   */
+  detail?: IncidentChangeDetail | undefined;
 };
 
 /**
@@ -116,6 +124,39 @@ export type IncidentChanged = Message<"klaxon.v1.IncidentChanged"> & {
  */
 export const IncidentChangedSchema: GenMessage<IncidentChanged> = /*@__PURE__*/
   messageDesc(file_klaxon_v1_incidents, 0);
+
+/**
+ * Who made a change and, for a note, what it said (incident.priority_updated, incident.annotated).
+ *
+ * @generated from message klaxon.v1.IncidentChangeDetail
+ */
+export type IncidentChangeDetail = Message<"klaxon.v1.IncidentChangeDetail"> & {
+  /**
+   * The agent as a REST reference (JSON), e.g. {"id":"P1","type":"user_reference"}; empty when unknown.
+   *
+   * @generated from field: string agent_json = 1;
+   */
+  agentJson: string;
+
+  /**
+   * The note an INCIDENT_CHANGE_KIND_ANNOTATED change added.
+   *
+   * @generated from field: string note_id = 2;
+   */
+  noteId: string;
+
+  /**
+   * @generated from field: string note_content = 3;
+   */
+  noteContent: string;
+};
+
+/**
+ * Describes the message klaxon.v1.IncidentChangeDetail.
+ * Use `create(IncidentChangeDetailSchema)` to create a new message.
+ */
+export const IncidentChangeDetailSchema: GenMessage<IncidentChangeDetail> = /*@__PURE__*/
+  messageDesc(file_klaxon_v1_incidents, 1);
 
 /**
  * @generated from enum klaxon.v1.IncidentChangeKind
@@ -165,6 +206,18 @@ export enum IncidentChangeKind {
    * @generated from enum value: INCIDENT_CHANGE_KIND_UNACKNOWLEDGED = 8;
    */
   UNACKNOWLEDGED = 8,
+
+  /**
+   * Changes outside the lifecycle, for webhooks v3; numbered from 20, apart from lifecycle kinds.
+   *
+   * @generated from enum value: INCIDENT_CHANGE_KIND_PRIORITY_UPDATED = 20;
+   */
+  PRIORITY_UPDATED = 20,
+
+  /**
+   * @generated from enum value: INCIDENT_CHANGE_KIND_ANNOTATED = 21;
+   */
+  ANNOTATED = 21,
 }
 
 /**
