@@ -3,14 +3,14 @@ import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
 import { createRateLimiter, defaultPublicUrl, registerRestConventions } from '@klaxon/rest';
-import { pipelineMetrics, replicateCatalog, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
+import { pipelineMetrics, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { createChannels } from './channels';
 import type { EmailSettings } from './channels/email.channel';
 import type { TwilioSettings } from './channels/twilio.channel';
 import { incidentsChangedConsumer } from './consumers/incidents-changed.consumer';
 import { notificationsRequestedConsumer } from './consumers/notifications-requested.consumer';
-import { catalogReplica, outbox, outboxLease } from './db';
+import { outbox, outboxLease } from './db';
 import { lookupToken } from './http/auth';
 import { twilioStatusPath, twilioStatusRoutes } from './http/twilio-status.routes';
 import { webhookSubscriptionRoutes } from './http/webhook-subscriptions.routes';
@@ -22,6 +22,7 @@ import type { ChatKind } from './webhooks/chat';
 import type { GuardedHttpOptions } from './webhooks/guarded-http';
 import { applyIncidentChanges } from './webhooks/incident-changes';
 import { createPostDispatcher } from './webhooks/post-dispatcher';
+import { applyCatalogMessage } from './webhooks/service-changes';
 
 /**
  * The catalog entities notify keeps a replica of: users with their contact methods and notification
@@ -108,11 +109,22 @@ export const notifyPlugin: FastifyPluginAsync<NotifyOptions> = async (app, optio
   const postLoop = startPollLoop('notify.posts', posts.runOnce, { pollMs, now: () => clock.now(), log });
   options.workers?.({ sendDue: attempts.runOnce, postDue: posts.runOnce });
 
-  const catalog = await replicateCatalog({
-    ...options,
-    table: catalogReplica,
+  // The catalog replica, plus service.created/updated/deleted webhooks from the service changes.
+  const wanted = new Set<string>(notifyCatalogTypes);
+  const catalog = await subscribeTo(bus, {
     group: 'notify.catalog',
-    entityTypes: notifyCatalogTypes,
+    topic: topics.catalogChanges,
+    handler: async (change) => {
+      if (!wanted.has(change.entityType)) return 'drop';
+      try {
+        if ((await applyCatalogMessage(db, change, clock.now())) > 0) postLoop.wake();
+      } catch (err) {
+        // A snapshot that is not JSON never will be; anything else (database away) is retried by the bus.
+        if (err instanceof SyntaxError) return 'dead-letter';
+        throw err;
+      }
+      return 'ok';
+    },
   });
   const requests = await subscribeTo(bus, {
     group: 'notify.requests',
