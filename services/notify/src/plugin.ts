@@ -50,6 +50,11 @@ export interface NotifyOptions extends ServiceContext {
   http?: Partial<GuardedHttpOptions>;
   /** Replaces the adapters built from the settings (tests). */
   channels?: Partial<Channels>;
+  /**
+   * How long a claimed notification is held by its sender before another may send it (default
+   * 120 s): a sender that died mid-send delays its in-flight notifications this long.
+   */
+  sendLeaseMs?: number;
   /** Tries of a notification before its failure is final (default 5). */
   maxTries?: number;
   /** Tries of a webhook post before it is dropped (default 12, about 10 hours of backoff). */
@@ -102,6 +107,7 @@ export const notifyPlugin: FastifyPluginAsync<NotifyOptions> = async (app, optio
     actionLinks: options.actionLinks,
     stormWindowMs: (options.stormWindowSeconds ?? 60) * 1000,
     maxTries: options.maxTries ?? 5,
+    ...(options.sendLeaseMs ? { leaseMs: options.sendLeaseMs } : {}),
     published: () => relay.wake(),
   });
   const posts = createPostDispatcher({ db, log, http, chat, maxTries: options.maxPostTries ?? 12, dropsToDisable: 3 });

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
-/** An in-process SMTP server (smtp-server) that keeps what it receives, parsed. */
-export async function startSmtpServer() {
+/** An in-process SMTP server (smtp-server) that keeps what it receives, parsed; `delayMs` before each 250. */
+export async function startSmtpServer(options: { delayMs?: number } = {}) {
   const mails: ParsedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -13,7 +13,8 @@ export async function startSmtpServer() {
     logger: false,
     onData(stream, _session, callback) {
       simpleParser(stream)
-        .then((mail) => {
+        .then(async (mail) => {
+          if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
           mails.push(mail);
           callback();
         })
@@ -82,14 +83,25 @@ export const TWILIO = {
 
 /**
  * A Twilio-shaped REST server: checks basic auth and the Messages/Calls form fields as Twilio's API
- * documents them, and answers 201 with a resource (sid, status queued) or Twilio's error body.
+ * documents them, and answers 201 with a resource (sid, status queued) or Twilio's error body. Like
+ * providers that document an Idempotency-Key (Telnyx, Infobip), a request repeating a key answers the
+ * resource created the first time instead of creating another. `delayMs` before each answer.
  */
-export async function startTwilioServer() {
+export async function startTwilioServer(options: { delayMs?: number } = {}) {
   let counter = 0;
   let failNext = 0;
+  const created = new Map<string, object>();
   const server = await startHttpServer((req, res) => {
-    const json = (status: number, body: object) =>
+    const send = (status: number, body: object) =>
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const key = req.headers['idempotency-key'];
+    const json = (status: number, body: object) => {
+      if (status === 201 && typeof key === 'string') created.set(key, body);
+      if (options.delayMs) setTimeout(() => send(status, body), options.delayMs);
+      else send(status, body);
+    };
+    const replay = typeof key === 'string' ? created.get(key) : undefined;
+    if (replay) return json(201, replay);
     const expectedAuth = `Basic ${Buffer.from(`${TWILIO.accountSid}:${TWILIO.authToken}`).toString('base64')}`;
     if (req.headers.authorization !== expectedAuth) {
       return json(401, {
@@ -148,6 +160,8 @@ export async function startTwilioServer() {
     /** Accepted (and refused) requests' form fields. */
     messages: () => forms('Messages'),
     calls: () => forms('Calls'),
+    /** Messages and calls created (a repeated idempotency key creates nothing more). */
+    created: () => counter,
     failTimes(n: number) {
       failNext = n;
     },

@@ -25,6 +25,7 @@ interface TwilioAnswer {
 async function post(
   settings: TwilioSettings,
   resource: 'Messages' | 'Calls',
+  key: string,
   form: Record<string, string>,
 ): Promise<SendResult> {
   const url = `${settings.baseUrl.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(settings.accountSid)}/${resource}.json`;
@@ -37,6 +38,9 @@ async function post(
         authorization: `Basic ${auth}`,
         'content-type': 'application/x-www-form-urlencoded',
         accept: 'application/json',
+        // Stable across retries and restarts: a compatible provider that honours idempotency keys
+        // (Telnyx, Infobip, ...) sends a message re-posted after a crash mid-request once. Twilio ignores it.
+        'idempotency-key': key,
       },
       body: new URLSearchParams(form).toString(),
       signal: AbortSignal.timeout(10_000),
@@ -62,7 +66,7 @@ const callbackOf = (settings: TwilioSettings, key: string): Record<string, strin
 export function smsChannel(settings: TwilioSettings): ChannelAdapter {
   return {
     send: (n) =>
-      post(settings, 'Messages', {
+      post(settings, 'Messages', n.key, {
         To: n.address,
         From: settings.from,
         Body: smsText(n.incidents),
@@ -78,7 +82,7 @@ export function smsChannel(settings: TwilioSettings): ChannelAdapter {
 export function voiceChannel(settings: TwilioSettings): ChannelAdapter {
   return {
     send: (n) =>
-      post(settings, 'Calls', {
+      post(settings, 'Calls', n.key, {
         To: n.address,
         From: settings.from,
         Twiml: voiceTwiml(n.incidents),

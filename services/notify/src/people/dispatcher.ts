@@ -184,14 +184,17 @@ export function createAttemptDispatcher(deps: DispatcherDeps) {
         return s ? [withActionLinks(s, userId, deps.publicUrl, deps.actionLinks, now)] : [];
       });
     }
-    const results = await pool(sends, deps.concurrency ?? 16, async (send) => {
+    // Each outcome is stored as soon as its provider answers, not after the whole batch: a process
+    // killed mid-batch leaves in doubt (claimed, lease running) only the sends then in flight.
+    await pool(sends, deps.concurrency ?? 16, async (send) => {
+      let result: SendResult;
       try {
-        return await deps.channels[send.notification.channel].send(send.notification);
+        result = await deps.channels[send.notification.channel].send(send.notification);
       } catch (err) {
-        return { ok: false, retry: true, detail: err instanceof Error ? err.message : String(err) } as SendResult;
+        result = { ok: false, retry: true, detail: err instanceof Error ? err.message : String(err) };
       }
+      await settle([send], [result], now);
     });
-    await settle(sends, results, now);
     return all.length;
   }
 
