@@ -58,6 +58,34 @@ async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) =>
 }
 
 /**
+ * Batches calls that arrive while a flush runs into the next flush; each call resolves (or rejects)
+ * with the flush that wrote it.
+ */
+function groupCommit<A, B>(flush: (items: { send: A; result: B }[]) => Promise<void>) {
+  let queue: { send: A; result: B; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  let running = false;
+  async function drain() {
+    running = true;
+    while (queue.length > 0) {
+      const items = queue;
+      queue = [];
+      try {
+        await flush(items);
+        for (const i of items) i.resolve();
+      } catch (err) {
+        for (const i of items) i.reject(err);
+      }
+    }
+    running = false;
+  }
+  return (send: A, result: B) =>
+    new Promise<void>((resolve, reject) => {
+      queue.push({ send, result, resolve, reject });
+      if (!running) void drain();
+    });
+}
+
+/**
  * Sends the notification attempts that are due. A claim takes a batch with SKIP LOCKED and a lease
  * (so a replica that dies mid-send leaves them to another after the lease), opens each user's
  * SMS/call window in the same transaction, and holds back attempts whose window is shut until it
@@ -184,8 +212,16 @@ export function createAttemptDispatcher(deps: DispatcherDeps) {
         return s ? [withActionLinks(s, userId, deps.publicUrl, deps.actionLinks, now)] : [];
       });
     }
-    // Each outcome is stored as soon as its provider answers, not after the whole batch: a process
-    // killed mid-batch leaves in doubt (claimed, lease running) only the sends then in flight.
+    // Outcomes are stored as their providers answer, not after the whole batch, so a process killed
+    // mid-batch leaves in doubt (claimed, lease running) only the sends then in flight. Those that
+    // answer while a commit runs go together in the next one (one transaction per group, not per send).
+    const settled = groupCommit((done: { send: Send; result: SendResult }[]) =>
+      settle(
+        done.map((d) => d.send),
+        done.map((d) => d.result),
+        now,
+      ),
+    );
     await pool(sends, deps.concurrency ?? 16, async (send) => {
       let result: SendResult;
       try {
@@ -193,7 +229,7 @@ export function createAttemptDispatcher(deps: DispatcherDeps) {
       } catch (err) {
         result = { ok: false, retry: true, detail: err instanceof Error ? err.message : String(err) };
       }
-      await settle([send], [result], now);
+      await settled(send, result);
     });
     return all.length;
   }
