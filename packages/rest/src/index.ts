@@ -1,4 +1,5 @@
 export * from './abilities';
+export * from './action-links';
 export * from './auth';
 export * from './config';
 export * from './conventions';

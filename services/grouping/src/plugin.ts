@@ -10,6 +10,7 @@ import { eventsAcceptedConsumer } from './consumers/events-accepted.consumer';
 import { incidentAssignmentsConsumer } from './consumers/incident-assignments.consumer';
 import { notificationsDeliveredConsumer } from './consumers/notifications-delivered.consumer';
 import { createModelStore, outbox, outboxLease } from './db';
+import { actionLinkRoutes } from './http/action-links.routes';
 import { lookupToken } from './http/auth';
 import { incidentRoutes } from './http/routes';
 import { applyAssignmentCommands } from './incidents/assignment-commands';
@@ -39,6 +40,8 @@ export interface GroupingOptions extends ServiceContext {
   apiRateLimit?: number;
   /** How often the durable timers are polled, in ms; 0 = never (tests fire them). Default 1000. */
   timerPollMs?: number;
+  /** Verifies the acknowledge/resolve links notify sends (KLAXON_ACTION_LINK_SECRET); unset: links refused. */
+  actionLinkKey?: string | undefined;
 }
 
 /**
@@ -69,6 +72,7 @@ export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, o
     trustedProxies: options.trustedProxies,
   });
   incidentRoutes(app, ctx);
+  actionLinkRoutes(app, ctx, { key: options.actionLinkKey, incidentUrl: (id) => ctx.urls.html('incident', id) });
 
   // Drain in dependency order: stop taking work, then publish what the work queued.
   app.addHook('onClose', async () => {

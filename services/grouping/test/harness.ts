@@ -58,7 +58,7 @@ export interface EventInit {
 }
 
 /** One database, bus and grouping app per test file; restart() starts a new app on the same database. */
-export async function groupingHarness(options: { timerPollMs?: number } = {}) {
+export async function groupingHarness(options: { timerPollMs?: number; actionLinkKey?: string } = {}) {
   const database: TestDatabase = await testDatabase();
   const bus: Bus = await testBus(database.db);
   await bus.ensureTopics(allTopics);
@@ -85,6 +85,7 @@ export async function groupingHarness(options: { timerPollMs?: number } = {}) {
       clock,
       instanceId,
       timerPollMs: options.timerPollMs ?? 0,
+      actionLinkKey: options.actionLinkKey,
     });
     await app.ready();
   }

@@ -1,10 +1,11 @@
 import { type ConfigOf, type EnvSchema, loadConfig } from '@klaxon/kit';
-import { restConfigSchema } from '@klaxon/rest';
+import { actionLinkConfigSchema, restConfigSchema } from '@klaxon/rest';
 
 export const notifyConfigSchema = {
   type: 'object',
   properties: {
     ...restConfigSchema.properties,
+    ...actionLinkConfigSchema.properties,
     KLAXON_SMTP_URL: {
       type: 'string',
       description:
@@ -76,6 +77,9 @@ export const notifySettings = (config: NotifyConfig) => ({
   apiRateLimit: config.KLAXON_API_RATE_LIMIT,
   pollMs: config.KLAXON_NOTIFY_POLL_MS,
   stormWindowSeconds: config.KLAXON_NOTIFY_STORM_WINDOW_SECONDS,
+  actionLinks: config.KLAXON_ACTION_LINK_SECRET
+    ? { key: config.KLAXON_ACTION_LINK_SECRET, ttlHours: config.KLAXON_ACTION_LINK_TTL_HOURS }
+    : undefined,
   email: config.KLAXON_SMTP_URL ? { url: config.KLAXON_SMTP_URL, from: config.KLAXON_SMTP_FROM } : undefined,
   twilio:
     config.KLAXON_TWILIO_ACCOUNT_SID && config.KLAXON_TWILIO_AUTH_TOKEN && config.KLAXON_TWILIO_FROM

@@ -1,18 +1,21 @@
 import path from 'node:path';
 import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
+import type { OutboxRelay } from '@klaxon/db';
 import { runMigrations } from '@klaxon/db';
 import { createRateLimiter, defaultPublicUrl, registerRestConventions } from '@klaxon/rest';
-import { pipelineMetrics, replicateCatalog, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
-import type { FastifyPluginAsync } from 'fastify';
+import { pipelineMetrics, runsBackground, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { createChannels } from './channels';
 import type { EmailSettings } from './channels/email.channel';
 import type { TwilioSettings } from './channels/twilio.channel';
 import { incidentsChangedConsumer } from './consumers/incidents-changed.consumer';
 import { notificationsRequestedConsumer } from './consumers/notifications-requested.consumer';
-import { catalogReplica, outbox, outboxLease } from './db';
+import { outbox, outboxLease } from './db';
 import { lookupToken } from './http/auth';
+import { twilioStatusPath, twilioStatusRoutes } from './http/twilio-status.routes';
 import { webhookSubscriptionRoutes } from './http/webhook-subscriptions.routes';
+import type { ActionLinkSettings } from './people/action-links';
 import { type Channels, createAttemptDispatcher } from './people/dispatcher';
 import { planRequests } from './people/plan-requests';
 import { startPollLoop } from './people/poll-loop';
@@ -20,6 +23,7 @@ import type { ChatKind } from './webhooks/chat';
 import type { GuardedHttpOptions } from './webhooks/guarded-http';
 import { applyIncidentChanges } from './webhooks/incident-changes';
 import { createPostDispatcher } from './webhooks/post-dispatcher';
+import { applyCatalogMessage } from './webhooks/service-changes';
 
 /**
  * The catalog entities notify keeps a replica of: users with their contact methods and notification
@@ -39,12 +43,19 @@ export interface NotifyOptions extends ServiceContext {
   pollMs?: number;
   /** At most one SMS and one call per user in this many seconds (default 60; 0 = off). */
   stormWindowSeconds?: number;
+  /** Signs one-click acknowledge/resolve links (grouping verifies them); unset: no action links. */
+  actionLinks?: ActionLinkSettings | undefined;
   email?: EmailSettings | undefined;
   twilio?: TwilioSettings | undefined;
   chat?: Partial<Record<ChatKind, string>>;
   http?: Partial<GuardedHttpOptions>;
   /** Replaces the adapters built from the settings (tests). */
   channels?: Partial<Channels>;
+  /**
+   * How long a claimed notification is held by its sender before another may send it (default
+   * 120 s): a sender that died mid-send delays its in-flight notifications this long.
+   */
+  sendLeaseMs?: number;
   /** Tries of a notification before its failure is final (default 5). */
   maxTries?: number;
   /** Tries of a webhook post before it is dropped (default 12, about 10 hours of backoff). */
@@ -67,9 +78,51 @@ export interface NotifyWorkers {
  * publishes notifications.delivered through its outbox.
  */
 export const notifyPlugin: FastifyPluginAsync<NotifyOptions> = async (app, options) => {
-  const { db, bus, log, clock } = options;
+  const { db, log, clock } = options;
   await runMigrations(db, { folder: path.join(__dirname, '..', 'drizzle'), schema: 'notify' });
   const relay = startServiceRelay(options, { outbox, lease: outboxLease, owner: 'notify' });
+  const publicUrl = options.publicUrl ?? defaultPublicUrl;
+  // Twilio reports delivery only to a URL it can reach: the configured public one.
+  const statusCallbackBase = options.publicUrl;
+  const background = runsBackground(options)
+    ? await startBackground(app, options, relay, statusCallbackBase)
+    : undefined;
+  // Without the background here (the all-in-one's serving thread), its poll finds new posts.
+  const postsQueued = () => background?.postsQueued();
+
+  registerRestConventions(app, {
+    lookupToken: (hash) => lookupToken(db, hash),
+    rateLimiter: createRateLimiter(options.apiRateLimit ? { limit: options.apiRateLimit } : {}),
+    now: () => clock.now().getTime(),
+    publicUrl: options.publicUrl,
+    trustedProxies: options.trustedProxies,
+  });
+  webhookSubscriptionRoutes(app, { db, now: () => clock.now(), queued: postsQueued });
+  twilioStatusRoutes(app, {
+    db,
+    now: () => clock.now(),
+    authToken: statusCallbackBase ? options.twilio?.authToken : undefined,
+    base: statusCallbackBase ?? publicUrl,
+    published: () => relay.wake(),
+  });
+
+  // Drain in dependency order: stop taking work, finish sends, then publish what they queued.
+  app.addHook('onClose', async () => {
+    await background?.stop();
+    await relay.flush();
+    await relay.stop();
+  });
+  log.debug({ background: background !== undefined }, 'notify_mounted');
+};
+
+/** The consumers, the send and post loops and the channels: what notify does besides answering HTTP. */
+async function startBackground(
+  app: FastifyInstance,
+  options: NotifyOptions,
+  relay: OutboxRelay,
+  statusCallbackBase: string | undefined,
+) {
+  const { db, bus, log, clock } = options;
   // Outbox depth and consumer lag on /metrics.
   const metrics = pipelineMetrics(app.metrics);
   metrics.watchOutbox(options.db, 'notify', outbox);
@@ -78,7 +131,13 @@ export const notifyPlugin: FastifyPluginAsync<NotifyOptions> = async (app, optio
   const publicUrl = options.publicUrl ?? defaultPublicUrl;
   const chat = options.chat ?? {};
   const http: GuardedHttpOptions = { allowedHosts: [], timeoutMs: 5000, ...options.http };
-  const channels = { ...createChannels(options), ...options.channels };
+  const twilio = options.twilio && {
+    ...options.twilio,
+    statusCallback: statusCallbackBase
+      ? (key: string) => `${statusCallbackBase.replace(/\/$/, '')}${twilioStatusPath(key)}`
+      : undefined,
+  };
+  const channels = { ...createChannels({ ...options, twilio }), ...options.channels };
   const pollMs = options.pollMs ?? 500;
 
   const attempts = createAttemptDispatcher({
@@ -86,8 +145,10 @@ export const notifyPlugin: FastifyPluginAsync<NotifyOptions> = async (app, optio
     log,
     channels,
     publicUrl,
+    actionLinks: options.actionLinks,
     stormWindowMs: (options.stormWindowSeconds ?? 60) * 1000,
     maxTries: options.maxTries ?? 5,
+    ...(options.sendLeaseMs ? { leaseMs: options.sendLeaseMs } : {}),
     published: () => relay.wake(),
   });
   const posts = createPostDispatcher({ db, log, http, chat, maxTries: options.maxPostTries ?? 12, dropsToDisable: 3 });
@@ -95,11 +156,22 @@ export const notifyPlugin: FastifyPluginAsync<NotifyOptions> = async (app, optio
   const postLoop = startPollLoop('notify.posts', posts.runOnce, { pollMs, now: () => clock.now(), log });
   options.workers?.({ sendDue: attempts.runOnce, postDue: posts.runOnce });
 
-  const catalog = await replicateCatalog({
-    ...options,
-    table: catalogReplica,
+  // The catalog replica, plus service.created/updated/deleted webhooks from the service changes.
+  const wanted = new Set<string>(notifyCatalogTypes);
+  const catalog = await subscribeTo(bus, {
     group: 'notify.catalog',
-    entityTypes: notifyCatalogTypes,
+    topic: topics.catalogChanges,
+    handler: async (change) => {
+      if (!wanted.has(change.entityType)) return 'drop';
+      try {
+        if ((await applyCatalogMessage(db, change, clock.now())) > 0) postLoop.wake();
+      } catch (err) {
+        // A snapshot that is not JSON never will be; anything else (database away) is retried by the bus.
+        if (err instanceof SyntaxError) return 'dead-letter';
+        throw err;
+      }
+      return 'ok';
+    },
   });
   const requests = await subscribeTo(bus, {
     group: 'notify.requests',
@@ -119,25 +191,15 @@ export const notifyPlugin: FastifyPluginAsync<NotifyOptions> = async (app, optio
       log,
     }),
   });
-
-  registerRestConventions(app, {
-    lookupToken: (hash) => lookupToken(db, hash),
-    rateLimiter: createRateLimiter(options.apiRateLimit ? { limit: options.apiRateLimit } : {}),
-    now: () => clock.now().getTime(),
-    publicUrl: options.publicUrl,
-    trustedProxies: options.trustedProxies,
-  });
-  webhookSubscriptionRoutes(app, { db, now: () => clock.now(), queued: () => postLoop.wake() });
-
-  // Drain in dependency order: stop taking work, finish sends, then publish what they queued.
-  app.addHook('onClose', async () => {
-    await requests.stop();
-    await incidents.stop();
-    await catalog.stop();
-    await sendLoop.stop();
-    await postLoop.stop();
-    for (const channel of Object.values(channels)) await channel.close?.();
-    await relay.flush();
-    await relay.stop();
-  });
-};
+  return {
+    postsQueued: () => postLoop.wake(),
+    async stop() {
+      await requests.stop();
+      await incidents.stop();
+      await catalog.stop();
+      await sendLoop.stop();
+      await postLoop.stop();
+      for (const channel of Object.values(channels)) await channel.close?.();
+    },
+  };
+}

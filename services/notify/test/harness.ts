@@ -153,6 +153,8 @@ export async function notifyHarness(extra: Extra = {}, start = new Date('2027-03
     serviceId?: string;
     number?: number;
     title?: string;
+    priority?: { id: string; type: string; summary: string } | null;
+    detail?: { agentJson: string; noteId: string; noteContent: string };
   }) {
     const serviceId = c.serviceId ?? 'PSVC001';
     const view = {
@@ -174,7 +176,7 @@ export async function notifyHarness(extra: Extra = {}, start = new Date('2027-03
       last_status_change_by: { id: serviceId, type: 'service_reference' },
       escalation_policy: { id: 'PEP0001', type: 'escalation_policy_reference' },
       teams: [],
-      priority: null,
+      priority: c.priority ?? null,
       urgency: 'high',
     };
     await publishTo(bus, topics.incidentsChanged, [
@@ -194,6 +196,7 @@ export async function notifyHarness(extra: Extra = {}, start = new Date('2027-03
         snapshotJson: JSON.stringify(view),
         incidentVersion: BigInt(c.version),
         integrationId: '',
+        ...(c.detail ? { detail: c.detail } : {}),
       },
     ]);
   }

@@ -1,13 +1,21 @@
 import { subscribeTo } from '@klaxon/bus';
 import { DeliveryOutcome, IncidentChangeKind, type NotificationDelivered, topics } from '@klaxon/contracts';
 import { sql } from '@klaxon/db';
+import { verifyActionToken } from '@klaxon/rest';
 import { type NotifyHarness, notifyHarness, waitFor } from './harness';
-import { startSmtpServer, startTwilioServer, TWILIO } from './servers';
+import { startSmtpServer, startTwilioServer, TWILIO, twilioCallback } from './servers';
 
 let h: NotifyHarness;
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 let twilio: Awaited<ReturnType<typeof startTwilioServer>>;
 const delivered: NotificationDelivered[] = [];
+const LINK_KEY = 'notify-action-link-key-0123456789abcdef';
+
+/** The action links in a text, with what their signed tokens grant. */
+const actionLinks = (text: string) =>
+  [...text.matchAll(/https:\/\/klaxon\.test\/incident_actions\/([A-Za-z0-9._-]+)/g)].map((m) =>
+    verifyActionToken(LINK_KEY, decodeURIComponent(m[1] ?? ''), h.now()),
+  );
 
 const ALICE = { id: 'PALICE1', name: 'Alice', email: 'alice@example.com', role: 'user' };
 const BOB = { id: 'PBOB001', name: 'Bob', email: 'bob@example.com', role: 'user' };
@@ -22,6 +30,7 @@ beforeAll(async () => {
     twilio: { baseUrl: twilio.url, ...TWILIO },
     stormWindowSeconds: 60,
     maxTries: 3,
+    actionLinks: { key: LINK_KEY, ttlHours: 24 },
   });
   await h.catalog('service', 'PSVC001', { name: 'Checkout', teams: [] });
   // Alice: email at once, SMS after 2 minutes, a call after 5 (high); email only for low urgency.
@@ -102,19 +111,39 @@ describe('notification rules', () => {
       expect(part).toContain('Checkout');
       expect(part).toContain('high');
       expect(part).toContain('https://klaxon.test/incidents/PINC001');
-      expect(part).toContain('action=acknowledge');
-      expect(part).toContain('action=resolve');
+      // Signed one-click links acting as Alice, valid for a day (grouping verifies and acts on them).
+      const expiresAt = new Date(h.now().getTime() + 24 * 3_600_000);
+      expect(actionLinks(part)).toEqual([
+        { ok: true, grant: { incidentId: 'PINC001', userId: ALICE.id, action: 'acknowledge', expiresAt } },
+        { ok: true, grant: { incidentId: 'PINC001', userId: ALICE.id, action: 'resolve', expiresAt } },
+      ]);
     }
     expect(twilio.messages()).toHaveLength(0);
 
     h.advance(2 * 60_000);
     await h.sendDue();
     expect(twilio.messages()).toEqual([
-      { To: '+15551234567', From: TWILIO.from, Body: expect.stringContaining('#41 Disk full on db-1 on Checkout') },
+      {
+        To: '+15551234567',
+        From: TWILIO.from,
+        Body: expect.stringContaining('#41 Disk full on db-1 on Checkout'),
+        StatusCallback: expect.stringMatching(/^https:\/\/klaxon\.test\/twilio\/status\/[A-Za-z0-9_-]+$/),
+      },
+    ]);
+    // The SMS carries the one-click acknowledge link, signed for Alice.
+    expect(actionLinks(twilio.messages()[0]?.Body ?? '')).toMatchObject([
+      { ok: true, grant: { incidentId: 'PINC001', userId: ALICE.id, action: 'acknowledge' } },
     ]);
     h.advance(3 * 60_000);
     await h.sendDue();
-    expect(twilio.calls()).toEqual([{ To: '+15551234567', From: TWILIO.from, Twiml: expect.stringContaining('<Say') }]);
+    expect(twilio.calls()).toEqual([
+      {
+        To: '+15551234567',
+        From: TWILIO.from,
+        Twiml: expect.stringContaining('<Say'),
+        StatusCallback: expect.stringMatching(/^https:\/\/klaxon\.test\/twilio\/status\//),
+      },
+    ]);
     expect((await attemptsOf('PINC001')).map((a) => a.state)).toEqual(['sent', 'sent', 'sent']);
     await waitFor(() => delivered.filter((d) => d.incidentId === 'PINC001').length === 3, { what: 'delivered' });
     expect(delivered.find((d) => d.incidentId === 'PINC001' && d.contactMethodType === 'sms')).toMatchObject({
@@ -309,5 +338,135 @@ describe('notification rules', () => {
     h.advance(121_000);
     await h.sendDue();
     expect(await attemptsOf('PINC030')).toMatchObject([{ state: 'sent', tries: 2 }]);
+  });
+});
+
+describe('Twilio delivery status callbacks', () => {
+  const attempt = (incidentId: string, channel: string) =>
+    h.rows<{ id: string; state: string; detail: string | null; provider_ref: string; provider_status: string | null }>(
+      sql`select id, state, detail, provider_ref, provider_status from notify.attempts
+          where incident_id = ${incidentId} and channel = ${channel}`,
+    );
+  /** The StatusCallback Klaxon gave Twilio with the last SMS or call to `to`. */
+  const callbackUrl = (forms: Record<string, string>[], to: string) =>
+    forms.filter((f) => f.To === to).at(-1)?.StatusCallback ?? '';
+  /** Twilio posting a status to the callback URL it was given. */
+  const post = (url: string, params: Record<string, string>, authToken?: string) =>
+    h.app.inject({ method: 'POST', url: new URL(url).pathname, ...twilioCallback(url, params, authToken) });
+
+  it('statuses update the attempt in Twilio\'s order; a late "sent" does not undo "delivered"', async () => {
+    h.advance(120_000);
+    await h.request({ userId: BOB.id, incidentId: 'PINC040', title: 'Callbacks', number: 40 });
+    await planned('PINC040', 2);
+    await h.sendDue();
+    const [sms] = await attempt('PINC040', 'sms');
+    const url = callbackUrl(twilio.messages(), '+445559876543');
+    expect(url).toBe(`https://klaxon.test/twilio/status/${sms?.id}`);
+    const form = (status: string) => ({
+      MessageSid: sms?.provider_ref ?? '',
+      MessageStatus: status,
+      AccountSid: TWILIO.accountSid,
+      From: TWILIO.from,
+      To: '+445559876543',
+      ApiVersion: '2010-04-01',
+    });
+    expect((await post(url, form('sent'))).statusCode).toBe(204);
+    expect((await attempt('PINC040', 'sms'))[0]).toMatchObject({ state: 'sent', provider_status: 'sent' });
+    expect((await post(url, form('delivered'))).statusCode).toBe(204);
+    expect((await post(url, form('sent'))).statusCode).toBe(204);
+    expect((await attempt('PINC040', 'sms'))[0]).toMatchObject({ state: 'sent', provider_status: 'delivered' });
+  });
+
+  it('a final failure (undelivered SMS, unanswered call) fails the attempt and tells grouping', async () => {
+    h.advance(120_000);
+    await h.request({ userId: BOB.id, incidentId: 'PINC041' });
+    await planned('PINC041', 2);
+    await h.sendDue();
+    const [sms] = await attempt('PINC041', 'sms');
+    const url = callbackUrl(twilio.messages(), '+445559876543');
+    const res = await post(url, {
+      MessageSid: sms?.provider_ref ?? '',
+      MessageStatus: 'undelivered',
+      ErrorCode: '30003',
+      AccountSid: TWILIO.accountSid,
+    });
+    expect(res.statusCode).toBe(204);
+    expect((await attempt('PINC041', 'sms'))[0]).toMatchObject({
+      state: 'failed',
+      provider_status: 'undelivered',
+      detail: 'Twilio: SMS undelivered (error 30003)',
+    });
+    await waitFor(
+      () =>
+        delivered.find(
+          (d) =>
+            d.incidentId === 'PINC041' &&
+            d.outcome === DeliveryOutcome.FAILED &&
+            d.detail === 'Twilio: SMS undelivered (error 30003)',
+        ),
+      { what: 'the failure on notifications.delivered' },
+    );
+
+    // Alice's call, five minutes into her rules, rings out.
+    h.advance(120_000);
+    await h.request({ userId: ALICE.id, incidentId: 'PINC042' });
+    await planned('PINC042', 3);
+    for (const step of [0, 2, 3]) {
+      h.advance(step * 60_000);
+      await h.sendDue();
+    }
+    const [call] = await attempt('PINC042', 'phone');
+    expect(call?.state).toBe('sent');
+    const callUrl = callbackUrl(twilio.calls(), '+15551234567');
+    expect(
+      (
+        await post(callUrl, {
+          CallSid: call?.provider_ref ?? '',
+          CallStatus: 'no-answer',
+          AccountSid: TWILIO.accountSid,
+        })
+      ).statusCode,
+    ).toBe(204);
+    expect((await attempt('PINC042', 'phone'))[0]).toMatchObject({ state: 'failed', detail: 'Twilio: call no-answer' });
+  });
+
+  it('refuses a callback not signed with the auth token, or altered after signing: 403, nothing changes', async () => {
+    h.advance(120_000);
+    await h.request({ userId: BOB.id, incidentId: 'PINC043' });
+    await planned('PINC043', 2);
+    await h.sendDue();
+    const [sms] = await attempt('PINC043', 'sms');
+    const url = callbackUrl(twilio.messages(), '+445559876543');
+    const params = { MessageSid: sms?.provider_ref ?? '', MessageStatus: 'failed', ErrorCode: '30006' };
+    expect((await post(url, params, 'someone-elses-token')).statusCode).toBe(403);
+    const signed = twilioCallback(url, params);
+    const altered = await h.app.inject({
+      method: 'POST',
+      url: new URL(url).pathname,
+      headers: signed.headers,
+      payload: new URLSearchParams({ ...params, MessageStatus: 'delivered' }).toString(),
+    });
+    expect(altered.statusCode).toBe(403);
+    const unsigned = await h.app.inject({
+      method: 'POST',
+      url: new URL(url).pathname,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(params).toString(),
+    });
+    expect(unsigned.statusCode).toBe(403);
+    // Signed for another attempt's URL: the signature covers the URL.
+    const other = await h.app.inject({
+      method: 'POST',
+      url: '/twilio/status/SOMEOTHERATTEMPT',
+      ...twilioCallback(url, params),
+    });
+    expect(other.statusCode).toBe(403);
+    expect((await attempt('PINC043', 'sms'))[0]).toMatchObject({ state: 'sent', provider_status: null });
+  });
+
+  it('refuses a signed callback that reports no known status: 400', async () => {
+    const url = 'https://klaxon.test/twilio/status/ANYATTEMPT';
+    expect((await post(url, { MessageSid: 'SM1', MessageStatus: 'exploded' })).statusCode).toBe(400);
+    expect((await post(url, { Foo: 'bar' })).statusCode).toBe(400);
   });
 });

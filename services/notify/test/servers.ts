@@ -1,10 +1,11 @@
+import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
-/** An in-process SMTP server (smtp-server) that keeps what it receives, parsed. */
-export async function startSmtpServer() {
+/** An in-process SMTP server (smtp-server) that keeps what it receives, parsed; `delayMs` before each 250. */
+export async function startSmtpServer(options: { delayMs?: number } = {}) {
   const mails: ParsedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -12,7 +13,8 @@ export async function startSmtpServer() {
     logger: false,
     onData(stream, _session, callback) {
       simpleParser(stream)
-        .then((mail) => {
+        .then(async (mail) => {
+          if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
           mails.push(mail);
           callback();
         })
@@ -81,14 +83,25 @@ export const TWILIO = {
 
 /**
  * A Twilio-shaped REST server: checks basic auth and the Messages/Calls form fields as Twilio's API
- * documents them, and answers 201 with a resource (sid, status queued) or Twilio's error body.
+ * documents them, and answers 201 with a resource (sid, status queued) or Twilio's error body. Like
+ * providers that document an Idempotency-Key (Telnyx, Infobip), a request repeating a key answers the
+ * resource created the first time instead of creating another. `delayMs` before each answer.
  */
-export async function startTwilioServer() {
+export async function startTwilioServer(options: { delayMs?: number } = {}) {
   let counter = 0;
   let failNext = 0;
+  const created = new Map<string, object>();
   const server = await startHttpServer((req, res) => {
-    const json = (status: number, body: object) =>
+    const send = (status: number, body: object) =>
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const key = req.headers['idempotency-key'];
+    const json = (status: number, body: object) => {
+      if (status === 201 && typeof key === 'string') created.set(key, body);
+      if (options.delayMs) setTimeout(() => send(status, body), options.delayMs);
+      else send(status, body);
+    };
+    const replay = typeof key === 'string' ? created.get(key) : undefined;
+    if (replay) return json(201, replay);
     const expectedAuth = `Basic ${Buffer.from(`${TWILIO.accountSid}:${TWILIO.authToken}`).toString('base64')}`;
     if (req.headers.authorization !== expectedAuth) {
       return json(401, {
@@ -147,8 +160,28 @@ export async function startTwilioServer() {
     /** Accepted (and refused) requests' form fields. */
     messages: () => forms('Messages'),
     calls: () => forms('Calls'),
+    /** Messages and calls created (a repeated idempotency key creates nothing more). */
+    created: () => counter,
     failTimes(n: number) {
       failNext = n;
+    },
+  };
+}
+
+/**
+ * A status callback as Twilio sends it: form-encoded, signed as Twilio's security docs describe
+ * (HMAC-SHA1 with the auth token over the URL and the sorted parameters' names and values, Base64).
+ * Written here from the docs, apart from Klaxon's verifier.
+ */
+export function twilioCallback(url: string, params: Record<string, string>, authToken = TWILIO.authToken) {
+  let data = url;
+  for (const name of Object.keys(params).sort()) data += name + params[name];
+  return {
+    payload: new URLSearchParams(params).toString(),
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': createHmac('sha1', authToken).update(Buffer.from(data, 'utf-8')).digest('base64'),
+      'user-agent': 'TwilioProxy/1.1',
     },
   };
 }

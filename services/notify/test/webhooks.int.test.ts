@@ -239,6 +239,119 @@ describe('/webhook_subscriptions: what works', () => {
   });
 });
 
+describe("more event types, filtered by the subscription's events and scope", () => {
+  const to = (id: string) => receiver.received.filter((r) => r.headers['x-webhook-subscription'] === id).map(eventOf);
+  const postsFor = async (id: string, n: number) =>
+    waitFor(
+      async () =>
+        (await h.rows(sql`select 1 from notify.outgoing_posts where target = ${id}`)).length >= n || undefined,
+      { what: `${n} posts for ${id}` },
+    );
+
+  it('incident.priority_updated and incident.annotated (the note, by its author), reopened after a resolve', async () => {
+    const sub = await subscribe(`${receiver.url}/more`, [
+      'incident.priority_updated',
+      'incident.annotated',
+      'incident.reopened',
+    ]);
+    const author = JSON.stringify({ id: 'PRESP01', type: 'user_reference' });
+    const p1 = { id: 'PPRIO01', type: 'priority_reference', summary: 'P1' };
+    await h.incidentChanged({
+      incidentId: 'PINC150',
+      status: 'triggered',
+      changes: [IncidentChangeKind.TRIGGERED],
+      version: version++,
+    });
+    await h.incidentChanged({
+      incidentId: 'PINC150',
+      status: 'triggered',
+      changes: [IncidentChangeKind.PRIORITY_UPDATED],
+      version: version++,
+      priority: p1,
+      detail: { agentJson: author, noteId: '', noteContent: '' },
+    });
+    await h.incidentChanged({
+      incidentId: 'PINC150',
+      status: 'triggered',
+      changes: [IncidentChangeKind.ANNOTATED],
+      version: version - 1,
+      detail: { agentJson: author, noteId: 'PNOTE01', noteContent: 'Rolling back the deploy' },
+    });
+    await h.incidentChanged({
+      incidentId: 'PINC150',
+      status: 'resolved',
+      changes: [IncidentChangeKind.RESOLVED],
+      version: version++,
+    });
+    await h.incidentChanged({
+      incidentId: 'PINC150',
+      status: 'triggered',
+      changes: [IncidentChangeKind.TRIGGERED],
+      version: version++,
+    });
+    await postsFor(sub.id, 3);
+    await drain();
+    const got = to(sub.id);
+    expect(got.map((e) => e.event_type)).toEqual([
+      'incident.priority_updated',
+      'incident.annotated',
+      'incident.reopened',
+    ]);
+    expect(got[0]).toMatchObject({
+      resource_type: 'incident',
+      agent: { id: 'PRESP01', type: 'user_reference' },
+      data: { id: 'PINC150', type: 'incident', priority: p1 },
+    });
+    expect(got[1]).toMatchObject({
+      resource_type: 'incident',
+      agent: { id: 'PRESP01', type: 'user_reference' },
+      data: {
+        incident: { id: 'PINC150', type: 'incident_reference', html_url: 'https://klaxon.test/incidents/PINC150' },
+        id: 'PNOTE01',
+        content: 'Rolling back the deploy',
+        type: 'incident_note',
+      },
+    });
+    expect(got[2]).toMatchObject({ data: { id: 'PINC150', status: 'triggered' } });
+    await h.api('DELETE', `/webhook_subscriptions/${sub.id}`);
+  });
+
+  it("service.created, service.updated, service.deleted from catalog changes, by the subscription's scope", async () => {
+    const events = ['service.created', 'service.updated', 'service.deleted'];
+    const account = await subscribe(`${receiver.url}/svc-account`, events);
+    const team = await subscribe(`${receiver.url}/svc-team`, events, { type: 'team_reference', id: 'PTEAM09' });
+    const other = await subscribe(`${receiver.url}/svc-other`, events, { type: 'service_reference', id: 'PSVC002' });
+    const onlyDeleted = await subscribe(`${receiver.url}/svc-deleted`, ['service.deleted']);
+    const svc = {
+      name: 'Search',
+      self: 'https://klaxon.test/services/PSVC900',
+      html_url: 'https://klaxon.test/service-directory/PSVC900',
+      teams: [{ id: 'PTEAM09', type: 'team_reference' }],
+    };
+    await h.catalog('service', 'PSVC900', svc);
+    await h.catalog('service', 'PSVC900', { ...svc, name: 'Search v2' });
+    await h.catalog('service', 'PSVC900', null);
+    await postsFor(account.id, 3);
+    await drain();
+    const types = (id: string) => to(id).map((e) => e.event_type);
+    expect(types(account.id)).toEqual(events);
+    expect(types(team.id)).toEqual(events);
+    expect(types(other.id)).toEqual([]);
+    expect(types(onlyDeleted.id)).toEqual(['service.deleted']);
+    const [created, updated, deleted] = to(account.id);
+    expect(created).toMatchObject({
+      resource_type: 'service',
+      agent: null,
+      client: null,
+      data: { id: 'PSVC900', type: 'service', name: 'Search', html_url: svc.html_url },
+    });
+    expect(updated?.data).toMatchObject({ id: 'PSVC900', name: 'Search v2' });
+    // A deleted service is told as it last was.
+    expect(deleted?.data).toMatchObject({ id: 'PSVC900', type: 'service', name: 'Search v2' });
+    for (const s of [account, team, other, onlyDeleted]) await h.api('DELETE', `/webhook_subscriptions/${s.id}`);
+  });
+});
+
 describe('webhook delivery: retries, order, disabling', () => {
   it('a 5xx is retried with backoff and later posts of the incident wait behind it', async () => {
     const flaky = await startHttpServer();

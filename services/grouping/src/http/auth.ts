@@ -12,6 +12,9 @@ export async function lookupToken(ex: Executor, tokenHash: string): Promise<Prin
 // Stakeholders and observers see incidents but may not act on them.
 const READ_ONLY_ROLES = new Set<string>(['read_only_user', 'read_only_limited_user', 'observer']);
 
+/** Whether a user of this role may acknowledge, resolve or otherwise change incidents. */
+export const mayChangeIncidents = (role: string | undefined): boolean => !READ_ONLY_ROLES.has(role ?? '');
+
 /**
  * The user an incident write acts as: the token's user, whatever `From` says (a `From` naming the
  * owner must not let a limited user's token act as the owner), who must be allowed to act on incidents.
@@ -19,8 +22,8 @@ const READ_ONLY_ROLES = new Set<string>(['read_only_user', 'read_only_limited_us
 export async function requester(ex: Executor, request: FastifyRequest): Promise<Actor> {
   const user = await findUser(ex, actingUserId(request));
   if (!user) throw httpError('invalid_input', ["The token's user is not known here yet"]);
-  ensureAllowed(!READ_ONLY_ROLES.has(user.role ?? ''), 'This user may not change incidents');
+  ensureAllowed(mayChangeIncidents(user.role), 'This user may not change incidents');
   if (request.principal)
-    ensureAllowed(!READ_ONLY_ROLES.has(request.principal.role), 'This user may not change incidents');
+    ensureAllowed(mayChangeIncidents(request.principal.role), 'This user may not change incidents');
   return { type: 'user', id: user.id };
 }

@@ -4,7 +4,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { findEntities, findIncident, notes, type UserSnapshot } from '../db';
 import { lifecycle } from '../domain';
-import { commitTransition, insertLogEntry } from '../incidents/commit';
+import { commitTransition, insertLogEntry, publishChange } from '../incidents/commit';
 import type { GroupingContext } from '../incidents/context';
 import { mergeIncidents } from '../incidents/merge';
 import { stateOf } from '../incidents/state';
@@ -85,7 +85,7 @@ export function incidentActionRoutes(app: FastifyInstance, ctx: GroupingContext)
     const { id } = request.params as { id: string };
     const { content } = (request.body as { note: { content: string } }).note;
     const at = ctx.clock.now();
-    return db.transaction(async (tx) => {
+    const answer = await db.transaction(async (tx) => {
       const actor = await requester(tx, request);
       const row = await findIncident(tx, id, true);
       if (!row) throw notFound('Incident');
@@ -107,7 +107,11 @@ export function incidentActionRoutes(app: FastifyInstance, ctx: GroupingContext)
         at,
       });
       if (!note) throw new Error('note insert returned nothing');
+      // incident.annotated for webhooks v3.
+      await publishChange(tx, ctx, row, ['annotated'], at, '', { agent: actor, note: { id: note.id, content } });
       return { note: noteView(note, await findEntities<UserSnapshot>(tx, 'user', [actor.id])) };
     });
+    ctx.published();
+    return answer;
   });
 }

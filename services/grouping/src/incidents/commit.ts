@@ -17,7 +17,11 @@ import { type IncidentView, renderIncident } from '../views/incident.view';
 import type { GroupingContext } from './context';
 import { rowPatch } from './state';
 
-const KINDS: Record<lifecycle.ChangeKind, IncidentChangeKind> = {
+/** Changes outside the state machine, published for webhooks v3 (incident.priority_updated, incident.annotated). */
+export type ExtraChangeKind = 'priority_updated' | 'annotated';
+type PublishedKind = lifecycle.ChangeKind | ExtraChangeKind;
+
+const KINDS: Record<PublishedKind, IncidentChangeKind> = {
   triggered: IncidentChangeKind.TRIGGERED,
   acknowledged: IncidentChangeKind.ACKNOWLEDGED,
   escalated: IncidentChangeKind.ESCALATED,
@@ -27,7 +31,15 @@ const KINDS: Record<lifecycle.ChangeKind, IncidentChangeKind> = {
   urgency: IncidentChangeKind.URGENCY,
   unacknowledged: IncidentChangeKind.UNACKNOWLEDGED,
   delegated: IncidentChangeKind.DELEGATED,
+  priority_updated: IncidentChangeKind.PRIORITY_UPDATED,
+  annotated: IncidentChangeKind.ANNOTATED,
 };
+
+/** Who made a change outside the state machine and, for a note, the note. */
+export interface ChangeDetail {
+  agent: Actor | null;
+  note?: { id: string; content: string };
+}
 
 // The log entry each change writes; a merge is logged by the resolve it causes on the source.
 const LOG_TYPES: Partial<Record<lifecycle.ChangeKind, string>> = {
@@ -84,14 +96,19 @@ export async function insertLogEntry(ex: Executor, entry: NewLogEntry): Promise<
 /** The incidents.changed message of an incident as it now is, with its rendered REST view. */
 export function changeMessage(
   row: IncidentRow,
-  changes: readonly lifecycle.ChangeKind[],
+  changes: readonly PublishedKind[],
   at: Date,
   view: IncidentView,
   /** The integration whose alert opened the incident (on the opening message only). */
   integrationId = '',
-  /** A responder request just made: published as RESPONDERS_REQUESTED for escalation to notify. */
-  responderRequest?: Omit<ResponderRequested, '$typeName' | '$unknown'>,
+  extra: {
+    /** A responder request just made: published as RESPONDERS_REQUESTED for escalation to notify. */
+    responderRequest?: Omit<ResponderRequested, '$typeName' | '$unknown'>;
+    /** Who changed the priority or added a note (webhooks v3). */
+    detail?: ChangeDetail;
+  } = {},
 ): OutboxMessage {
+  const { responderRequest, detail } = extra;
   return encode(topics.incidentsChanged, {
     id: newMessageId(at),
     incidentId: row.id,
@@ -109,6 +126,17 @@ export function changeMessage(
     snapshotJson: JSON.stringify(view),
     incidentVersion: BigInt(row.version),
     integrationId,
+    ...(detail
+      ? {
+          detail: {
+            agentJson: detail.agent
+              ? JSON.stringify({ id: detail.agent.id, type: detail.agent.refType ?? `${detail.agent.type}_reference` })
+              : '',
+            noteId: detail.note?.id ?? '',
+            noteContent: detail.note?.content ?? '',
+          },
+        }
+      : {}),
   });
 }
 
@@ -121,12 +149,13 @@ export async function publishChange(
   ex: Executor,
   ctx: Pick<GroupingContext, 'urls'>,
   row: IncidentRow,
-  changes: readonly lifecycle.ChangeKind[],
+  changes: readonly PublishedKind[],
   at: Date,
   integrationId = '',
+  detail?: ChangeDetail,
 ): Promise<void> {
   const view = await renderIncident(ex, ctx.urls, row);
-  await enqueueOutbox(ex, outbox, [changeMessage(row, changes, at, view, integrationId)]);
+  await enqueueOutbox(ex, outbox, [changeMessage(row, changes, at, view, integrationId, detail ? { detail } : {})]);
 }
 
 /**

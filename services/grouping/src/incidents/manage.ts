@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { type Actor, findEscalationPolicy, findService, type IncidentRow, incidents } from '../db';
 import { lifecycle, type Urgency } from '../domain';
 import { invalid, orRefuse } from '../http/errors';
-import { type Cause, commitTransition } from './commit';
+import { type Cause, commitTransition, publishChange } from './commit';
 import type { GroupingContext } from './context';
 import { timeoutsOf } from './service-settings';
 import { stateOf } from './state';
@@ -62,7 +62,14 @@ export async function manageIncident(
       })
       .where(eq(incidents.id, row.id))
       .returning();
-    if (updated) row = updated;
+    if (updated) {
+      // incident.priority_updated for webhooks v3, when the priority really changed.
+      const priorityOf = (r: IncidentRow) => (r.priority as { id?: string } | null)?.id ?? null;
+      if (input.priority !== undefined && priorityOf(updated) !== priorityOf(row)) {
+        await publishChange(tx, ctx, updated, ['priority_updated'], at, '', { agent: actor });
+      }
+      row = updated;
+    }
   }
   if (input.urgency !== undefined) await step(lifecycle.changeUrgency(stateOf(row), input.urgency));
   if (input.assignments !== undefined) {

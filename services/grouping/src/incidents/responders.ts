@@ -78,11 +78,13 @@ export async function requestResponders(
   const view = await renderIncident(tx, ctx.urls, current);
   await enqueueOutbox(tx, outbox, [
     changeMessage(current, [], at, view, '', {
-      id: request.id,
-      requesterId: request.requesterId,
-      message: request.message,
-      userIds,
-      escalationPolicyIds: policyIds,
+      responderRequest: {
+        id: request.id,
+        requesterId: request.requesterId,
+        message: request.message,
+        userIds,
+        escalationPolicyIds: policyIds,
+      },
     }),
   ]);
   return request;

@@ -9,6 +9,7 @@ export interface IncidentSummary {
   urgency: string;
   status: string;
   detailsUrl: string;
+  /** One-click links acting as the notified user; empty when action links are not configured. */
   acknowledgeUrl: string;
   resolveUrl: string;
 }

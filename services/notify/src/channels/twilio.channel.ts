@@ -8,6 +8,11 @@ export interface TwilioSettings {
   authToken: string;
   /** The number messages and calls come from. */
   from: string;
+  /**
+   * Where Twilio reports delivery status (StatusCallback) of the message or call sent for a
+   * notification key; unset (no KLAXON_PUBLIC_URL for Twilio to reach): no callbacks asked for.
+   */
+  statusCallback?: ((key: string) => string) | undefined;
 }
 
 interface TwilioAnswer {
@@ -20,6 +25,7 @@ interface TwilioAnswer {
 async function post(
   settings: TwilioSettings,
   resource: 'Messages' | 'Calls',
+  key: string,
   form: Record<string, string>,
 ): Promise<SendResult> {
   const url = `${settings.baseUrl.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(settings.accountSid)}/${resource}.json`;
@@ -32,6 +38,9 @@ async function post(
         authorization: `Basic ${auth}`,
         'content-type': 'application/x-www-form-urlencoded',
         accept: 'application/json',
+        // Stable across retries and restarts: a compatible provider that honours idempotency keys
+        // (Telnyx, Infobip, ...) sends a message re-posted after a crash mid-request once. Twilio ignores it.
+        'idempotency-key': key,
       },
       body: new URLSearchParams(form).toString(),
       signal: AbortSignal.timeout(10_000),
@@ -50,16 +59,34 @@ async function post(
   return { ok: false, retry: res.status === 429 || res.status >= 500, detail };
 }
 
-/** SMS through Twilio's Messages API: form fields To, From, Body. */
+const callbackOf = (settings: TwilioSettings, key: string): Record<string, string> =>
+  settings.statusCallback ? { StatusCallback: settings.statusCallback(key) } : {};
+
+/** SMS through Twilio's Messages API: form fields To, From, Body (and StatusCallback). */
 export function smsChannel(settings: TwilioSettings): ChannelAdapter {
   return {
-    send: (n) => post(settings, 'Messages', { To: n.address, From: settings.from, Body: smsText(n.incidents) }),
+    send: (n) =>
+      post(settings, 'Messages', n.key, {
+        To: n.address,
+        From: settings.from,
+        Body: smsText(n.incidents),
+        ...callbackOf(settings, n.key),
+      }),
   };
 }
 
-/** Voice calls through Twilio's Calls API: To, From and the TwiML the call speaks. */
+/**
+ * Voice calls through Twilio's Calls API: To, From and the TwiML the call speaks. Twilio calls the
+ * StatusCallback when the call ends (completed, busy, no-answer, failed, canceled).
+ */
 export function voiceChannel(settings: TwilioSettings): ChannelAdapter {
   return {
-    send: (n) => post(settings, 'Calls', { To: n.address, From: settings.from, Twiml: voiceTwiml(n.incidents) }),
+    send: (n) =>
+      post(settings, 'Calls', n.key, {
+        To: n.address,
+        From: settings.from,
+        Twiml: voiceTwiml(n.incidents),
+        ...callbackOf(settings, n.key),
+      }),
   };
 }

@@ -246,3 +246,82 @@ export async function releaseWindows(
         where w.user_id = k.user_id and w.channel = k.channel`,
   );
 }
+
+/** An attempt a provider's status callback turned into a failure, as notifications.delivered needs it. */
+export interface FailedByProvider {
+  id: string;
+  requestId: string;
+  incidentId: string;
+  userId: string;
+  serviceId: string;
+  ruleId: string;
+  contactMethodId: string;
+  channel: ChannelKind;
+  address: string;
+  detail: string;
+}
+
+/**
+ * Records a Twilio status callback on the attempts of that message or call: the one whose id the
+ * callback URL carries (before its sid was stored) and those stored with the sid (a bundle shares
+ * one). A status older than the stored one changes nothing; a final failure fails a sent attempt.
+ */
+export async function recordProviderStatus(
+  ex: Executor,
+  key: string,
+  status: { sid: string; status: string; failed: boolean; detail: string },
+  rankOf: (channel: ChannelKind, stored: string | null) => number,
+  rank: number,
+  now: Date,
+): Promise<{ updated: number; failed: FailedByProvider[] }> {
+  const rows = await queryRows<{
+    id: string;
+    request_id: string;
+    incident_id: string;
+    user_id: string;
+    service_id: string;
+    rule_id: string;
+    contact_method_id: string;
+    channel: ChannelKind;
+    address: string;
+    state: string;
+    provider_status: string | null;
+  }>(
+    ex,
+    sql`select id, request_id, incident_id, user_id, service_id, rule_id, contact_method_id, channel, address, state,
+               provider_status
+        from ${attempts}
+        where channel in ('sms', 'phone')
+          and ((id = ${key} and (provider_ref is null or provider_ref = ${status.sid})) or provider_ref = ${status.sid})
+        for update`,
+  );
+  const newer = rows.filter((r) => rankOf(r.channel, r.provider_status) < rank);
+  if (newer.length === 0) return { updated: 0, failed: [] };
+  const failing = status.failed ? newer.filter((r) => r.state === 'sent') : [];
+  const at = now.toISOString();
+  await ex.execute(
+    sql`update ${attempts} set provider_status = ${status.status}, provider_status_at = ${at}::timestamptz
+        where id = any(${sql.param(newer.map((r) => r.id))}::text[])`,
+  );
+  if (failing.length > 0) {
+    await ex.execute(
+      sql`update ${attempts} set state = 'failed', detail = ${status.detail}, finished_at = ${at}::timestamptz
+          where id = any(${sql.param(failing.map((r) => r.id))}::text[])`,
+    );
+  }
+  return {
+    updated: newer.length,
+    failed: failing.map((r) => ({
+      id: r.id,
+      requestId: r.request_id,
+      incidentId: r.incident_id,
+      userId: r.user_id,
+      serviceId: r.service_id,
+      ruleId: r.rule_id,
+      contactMethodId: r.contact_method_id,
+      channel: r.channel,
+      address: r.address,
+      detail: status.detail,
+    })),
+  };
+}

@@ -43,6 +43,9 @@ export const attempts = notifySchema.table(
     detail: text('detail'),
     /** The provider's id of what was sent (SMTP message id, Twilio sid). */
     providerRef: text('provider_ref'),
+    /** The provider's latest delivery status (Twilio's status callbacks: delivered, undelivered, no-answer...). */
+    providerStatus: text('provider_status'),
+    providerStatusAt: timestamp('provider_status_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
@@ -50,6 +53,8 @@ export const attempts = notifySchema.table(
     uniqueIndex('attempts_key_idx').on(t.incidentId, t.userId, t.ruleId, t.escalationCycle),
     index('attempts_due_idx').on(t.state, t.dueAt),
     index('attempts_incident_idx').on(t.incidentId),
+    // Status callbacks find a bundle's attempts by the provider's sid.
+    index('attempts_provider_ref_idx').on(t.providerRef),
   ],
 );
 

@@ -19,7 +19,8 @@ export function smsText(incidents: readonly IncidentSummary[]): string {
   if (!first) return '';
 
   if (rest.length === 0) {
-    return `Klaxon ${first.urgency}-urgency incident ${label(first)} on ${first.serviceName}. ${first.detailsUrl}`;
+    const ack = first.acknowledgeUrl ? ` Ack: ${first.acknowledgeUrl}` : '';
+    return `Klaxon ${first.urgency}-urgency incident ${label(first)} on ${first.serviceName}. ${first.detailsUrl}${ack}`;
   }
   // Only the incidents a storm window held back are bundled: the user was paged about another one.
   return `Klaxon: ${incidents.length} more incidents triggered on ${servicesOf(incidents)}: ${incidents.map(label).join('; ')}`;
@@ -52,9 +53,11 @@ export function emailContent(i: IncidentSummary): EmailContent {
     `Status: ${i.status}`,
     '',
     `Details: ${i.detailsUrl}`,
-    `Acknowledge: ${i.acknowledgeUrl}`,
-    `Resolve: ${i.resolveUrl}`,
+    ...(i.acknowledgeUrl ? [`Acknowledge: ${i.acknowledgeUrl}`, `Resolve: ${i.resolveUrl}`] : []),
   ].join('\n');
+  const actions = i.acknowledgeUrl
+    ? ` &middot; <a href="${esc(i.acknowledgeUrl)}">Acknowledge</a> &middot; <a href="${esc(i.resolveUrl)}">Resolve</a>`
+    : '';
   const html = `<!doctype html><html><body>
 <h2>Incident #${i.number}: ${esc(i.title)}</h2>
 <table>
@@ -62,7 +65,7 @@ export function emailContent(i: IncidentSummary): EmailContent {
 <tr><th align="left">Urgency</th><td>${esc(i.urgency)}</td></tr>
 <tr><th align="left">Status</th><td>${esc(i.status)}</td></tr>
 </table>
-<p><a href="${esc(i.detailsUrl)}">View details</a> &middot; <a href="${esc(i.acknowledgeUrl)}">Acknowledge</a> &middot; <a href="${esc(i.resolveUrl)}">Resolve</a></p>
+<p><a href="${esc(i.detailsUrl)}">View details</a>${actions}</p>
 </body></html>`;
   return { subject, text, html };
 }

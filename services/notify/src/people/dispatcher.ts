@@ -13,6 +13,7 @@ import {
   windowsOpenAt,
 } from '../db';
 import { retryDelayMs } from '../domain/rules';
+import { type ActionLinkSettings, withActionLinks } from './action-links';
 import { deliveredMessage } from './delivered';
 import { incidentSummaries } from './incident-summaries';
 
@@ -23,6 +24,8 @@ export interface DispatcherDeps {
   log: Pick<Logger, 'info' | 'warn' | 'debug'>;
   channels: Channels;
   publicUrl: string;
+  /** Signs the acknowledge/resolve links of emails and SMS; unset: no action links. */
+  actionLinks?: ActionLinkSettings | undefined;
   /** At most one SMS and one call per user in this window; 0 turns storm safety off. */
   stormWindowMs: number;
   /** Tries before a transient failure becomes final. */
@@ -52,6 +55,34 @@ async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) =>
   });
   await Promise.all(runners);
   return out;
+}
+
+/**
+ * Batches calls that arrive while a flush runs into the next flush; each call resolves (or rejects)
+ * with the flush that wrote it.
+ */
+function groupCommit<A, B>(flush: (items: { send: A; result: B }[]) => Promise<void>) {
+  let queue: { send: A; result: B; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  let running = false;
+  async function drain() {
+    running = true;
+    while (queue.length > 0) {
+      const items = queue;
+      queue = [];
+      try {
+        await flush(items);
+        for (const i of items) i.resolve();
+      } catch (err) {
+        for (const i of items) i.reject(err);
+      }
+    }
+    running = false;
+  }
+  return (send: A, result: B) =>
+    new Promise<void>((resolve, reject) => {
+      queue.push({ send, result, resolve, reject });
+      if (!running) void drain();
+    });
 }
 
 /**
@@ -175,19 +206,31 @@ export function createAttemptDispatcher(deps: DispatcherDeps) {
     const summaries = await incidentSummaries(deps.db, deps.publicUrl, all);
     for (const send of sends) {
       const ids = [...new Set(send.attempts.map((a) => a.incidentId))];
+      const userId = send.attempts[0]?.userId ?? '';
       send.notification.incidents = ids.flatMap((id) => {
         const s = summaries.get(id);
-        return s ? [s] : [];
+        return s ? [withActionLinks(s, userId, deps.publicUrl, deps.actionLinks, now)] : [];
       });
     }
-    const results = await pool(sends, deps.concurrency ?? 16, async (send) => {
+    // Outcomes are stored as their providers answer, not after the whole batch, so a process killed
+    // mid-batch leaves in doubt (claimed, lease running) only the sends then in flight. Those that
+    // answer while a commit runs go together in the next one (one transaction per group, not per send).
+    const settled = groupCommit((done: { send: Send; result: SendResult }[]) =>
+      settle(
+        done.map((d) => d.send),
+        done.map((d) => d.result),
+        now,
+      ),
+    );
+    await pool(sends, deps.concurrency ?? 16, async (send) => {
+      let result: SendResult;
       try {
-        return await deps.channels[send.notification.channel].send(send.notification);
+        result = await deps.channels[send.notification.channel].send(send.notification);
       } catch (err) {
-        return { ok: false, retry: true, detail: err instanceof Error ? err.message : String(err) } as SendResult;
+        result = { ok: false, retry: true, detail: err instanceof Error ? err.message : String(err) };
       }
+      await settled(send, result);
     });
-    await settle(sends, results, now);
     return all.length;
   }
 

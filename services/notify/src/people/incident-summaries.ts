@@ -48,9 +48,9 @@ export async function incidentSummaries(
       urgency: i.urgency,
       status: state?.status ?? 'triggered',
       detailsUrl,
-      // The incident page's acknowledge and resolve actions (REST: PUT /incidents/{id}).
-      acknowledgeUrl: `${base}/incidents/${i.incidentId}?action=acknowledge`,
-      resolveUrl: `${base}/incidents/${i.incidentId}?action=resolve`,
+      // Signed per user by the dispatcher (action-links.ts); empty when action links are off.
+      acknowledgeUrl: '',
+      resolveUrl: '',
     });
   }
   return out;

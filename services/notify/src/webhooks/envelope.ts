@@ -65,6 +65,27 @@ export function incidentData(view: Json): Json {
   };
 }
 
+/** incident.annotated's data: the note (`incident_note`) with a reference to its incident. */
+export function noteData(view: Json, noteId: string, content: string): Json {
+  return {
+    incident: {
+      id: view.id,
+      type: 'incident_reference',
+      summary: view.summary ?? view.title ?? null,
+      self: view.self ?? null,
+      html_url: view.html_url ?? null,
+    },
+    id: noteId,
+    content,
+    type: 'incident_note',
+  };
+}
+
+/** A service as service.created/updated/deleted carry it: the REST object (its last one when deleted). */
+export function serviceData(snapshot: Json, id: string): Json {
+  return { ...snapshot, id, type: 'service' };
+}
+
 /** The V3 envelope: exactly one event per POST. `occurred_at` is ISO 8601 in UTC with milliseconds. */
 export function envelope(event: {
   id: string;

@@ -1,9 +1,10 @@
 import { type IncidentChanged, IncidentChangeKind } from '@klaxon/contracts';
 import { claimMessages, type Database, insertMany, queryRows, sql } from '@klaxon/db';
 import { newMessageId } from '@klaxon/ids';
-import { cancelPending, catalogReplica, inbox, incidentState, outgoingPosts, webhookSubscriptions } from '../db';
+import { cancelPending, catalogReplica, inbox, incidentState, outgoingPosts } from '../db';
 import { type ChatKind, slackBody, teamsBody } from './chat';
-import { envelope, incidentData } from './envelope';
+import { envelope, incidentData, noteData } from './envelope';
+import { liveSubscriptions, subscriptionTakes } from './subscription-filter';
 
 const EVENT_OF: Partial<Record<IncidentChangeKind, string>> = {
   [IncidentChangeKind.TRIGGERED]: 'incident.triggered',
@@ -13,6 +14,8 @@ const EVENT_OF: Partial<Record<IncidentChangeKind, string>> = {
   [IncidentChangeKind.ESCALATED]: 'incident.escalated',
   [IncidentChangeKind.REASSIGNED]: 'incident.reassigned',
   [IncidentChangeKind.DELEGATED]: 'incident.delegated',
+  [IncidentChangeKind.PRIORITY_UPDATED]: 'incident.priority_updated',
+  [IncidentChangeKind.ANNOTATED]: 'incident.annotated',
 };
 
 // What chat channels are told: the changes people act on.
@@ -95,8 +98,7 @@ export async function applyIncidentChanges(deps: IncidentChangeDeps, messages: r
       now,
     );
 
-    const subs = await tx.select().from(webhookSubscriptions);
-    const live = subs.filter((s) => s.active && !s.temporarilyDisabled);
+    const live = await liveSubscriptions(tx);
     const teamsOf = new Map<string, string[]>();
     if (live.some((s) => s.filterType === 'team_reference')) {
       const services = await queryRows<{ entity_id: string; teams: { id: string }[] | null }>(
@@ -110,10 +112,6 @@ export async function applyIncidentChanges(deps: IncidentChangeDeps, messages: r
           (s.teams ?? []).map((t) => t.id),
         );
     }
-    const matches = (s: (typeof live)[number], m: IncidentChanged) =>
-      s.filterType === 'account_reference' ||
-      (s.filterType === 'service_reference' && s.filterId === m.serviceId) ||
-      (s.filterType === 'team_reference' && (teamsOf.get(m.serviceId) ?? []).includes(s.filterId ?? ''));
 
     const posts: (typeof outgoingPosts.$inferInsert)[] = [];
     let status = new Map([...before].map(([id, b]) => [id, b.status]));
@@ -127,9 +125,18 @@ export async function applyIncidentChanges(deps: IncidentChangeDeps, messages: r
         if (!type) return [];
         return [type === 'incident.triggered' && wasResolved ? 'incident.reopened' : type];
       });
+      // The change's own agent when grouping names one (a priority or note), else who changed the status.
+      const agent = m.detail?.agentJson
+        ? (JSON.parse(m.detail.agentJson) as Json)
+        : ((view.last_status_change_by as Json | null | undefined) ?? null);
       for (const eventType of events) {
+        const data =
+          eventType === 'incident.annotated'
+            ? noteData(view, m.detail?.noteId ?? '', m.detail?.noteContent ?? '')
+            : incidentData(view);
+        const target = { serviceId: m.serviceId, teamIds: teamsOf.get(m.serviceId) ?? [] };
         for (const s of live) {
-          if (!s.events.includes(eventType) || !matches(s, m)) continue;
+          if (!subscriptionTakes(s, eventType, target)) continue;
           const id = newMessageId(now);
           posts.push({
             id,
@@ -141,8 +148,8 @@ export async function applyIncidentChanges(deps: IncidentChangeDeps, messages: r
               eventType,
               resourceType: 'incident',
               occurredAt: at,
-              agent: (view.last_status_change_by as Json | null | undefined) ?? null,
-              data: incidentData(view),
+              agent,
+              data,
             }),
             state: 'pending',
             nextAttemptAt: now,

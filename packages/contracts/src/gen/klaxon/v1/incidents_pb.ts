@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file klaxon/v1/incidents.proto.
  */
 export const file_klaxon_v1_incidents: GenFile = /*@__PURE__*/
-  fileDesc("ChlrbGF4b24vdjEvaW5jaWRlbnRzLnByb3RvEglrbGF4b24udjEixgMKD0luY2lkZW50Q2hhbmdlZBIKCgJpZBgBIAEoCRITCgtpbmNpZGVudF9pZBgCIAEoCRIXCg9pbmNpZGVudF9udW1iZXIYAyABKAMSEgoKc2VydmljZV9pZBgEIAEoCRIcChRlc2NhbGF0aW9uX3BvbGljeV9pZBgFIAEoCRIOCgZzdGF0dXMYBiABKAkSDwoHdXJnZW5jeRgHIAEoCRINCgV0aXRsZRgIIAEoCRIuCgdjaGFuZ2VzGAkgAygOMh0ua2xheG9uLnYxLkluY2lkZW50Q2hhbmdlS2luZBIZChFhc3NpZ25lZF91c2VyX2lkcxgKIAMoCRIYChBlc2NhbGF0aW9uX2xldmVsGAsgASgFEi8KC29jY3VycmVkX2F0GAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIVCg1zbmFwc2hvdF9qc29uGA0gASgJEhgKEGluY2lkZW50X3ZlcnNpb24YDiABKAMSFgoOaW50ZWdyYXRpb25faWQYDyABKAkSOAoRcmVzcG9uZGVyX3JlcXVlc3QYECABKAsyHS5rbGF4b24udjEuUmVzcG9uZGVyUmVxdWVzdGVkIngKElJlc3BvbmRlclJlcXVlc3RlZBIKCgJpZBgBIAEoCRIUCgxyZXF1ZXN0ZXJfaWQYAiABKAkSDwoHbWVzc2FnZRgDIAEoCRIQCgh1c2VyX2lkcxgEIAMoCRIdChVlc2NhbGF0aW9uX3BvbGljeV9pZHMYBSADKAkqsAMKEkluY2lkZW50Q2hhbmdlS2luZBIkCiBJTkNJREVOVF9DSEFOR0VfS0lORF9VTlNQRUNJRklFRBAAEiIKHklOQ0lERU5UX0NIQU5HRV9LSU5EX1RSSUdHRVJFRBABEiUKIUlOQ0lERU5UX0NIQU5HRV9LSU5EX0FDS05PV0xFREdFRBACEiIKHklOQ0lERU5UX0NIQU5HRV9LSU5EX0VTQ0FMQVRFRBADEiMKH0lOQ0lERU5UX0NIQU5HRV9LSU5EX1JFQVNTSUdORUQQBBIhCh1JTkNJREVOVF9DSEFOR0VfS0lORF9SRVNPTFZFRBAFEh8KG0lOQ0lERU5UX0NIQU5HRV9LSU5EX01FUkdFRBAGEiAKHElOQ0lERU5UX0NIQU5HRV9LSU5EX1VSR0VOQ1kQBxInCiNJTkNJREVOVF9DSEFOR0VfS0lORF9VTkFDS05PV0xFREdFRBAIEiIKHklOQ0lERU5UX0NIQU5HRV9LSU5EX0RFTEVHQVRFRBAJEi0KKUlOQ0lERU5UX0NIQU5HRV9LSU5EX1JFU1BPTkRFUlNfUkVRVUVTVEVEEApiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("ChlrbGF4b24vdjEvaW5jaWRlbnRzLnByb3RvEglrbGF4b24udjEi9wMKD0luY2lkZW50Q2hhbmdlZBIKCgJpZBgBIAEoCRITCgtpbmNpZGVudF9pZBgCIAEoCRIXCg9pbmNpZGVudF9udW1iZXIYAyABKAMSEgoKc2VydmljZV9pZBgEIAEoCRIcChRlc2NhbGF0aW9uX3BvbGljeV9pZBgFIAEoCRIOCgZzdGF0dXMYBiABKAkSDwoHdXJnZW5jeRgHIAEoCRINCgV0aXRsZRgIIAEoCRIuCgdjaGFuZ2VzGAkgAygOMh0ua2xheG9uLnYxLkluY2lkZW50Q2hhbmdlS2luZBIZChFhc3NpZ25lZF91c2VyX2lkcxgKIAMoCRIYChBlc2NhbGF0aW9uX2xldmVsGAsgASgFEi8KC29jY3VycmVkX2F0GAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIVCg1zbmFwc2hvdF9qc29uGA0gASgJEhgKEGluY2lkZW50X3ZlcnNpb24YDiABKAMSFgoOaW50ZWdyYXRpb25faWQYDyABKAkSOAoRcmVzcG9uZGVyX3JlcXVlc3QYECABKAsyHS5rbGF4b24udjEuUmVzcG9uZGVyUmVxdWVzdGVkEi8KBmRldGFpbBgeIAEoCzIfLmtsYXhvbi52MS5JbmNpZGVudENoYW5nZURldGFpbCJ4ChJSZXNwb25kZXJSZXF1ZXN0ZWQSCgoCaWQYASABKAkSFAoMcmVxdWVzdGVyX2lkGAIgASgJEg8KB21lc3NhZ2UYAyABKAkSEAoIdXNlcl9pZHMYBCADKAkSHQoVZXNjYWxhdGlvbl9wb2xpY3lfaWRzGAUgAygJIlEKFEluY2lkZW50Q2hhbmdlRGV0YWlsEhIKCmFnZW50X2pzb24YASABKAkSDwoHbm90ZV9pZBgCIAEoCRIUCgxub3RlX2NvbnRlbnQYAyABKAkq/wMKEkluY2lkZW50Q2hhbmdlS2luZBIkCiBJTkNJREVOVF9DSEFOR0VfS0lORF9VTlNQRUNJRklFRBAAEiIKHklOQ0lERU5UX0NIQU5HRV9LSU5EX1RSSUdHRVJFRBABEiUKIUlOQ0lERU5UX0NIQU5HRV9LSU5EX0FDS05PV0xFREdFRBACEiIKHklOQ0lERU5UX0NIQU5HRV9LSU5EX0VTQ0FMQVRFRBADEiMKH0lOQ0lERU5UX0NIQU5HRV9LSU5EX1JFQVNTSUdORUQQBBIhCh1JTkNJREVOVF9DSEFOR0VfS0lORF9SRVNPTFZFRBAFEh8KG0lOQ0lERU5UX0NIQU5HRV9LSU5EX01FUkdFRBAGEiAKHElOQ0lERU5UX0NIQU5HRV9LSU5EX1VSR0VOQ1kQBxInCiNJTkNJREVOVF9DSEFOR0VfS0lORF9VTkFDS05PV0xFREdFRBAIEiIKHklOQ0lERU5UX0NIQU5HRV9LSU5EX0RFTEVHQVRFRBAJEi0KKUlOQ0lERU5UX0NIQU5HRV9LSU5EX1JFU1BPTkRFUlNfUkVRVUVTVEVEEAoSKQolSU5DSURFTlRfQ0hBTkdFX0tJTkRfUFJJT1JJVFlfVVBEQVRFRBAUEiIKHklOQ0lERU5UX0NIQU5HRV9LSU5EX0FOTk9UQVRFRBAVYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * Topic incidents.changed, keyed by incident_id.
@@ -115,6 +115,14 @@ export type IncidentChanged = Message<"klaxon.v1.IncidentChanged"> & {
    * @generated from field: klaxon.v1.ResponderRequested responder_request = 16;
    */
   responderRequest?: ResponderRequested | undefined;
+
+  /**
+   * What webhooks v3 tell of changes made outside the state machine (priority, notes); field 30 and
+   * up are notify's, kept apart from the lifecycle fields above.
+   *
+   * @generated from field: klaxon.v1.IncidentChangeDetail detail = 30;
+   */
+  detail?: IncidentChangeDetail | undefined;
 };
 
 /**
@@ -163,6 +171,39 @@ export type ResponderRequested = Message<"klaxon.v1.ResponderRequested"> & {
  */
 export const ResponderRequestedSchema: GenMessage<ResponderRequested> = /*@__PURE__*/
   messageDesc(file_klaxon_v1_incidents, 1);
+
+/**
+ * Who made a change and, for a note, what it said (incident.priority_updated, incident.annotated).
+ *
+ * @generated from message klaxon.v1.IncidentChangeDetail
+ */
+export type IncidentChangeDetail = Message<"klaxon.v1.IncidentChangeDetail"> & {
+  /**
+   * The agent as a REST reference (JSON), e.g. {"id":"P1","type":"user_reference"}; empty when unknown.
+   *
+   * @generated from field: string agent_json = 1;
+   */
+  agentJson: string;
+
+  /**
+   * The note an INCIDENT_CHANGE_KIND_ANNOTATED change added.
+   *
+   * @generated from field: string note_id = 2;
+   */
+  noteId: string;
+
+  /**
+   * @generated from field: string note_content = 3;
+   */
+  noteContent: string;
+};
+
+/**
+ * Describes the message klaxon.v1.IncidentChangeDetail.
+ * Use `create(IncidentChangeDetailSchema)` to create a new message.
+ */
+export const IncidentChangeDetailSchema: GenMessage<IncidentChangeDetail> = /*@__PURE__*/
+  messageDesc(file_klaxon_v1_incidents, 2);
 
 /**
  * @generated from enum klaxon.v1.IncidentChangeKind
@@ -227,6 +268,18 @@ export enum IncidentChangeKind {
    * @generated from enum value: INCIDENT_CHANGE_KIND_RESPONDERS_REQUESTED = 10;
    */
   RESPONDERS_REQUESTED = 10,
+
+  /**
+   * Changes outside the lifecycle, for webhooks v3; numbered from 20, apart from lifecycle kinds.
+   *
+   * @generated from enum value: INCIDENT_CHANGE_KIND_PRIORITY_UPDATED = 20;
+   */
+  PRIORITY_UPDATED = 20,
+
+  /**
+   * @generated from enum value: INCIDENT_CHANGE_KIND_ANNOTATED = 21;
+   */
+  ANNOTATED = 21,
 }
 
 /**

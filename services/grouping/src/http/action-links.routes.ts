@@ -1,0 +1,100 @@
+import { HttpError } from '@klaxon/kit';
+import { actionLinkPath, type IncidentAction, verifyActionToken } from '@klaxon/rest';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { findIncident, findUser } from '../db';
+import type { GroupingContext } from '../incidents/context';
+import { manageIncident } from '../incidents/manage';
+import { mayChangeIncidents } from './auth';
+
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+const VERB: Record<IncidentAction, string> = { acknowledge: 'Acknowledge', resolve: 'Resolve' };
+const DONE: Record<IncidentAction, string> = { acknowledge: 'acknowledged', resolve: 'resolved' };
+
+function page(reply: FastifyReply, status: number, title: string, body: string) {
+  return reply
+    .status(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .send(
+      `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title></head><body><h1>${esc(title)}</h1>${body}</body></html>`,
+    );
+}
+
+const tokenSchema = {
+  params: {
+    type: 'object',
+    required: ['token'],
+    properties: { token: { type: 'string', minLength: 1, maxLength: 200 } },
+  },
+} as const;
+
+/**
+ * The acknowledge/resolve links of emails and SMS (signed by notify, see @klaxon/rest action-links):
+ * no API token, the signature says who acts. GET answers a page that submits itself (a browser acts
+ * in one click) while a mail scanner fetching the link changes nothing; POST acts as the notified
+ * user through the same manageIncident path as PUT /incidents/{id}.
+ */
+export function actionLinkRoutes(
+  app: FastifyInstance,
+  ctx: GroupingContext,
+  settings: { key: string | undefined; incidentUrl: (id: string) => string },
+): void {
+  const check = (reply: FastifyReply, token: string) => {
+    if (!settings.key) {
+      page(reply, 404, 'Action links are not enabled', '<p>Open the incident in Klaxon instead.</p>');
+      return undefined;
+    }
+    const result = verifyActionToken(settings.key, token, ctx.clock.now());
+    if (result.ok) return result.grant;
+    if (result.reason === 'expired') {
+      page(reply, 410, 'This link has expired', '<p>Open the incident in Klaxon to act on it.</p>');
+    } else page(reply, 403, 'This link is not valid', '<p>It may have been changed or cut short.</p>');
+    return undefined;
+  };
+
+  app.get('/incident_actions/:token', { schema: tokenSchema, config: { public: true } }, async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const grant = check(reply, token);
+    if (!grant) return reply;
+    const verb = VERB[grant.action];
+    return page(
+      reply,
+      200,
+      `${verb} incident`,
+      `<form id="act" method="post" action="${esc(actionLinkPath(token))}"><button type="submit">${verb} incident ${esc(grant.incidentId)}</button></form>
+<script>document.getElementById('act').submit()</script>`,
+    );
+  });
+
+  app.post('/incident_actions/:token', { schema: tokenSchema, config: { public: true } }, async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const grant = check(reply, token);
+    if (!grant) return reply;
+    const link = `<p><a href="${esc(settings.incidentUrl(grant.incidentId))}">Open the incident</a></p>`;
+    const at = ctx.clock.now();
+    try {
+      const number = await ctx.db.transaction(async (tx) => {
+        const user = await findUser(tx, grant.userId);
+        if (!user || !mayChangeIncidents(user.role)) return 'forbidden' as const;
+        const row = await findIncident(tx, grant.incidentId, true);
+        if (!row) return 'missing' as const;
+        const status = grant.action === 'acknowledge' ? 'acknowledged' : 'resolved';
+        const done = await manageIncident(tx, ctx, row, { status }, { type: 'user', id: user.id }, at);
+        return done.number;
+      });
+      if (number === 'forbidden') return page(reply, 403, 'You may not change this incident', link);
+      if (number === 'missing') return page(reply, 404, 'Incident not found', '');
+      ctx.published();
+      request.log.info({ incidentId: grant.incidentId, action: grant.action }, 'incident_action_link_used');
+      return page(reply, 200, `Incident #${number} ${DONE[grant.action]}`, link);
+    } catch (err) {
+      // A refusal of the lifecycle (already acknowledged, already resolved) is the answer, not a fault.
+      if (!(err instanceof HttpError) || err.status >= 500) throw err;
+      const body = err.body as { error?: { message?: string } };
+      return page(reply, 409, body.error?.message ?? 'The incident could not be changed', link);
+    }
+  });
+}
