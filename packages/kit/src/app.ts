@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { type FastifyBaseLogger, type FastifyInstance, fastify, LogController } from 'fastify';
+import {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  fastify,
+  LogController,
+} from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { handleError, handleNotFound } from './error-handler';
 import { createHttpMetrics } from './metrics';
+import type { TlsFiles } from './tls';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -25,6 +32,8 @@ export interface AppOptions {
   ready?: ReadyCheck[];
   /** How long /readyz waits for one check before counting it as failed. */
   readyTimeoutMs?: number;
+  /** Serve HTTPS (HTTP/1.1) with this certificate instead of plain HTTP. */
+  tls?: TlsFiles;
 }
 
 // A caller's id is reused only when it is short and plain, so it cannot forge log lines or bloat them.
@@ -60,7 +69,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   const readyTimeoutMs = options.readyTimeoutMs ?? 5_000;
   // Typed as Fastify's base logger so the app matches the plain FastifyInstance plugins expect.
   const logger: FastifyBaseLogger = options.logger;
-  const app = fastify({
+  const settings = {
     loggerInstance: logger,
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
     requestIdHeader: false,
@@ -70,7 +79,12 @@ export function createApp(options: AppOptions): FastifyInstance {
     },
     // Fastify's own request lines are replaced by one `request_completed` line, written in onResponse below.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
-  });
+  } satisfies FastifyServerOptions;
+  // An HTTPS server handles requests exactly as an HTTP one (https.Server is http.Server over TLS),
+  // so plugins keep the plain FastifyInstance type whichever the app listens with.
+  const app = options.tls
+    ? (fastify({ ...settings, https: { cert: options.tls.cert, key: options.tls.key } }) as unknown as FastifyInstance)
+    : fastify(settings);
 
   const metrics = createHttpMetrics(options.name);
   app.decorate('metrics', metrics.registry);

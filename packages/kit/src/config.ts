@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject } from 'ajv';
+import { tlsConfigSchemaProperties } from './tls';
 
 /** One environment variable; `description` is required because it is the variable's documentation. */
 export type EnvProperty =
@@ -66,6 +67,7 @@ export const commonConfigSchema = {
       description: 'Address the HTTP server binds; 0.0.0.0 so it is reachable inside a container.',
       default: '0.0.0.0',
     },
+    ...tlsConfigSchemaProperties,
   },
 } as const satisfies EnvSchema;
 

@@ -5,3 +5,4 @@ export * from './errors';
 export * from './logger';
 export * from './metrics';
 export * from './shutdown';
+export * from './tls';

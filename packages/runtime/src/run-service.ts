@@ -1,4 +1,4 @@
-import { createApp, createLogger, loadConfig, onShutdown } from '@klaxon/kit';
+import { createApp, createLogger, loadConfig, loadTls, onShutdown } from '@klaxon/kit';
 import type { FastifyInstance } from 'fastify';
 import { systemClock } from './clock';
 import { brokerList, infrastructureConfigSchema } from './config';
@@ -23,6 +23,7 @@ export async function runService(options: RunServiceOptions): Promise<FastifyIns
   const env = loadConfig(infrastructureConfigSchema);
   const log = createLogger({ level: env.KLAXON_LOG_LEVEL, name: options.name });
   try {
+    const tls = loadTls(env);
     const infra = await openInfrastructure(
       {
         databaseUrl: env.KLAXON_DATABASE_URL,
@@ -37,6 +38,7 @@ export async function runService(options: RunServiceOptions): Promise<FastifyIns
       name: options.name,
       logger: log,
       ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+      ...(tls ? { tls } : {}),
       ready: [
         { name: 'database', check: infra.database.ping },
         { name: 'bus', check: () => infra.bus.ping() },
