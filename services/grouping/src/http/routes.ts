@@ -5,10 +5,12 @@ import { changeEventRoutes } from './change-events.routes';
 import { incidentActionRoutes } from './incident-actions.routes';
 import { incidentsRoutes } from './incidents.routes';
 import { logEntryRoutes } from './log-entries.routes';
+import { priorityRoutes } from './priorities.routes';
 
 /**
  * Every REST route grouping serves: /incidents, their alerts, notes and log entries, /log_entries,
- * and change events (/change_events, /services/{id}/change_events, /incidents/{id}/related_change_events).
+ * change events (/change_events, /services/{id}/change_events, /incidents/{id}/related_change_events)
+ * and the priorities incidents may be given (/priorities).
  */
 export function incidentRoutes(app: FastifyInstance, ctx: GroupingContext): void {
   incidentsRoutes(app, ctx);
@@ -16,4 +18,5 @@ export function incidentRoutes(app: FastifyInstance, ctx: GroupingContext): void
   alertRoutes(app, ctx);
   logEntryRoutes(app, ctx);
   changeEventRoutes(app, ctx);
+  priorityRoutes(app, ctx);
 }
