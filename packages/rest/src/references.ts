@@ -9,6 +9,7 @@ const locations: Record<string, { api: string; web: string }> = {
   vendor: { api: 'vendors', web: 'vendors' },
   incident: { api: 'incidents', web: 'incidents' },
   priority: { api: 'priorities', web: 'account/incident_priorities' },
+  tag: { api: 'tags', web: 'tags' },
 };
 
 export interface Reference {

@@ -20,6 +20,7 @@ import { maintenanceWindowRoutes } from './http/maintenance-windows.routes';
 import { openApiOptions } from './http/openapi';
 import { scheduleRoutes } from './http/schedules.routes';
 import { serviceRoutes } from './http/services.routes';
+import { tagRoutes } from './http/tags.routes';
 import { teamRoutes } from './http/teams.routes';
 import { userSessionRoutes } from './http/user-sessions.routes';
 import { userRoutes } from './http/users.routes';
@@ -102,4 +103,5 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
   vendorRoutes(app, ctx);
   maintenanceWindowRoutes(app, ctx);
   abilityRoutes(app);
+  tagRoutes(app, ctx);
 };
