@@ -10,6 +10,7 @@ export * from './models.repository';
 export * from './models.table';
 export * from './notes.table';
 export * from './schema';
+export * from './status-updates.table';
 export * from './tables';
 export * from './timers.repository';
 export * from './timers.table';

@@ -6,9 +6,10 @@ import { incidentActionRoutes } from './incident-actions.routes';
 import { incidentsRoutes } from './incidents.routes';
 import { logEntryRoutes } from './log-entries.routes';
 import { priorityRoutes } from './priorities.routes';
+import { statusUpdateRoutes } from './status-updates.routes';
 
 /**
- * Every REST route grouping serves: /incidents, their alerts, notes and log entries, /log_entries,
+ * Every REST route grouping serves: /incidents, their alerts, notes, status updates and log entries, /log_entries,
  * change events (/change_events, /services/{id}/change_events, /incidents/{id}/related_change_events)
  * and the priorities incidents may be given (/priorities).
  */
@@ -19,4 +20,5 @@ export function incidentRoutes(app: FastifyInstance, ctx: GroupingContext): void
   logEntryRoutes(app, ctx);
   changeEventRoutes(app, ctx);
   priorityRoutes(app, ctx);
+  statusUpdateRoutes(app, ctx);
 }
