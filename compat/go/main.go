@@ -342,6 +342,13 @@ func main() {
 		}
 		return check(len(notes) == 1 && notes[0].Content == "looking at the disk", "notes %+v", notes)
 	})
+	step("incidents: post a status update", func() error {
+		update, err := c.CreateIncidentStatusUpdate(ctx, first.ID, from, "replacing the disk")
+		if err != nil {
+			return err
+		}
+		return check(update.Message == "replacing the disk" && update.Sender.ID == me.ID, "status update %+v", update)
+	})
 	step("incidents: merge the v1 incident into the first", func() error {
 		merged, err := c.MergeIncidentsWithContext(ctx, from, first.ID, []pagerduty.MergeIncidentsOptions{{ID: second.ID, Type: "incident_reference"}})
 		if err != nil {
@@ -445,6 +452,53 @@ func main() {
 			return err
 		}
 		return c.TestAbilityWithContext(ctx, res.Abilities[0])
+	})
+	step("tags: create, assign to the team by reference and by label, list both ways", func() error {
+		if team == nil {
+			return errors.New("no team")
+		}
+		tag, err := c.CreateTagWithContext(ctx, &pagerduty.Tag{Label: name("tier-1")})
+		if err != nil {
+			return err
+		}
+		if err := c.AssignTagsWithContext(ctx, "teams", team.ID, &pagerduty.TagAssignments{Add: []*pagerduty.TagAssignment{
+			{Type: "tag_reference", TagID: tag.ID}, {Type: "tag", Label: name("eu-west")},
+		}}); err != nil {
+			return err
+		}
+		onTeam, err := c.GetTagsForEntityPaginated(ctx, "teams", team.ID, pagerduty.ListTagOptions{})
+		if err != nil {
+			return err
+		}
+		if err := check(len(onTeam) == 2, "team tags %d", len(onTeam)); err != nil {
+			return err
+		}
+		teams, err := c.GetTeamsByTagPaginated(ctx, tag.ID)
+		if err != nil {
+			return err
+		}
+		return check(len(teams) == 1 && teams[0].ID == team.ID, "teams tagged %+v", teams)
+	})
+	step("incidents: created through the REST API with priority P1", func() error {
+		prios, err := c.ListPrioritiesWithContext(ctx, pagerduty.ListPrioritiesOptions{})
+		if err != nil {
+			return err
+		}
+		if err := check(len(prios.Priorities) > 0 && prios.Priorities[0].Name == "P1", "priorities %+v", prios.Priorities); err != nil {
+			return err
+		}
+		inc, err := c.CreateIncidentWithContext(ctx, from, &pagerduty.CreateIncidentOptions{
+			Type: "incident", Title: "checkout errors", Service: &pagerduty.APIReference{ID: service.ID, Type: "service_reference"},
+			Priority: &pagerduty.APIReference{ID: prios.Priorities[0].ID, Type: "priority_reference"},
+		})
+		if err != nil {
+			return err
+		}
+		got, err := c.GetIncidentWithContext(ctx, inc.ID)
+		if err != nil {
+			return err
+		}
+		return check(got.Priority != nil && got.Priority.Name == "P1", "priority %+v", got.Priority)
 	})
 	if failures > 0 {
 		os.Exit(1)

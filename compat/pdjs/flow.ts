@@ -235,9 +235,15 @@ async function main(): Promise<void> {
     expect(bad.status === 400 && typeof bad.data.error.message === 'string', `answered ${bad.status}`);
   });
 
-  await step('priorities and abilities: list', async () => {
-    expect(Array.isArray(ok(await pd.get('/priorities')).priorities), 'priorities');
+  await step('priorities, abilities, tags, sessions', async () => {
+    const priorities = ok(await pd.get('/priorities')).priorities as Json[];
+    expect(priorities.map((p) => p.name).join() === 'P1,P2,P3,P4,P5', 'priorities');
     expect(ok(await pd.get('/abilities')).abilities.length > 0, 'abilities');
+    expect((await pd.get('/abilities/teams')).status === 204, 'ability teams');
+    ok(await pd.post(`/users/${s.user.id}/change_tags`, { data: { add: [{ type: 'tag', label: name('oncall') }] } }));
+    const tags = ok(await pd.get(`/users/${s.user.id}/tags`)).tags as Json[];
+    expect(tags.map((t) => t.label).join() === name('oncall'), `tags ${JSON.stringify(tags)}`);
+    expect(ok(await pd.get(`/users/${s.user.id}/sessions`)).user_sessions.length === 0, 'sessions');
   });
 }
 

@@ -209,4 +209,12 @@ def run(lib, rest, events, change_event, http_error):
         expect(len(rest.rget("abilities")) > 0, "abilities")
         expect(isinstance(rest.list_all("tags"), list), "tags")
 
+    @step("tags and sessions: tag the team by label, read it back; the user's sessions")
+    def _():
+        team = state["team"]
+        rest.rpost(f"/teams/{team['id']}/change_tags", json={"add": [{"type": "tag", "label": name("critical")}]})
+        labels = [t["label"] for t in rest.list_all(f"/teams/{team['id']}/tags")]
+        expect(labels == [name("critical")], f"team tags {labels}")
+        expect(rest.jget(f"/users/{state['user']['id']}/sessions") == {"user_sessions": []}, "sessions")
+
     return failures
