@@ -51,6 +51,8 @@ describe('tags', () => {
       expect(onTeam).toEqual(['eu-west', 'ops']);
       const teamsTagged = await h.owner.call('GET', `/tags/${ops.id}/teams`);
       expect(teamsTagged.body.teams).toEqual([{ id: teamId, type: 'team_reference' }]);
+      // As go-pagerduty asks for it, with a trailing slash.
+      expect((await h.owner.call('GET', `/tags/${ops.id}/teams/`)).body.teams).toEqual(teamsTagged.body.teams);
       expect((await h.owner.call('GET', `/tags/${ops.id}/users`)).body.users).toEqual([]);
 
       await h.owner.call('POST', `/users/${h.owner.id}/change_tags`, { add: [{ type: 'tag_reference', id: ops.id }] });

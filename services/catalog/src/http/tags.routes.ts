@@ -148,38 +148,41 @@ export function tagRoutes(app: FastifyInstance, ctx: CatalogContext): void {
     },
   );
 
-  app.get(
-    '/tags/:id/:entity_type',
-    {
-      schema: {
-        tags: ['Tags'],
-        summary: 'Get connected entities',
-        params: {
-          type: 'object',
-          required: ['id', 'entity_type'],
-          properties: { id: { type: 'string', minLength: 1 }, entity_type: { type: 'string', enum: entityTypes } },
+  // go-pagerduty asks for `/tags/{id}/users/` with a trailing slash, which PagerDuty answers alike.
+  const connectedEntities = ['/tags/:id/:entity_type', '/tags/:id/:entity_type/'];
+  for (const url of connectedEntities)
+    app.get(
+      url,
+      {
+        schema: {
+          tags: ['Tags'],
+          summary: 'Get connected entities',
+          params: {
+            type: 'object',
+            required: ['id', 'entity_type'],
+            properties: { id: { type: 'string', minLength: 1 }, entity_type: { type: 'string', enum: entityTypes } },
+          },
+          querystring: pageQuery,
         },
-        querystring: pageQuery,
       },
-    },
-    async (request) => {
-      const { id, entity_type } = request.params as { id: string; entity_type: EntityType };
-      if (!(await findTag(id))) throw notFound('Tag');
-      const { table, reference } = taggable[entity_type];
-      // Only entities that still exist: a deleted user's tag rows stay behind.
-      const rows = await db
-        .select({ id: entityTags.entityId })
-        .from(entityTags)
-        .innerJoin(table, eq(table.id, entityTags.entityId))
-        .where(and(eq(entityTags.tagId, id), eq(entityTags.entityType, entity_type)))
-        .orderBy(asc(entityTags.entityId));
-      return pageOf(
-        entity_type,
-        parsePage(request.query as PageQuery),
-        rows.map((r) => ({ id: r.id, type: reference })),
-      );
-    },
-  );
+      async (request) => {
+        const { id, entity_type } = request.params as { id: string; entity_type: EntityType };
+        if (!(await findTag(id))) throw notFound('Tag');
+        const { table, reference } = taggable[entity_type];
+        // Only entities that still exist: a deleted user's tag rows stay behind.
+        const rows = await db
+          .select({ id: entityTags.entityId })
+          .from(entityTags)
+          .innerJoin(table, eq(table.id, entityTags.entityId))
+          .where(and(eq(entityTags.tagId, id), eq(entityTags.entityType, entity_type)))
+          .orderBy(asc(entityTags.entityId));
+        return pageOf(
+          entity_type,
+          parsePage(request.query as PageQuery),
+          rows.map((r) => ({ id: r.id, type: reference })),
+        );
+      },
+    );
 
   for (const type of entityTypes) {
     const { what } = taggable[type];
