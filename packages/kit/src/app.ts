@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { type FastifyBaseLogger, type FastifyInstance, fastify, LogController } from 'fastify';
+import {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  fastify,
+  LogController,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue, type Registry } from 'prom-client';
 import { handleClientError, handleError, handleFrameworkError, handleNotFound } from './error-handler';
 import { capConnectionsPerAddress, defaultHttpLimits, type HttpLimits, serverTimeouts } from './http-limits';
 import { createHttpMetrics } from './metrics';
+import type { TlsFiles } from './tls';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -30,6 +37,8 @@ export interface AppOptions {
   http?: HttpLimits;
   /** Metrics kept elsewhere in this process (the all-in-one's background thread), served on /metrics too. */
   moreMetrics?: () => Promise<MetricsJson>;
+  /** Serve HTTPS (HTTP/1.1) with this certificate instead of plain HTTP. */
+  tls?: TlsFiles;
 }
 
 /** A registry's metrics as `getMetricsAsJSON()` gives them: what crosses between threads. */
@@ -69,7 +78,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   // Typed as Fastify's base logger so the app matches the plain FastifyInstance plugins expect.
   const logger: FastifyBaseLogger = options.logger;
   const limits = options.http ?? defaultHttpLimits;
-  const app = fastify({
+  const settings = {
     loggerInstance: logger,
     ...serverTimeouts(limits),
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
@@ -83,7 +92,12 @@ export function createApp(options: AppOptions): FastifyInstance {
     // Router and HTTP-parser errors in PagerDuty's body too, not Fastify's.
     frameworkErrors: handleFrameworkError,
     clientErrorHandler: handleClientError,
-  });
+  } satisfies FastifyServerOptions;
+  // An HTTPS server handles requests exactly as an HTTP one (https.Server is http.Server over TLS),
+  // so plugins keep the plain FastifyInstance type whichever the app listens with.
+  const app = options.tls
+    ? (fastify({ ...settings, https: { cert: options.tls.cert, key: options.tls.key } }) as unknown as FastifyInstance)
+    : fastify(settings);
 
   capConnectionsPerAddress(app.server, limits.maxConnectionsPerAddress);
 

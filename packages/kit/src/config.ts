@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { defaultHttpLimits, type HttpLimits } from './http-limits';
+import { tlsConfigSchemaProperties } from './tls';
 
 /** One environment variable; `description` is required because it is the variable's documentation. */
 export type EnvProperty =
@@ -93,6 +94,7 @@ export const commonConfigSchema = {
       minimum: 0,
       default: defaultHttpLimits.maxConnectionsPerAddress,
     },
+    ...tlsConfigSchemaProperties,
   },
 } as const satisfies EnvSchema;
 

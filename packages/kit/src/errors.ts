@@ -21,6 +21,7 @@ export const errorTable = {
   incident_not_acknowledged: { status: 400, code: 1012, message: 'Incident is not Acknowledged' },
   invalid_snooze_duration: { status: 400, code: 1013, message: 'Invalid Snooze Duration' },
   incident_already_merged: { status: 400, code: 1019, message: 'Incident Already Merged' },
+  invalid_priority: { status: 400, code: 1020, message: 'Invalid Priority' },
   internal: { status: 500, code: 2000, message: 'Internal Server Error' },
   invalid_input: { status: 400, code: 2001, message: 'Invalid Input Provided' },
   arguments_caused_error: { status: 400, code: 2002, message: 'Arguments Caused Error' },

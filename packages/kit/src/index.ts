@@ -8,3 +8,4 @@ export * from './metrics';
 export * from './query-errors';
 export * from './shutdown';
 export * from './storable';
+export * from './tls';

@@ -8,6 +8,8 @@ const locations: Record<string, { api: string; web: string }> = {
   maintenance_window: { api: 'maintenance_windows', web: 'maintenance_windows' },
   vendor: { api: 'vendors', web: 'vendors' },
   incident: { api: 'incidents', web: 'incidents' },
+  priority: { api: 'priorities', web: 'account/incident_priorities' },
+  tag: { api: 'tags', web: 'tags' },
 };
 
 export interface Reference {

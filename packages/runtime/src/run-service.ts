@@ -1,4 +1,4 @@
-import { createApp, createLogger, httpLimitsOf, loadConfig, onShutdown } from '@klaxon/kit';
+import { createApp, createLogger, httpLimitsOf, loadConfig, loadTls, onShutdown } from '@klaxon/kit';
 import type { FastifyInstance } from 'fastify';
 import { type BackgroundThread, startBackgroundThread } from './background-thread';
 import { systemClock } from './clock';
@@ -30,6 +30,7 @@ export async function runService(options: RunServiceOptions): Promise<FastifyIns
   const env = loadConfig(infrastructureConfigSchema);
   const log = createLogger({ level: env.KLAXON_LOG_LEVEL, name: options.name });
   try {
+    const tls = loadTls(env);
     const infra = await openInfrastructure(
       {
         databaseUrl: env.KLAXON_DATABASE_URL,
@@ -47,6 +48,7 @@ export async function runService(options: RunServiceOptions): Promise<FastifyIns
       logger: log,
       http: httpLimitsOf(env),
       ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+      ...(tls ? { tls } : {}),
       ready: [
         { name: 'database', check: infra.database.ping },
         { name: 'bus', check: () => infra.bus.ping() },

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -26,8 +27,26 @@ export async function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts the all-in-one on a free loopback port and waits for /readyz; its stdout goes to logFile. */
-export async function startAllInOne(env: Record<string, string>, logFile: string): Promise<KlaxonProcess> {
+/** Whether /readyz answers 200, over HTTPS trusting `ca` when given (fetch cannot be given a CA). */
+async function isReady(baseUrl: string, ca: Buffer | undefined): Promise<boolean> {
+  if (!ca) return (await fetch(`${baseUrl}/readyz`)).ok;
+  return new Promise((resolve, reject) => {
+    httpsGet(`${baseUrl}/readyz`, { ca }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    }).on('error', reject);
+  });
+}
+
+/**
+ * Starts the all-in-one on a free loopback port and waits for /readyz; its stdout goes to logFile.
+ * With `tls`, it serves HTTPS with that certificate and `ca` is what the readiness probe trusts.
+ */
+export async function startAllInOne(
+  env: Record<string, string>,
+  logFile: string,
+  tls?: { certFile: string; keyFile: string; ca: Buffer },
+): Promise<KlaxonProcess> {
   const port = await freePort();
   // What `pnpm start` runs, as one node process (tsx as a loader), so flags such as --cpu-prof given
   // in BENCH_NODE_FLAGS reach the server itself.
@@ -37,7 +56,13 @@ export async function startAllInOne(env: Record<string, string>, logFile: string
     ['--import', 'tsx', ...flags, 'services/all-in-one/src/main.ts'],
     {
       cwd: repoRoot,
-      env: { ...process.env, ...env, KLAXON_PORT: String(port), KLAXON_HOST: '127.0.0.1' },
+      env: {
+        ...process.env,
+        ...env,
+        KLAXON_PORT: String(port),
+        KLAXON_HOST: '127.0.0.1',
+        ...(tls ? { KLAXON_TLS_CERT_FILE: tls.certFile, KLAXON_TLS_KEY_FILE: tls.keyFile } : {}),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -47,7 +72,7 @@ export async function startAllInOne(env: Record<string, string>, logFile: string
   void exit.then(() => {
     exited = true;
   });
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const stop = async () => {
     if (exited) return;
     child.kill('SIGTERM');
@@ -61,7 +86,7 @@ export async function startAllInOne(env: Record<string, string>, logFile: string
   for (;;) {
     if (exited) throw new Error(`the all-in-one exited before it was ready (log: ${logFile})`);
     try {
-      if ((await fetch(`${baseUrl}/readyz`)).ok) break;
+      if (await isReady(baseUrl, tls?.ca)) break;
     } catch {
       /* not listening yet */
     }

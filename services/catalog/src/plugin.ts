@@ -11,6 +11,7 @@ import type { CatalogConfig } from './config';
 import { incidentsChangedConsumer } from './consumers/incidents-changed.consumer';
 import type { CatalogContext } from './context';
 import { outbox, outboxLease, principalByTokenHash, recordIncidentStates } from './db';
+import { abilityRoutes } from './http/abilities.routes';
 import { apiTokenRoutes } from './http/api-tokens.routes';
 import { contactMethodRoutes } from './http/contact-methods.routes';
 import { escalationPolicyRoutes } from './http/escalation-policies.routes';
@@ -19,7 +20,9 @@ import { maintenanceWindowRoutes } from './http/maintenance-windows.routes';
 import { openApiOptions } from './http/openapi';
 import { scheduleRoutes } from './http/schedules.routes';
 import { serviceRoutes } from './http/services.routes';
+import { tagRoutes } from './http/tags.routes';
 import { teamRoutes } from './http/teams.routes';
+import { userSessionRoutes } from './http/user-sessions.routes';
 import { userRoutes } from './http/users.routes';
 import { vendorRoutes } from './http/vendors.routes';
 
@@ -93,6 +96,7 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   userRoutes(app, ctx);
+  userSessionRoutes(app, ctx);
   apiTokenRoutes(app, ctx);
   contactMethodRoutes(app, ctx);
   teamRoutes(app, ctx);
@@ -102,4 +106,6 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
   integrationRoutes(app, ctx);
   vendorRoutes(app, ctx);
   maintenanceWindowRoutes(app, ctx);
+  abilityRoutes(app);
+  tagRoutes(app, ctx);
 };

@@ -74,9 +74,9 @@ describe('REST /incidents', () => {
         h.api('PUT', `/incidents/${id}`, { incident: { type: 'incident', ...incident } });
       expect((await put({ status: 'acknowledged' })).json().incident.status).toBe('acknowledged');
       const changed = (
-        await put({ urgency: 'low', title: 'Renamed', priority: { id: 'PPRIO1', type: 'priority_reference' } })
+        await put({ urgency: 'low', title: 'Renamed', priority: { id: 'PKLXPR2', type: 'priority_reference' } })
       ).json().incident;
-      expect(changed).toMatchObject({ urgency: 'low', title: 'Renamed', priority: { id: 'PPRIO1' } });
+      expect(changed).toMatchObject({ urgency: 'low', title: 'Renamed', priority: { id: 'PKLXPR2', name: 'P2' } });
       const escalated = (await put({ escalation_level: 2 })).json().incident;
       expect(escalated.status).toBe('triggered');
       const reassigned = (await put({ assignments: [{ assignee: { id: 'PUSER02', type: 'user_reference' } }] })).json()

@@ -1,6 +1,7 @@
 export * from './api-tokens.repository';
 export * from './api-tokens.table';
 export * from './contact-methods.table';
+export * from './entity-tags.table';
 export * from './escalation-policies.repository';
 export * from './escalation-policies.table';
 export * from './escalation-targets.table';
@@ -19,6 +20,7 @@ export * from './schedules.table';
 export * from './schema';
 export * from './services.repository';
 export * from './services.table';
+export * from './tags.table';
 export * from './team-members.table';
 export * from './teams.table';
 export * from './users.repository';

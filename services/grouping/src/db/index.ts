@@ -12,6 +12,7 @@ export * from './notes.table';
 export * from './pending-escalations.table';
 export * from './responders.table';
 export * from './schema';
+export * from './status-updates.table';
 export * from './tables';
 export * from './timers.repository';
 export * from './timers.table';

@@ -18,4 +18,5 @@ export * as lifecycle from './incident-lifecycle';
 export { learnMerge, learnSplit, observeAlert } from './intelligent/feedback';
 export { createModel, type IntelligentModelState, parseModel } from './intelligent/model-state';
 export { LIFECYCLE_ERRORS, type LifecycleError } from './lifecycle-errors';
+export { findPriority, type Priority, priorities } from './priorities';
 export { type IncidentUrgencyRule, incidentUrgency, inSupportHours, type SupportHours, type Urgency } from './urgency';

@@ -7,6 +7,7 @@ import { commitTransition } from '../incidents/commit';
 import type { GroupingContext } from '../incidents/context';
 import { type ManageInput, manageIncident } from '../incidents/manage';
 import { openIncident } from '../incidents/open-incident';
+import { type PriorityInput, priorityFor } from '../incidents/priority';
 import { timeoutsOf } from '../incidents/service-settings';
 import { stateOf } from '../incidents/state';
 import { renderIncident, renderIncidents } from '../views/incident.view';
@@ -19,7 +20,7 @@ interface CreateInput {
   title: string;
   service: { id: string };
   urgency?: Urgency;
-  priority?: { id: string } | null;
+  priority?: PriorityInput;
   body?: { details?: unknown };
   incident_key?: string;
   assignments?: { assignee: { id: string } }[];
@@ -86,7 +87,7 @@ export function incidentsRoutes(app: FastifyInstance, ctx: GroupingContext): voi
           escalationPolicyId: input.escalation_policy?.id ?? service.escalation_policy?.id ?? null,
           incidentKey: input.incident_key ?? null,
           details: input.body?.details ?? null,
-          priority: input.priority ?? null,
+          priority: priorityFor(urls, input.priority ?? null),
           alertCount: 0,
           cause: { actor, channel: { type: 'api' } },
         },

@@ -2,6 +2,15 @@ import { includeQuery } from '@klaxon/rest';
 import { incidentIncludes } from './incident-query';
 
 const ref = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1 } } } as const;
+// A priority by reference id (as documented), by name, or as a bare name (clients send all three).
+const priorityRef = {
+  anyOf: [
+    ref,
+    { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } },
+    { type: 'string', minLength: 1 },
+    { type: 'null' },
+  ],
+} as const;
 
 /** The manageable fields of an incident (PUT /incidents/{id} and each item of PUT /incidents). */
 export const manageFields = {
@@ -9,7 +18,7 @@ export const manageFields = {
   status: { type: 'string', enum: ['triggered', 'acknowledged', 'resolved'] },
   resolution: { type: 'string' },
   title: { type: 'string', maxLength: 1024 },
-  priority: { anyOf: [ref, { type: 'null' }] },
+  priority: priorityRef,
   escalation_level: { type: 'integer' },
   assignments: {
     type: 'array',
@@ -36,7 +45,7 @@ export const createIncidentSchema = {
           title: { type: 'string', minLength: 1, maxLength: 1024 },
           service: ref,
           urgency: { type: 'string', enum: ['high', 'low'] },
-          priority: { anyOf: [ref, { type: 'null' }] },
+          priority: priorityRef,
           body: { type: 'object', properties: { details: {} } },
           incident_key: { type: 'string', maxLength: 255 },
           assignments: manageFields.assignments,

@@ -5,6 +5,7 @@ import { lifecycle, type Urgency } from '../domain';
 import { invalid, orRefuse } from '../http/errors';
 import { type Cause, commitTransition, publishChange } from './commit';
 import type { GroupingContext } from './context';
+import { type PriorityInput, priorityFor } from './priority';
 import { timeoutsOf } from './service-settings';
 import { stateOf } from './state';
 
@@ -13,7 +14,7 @@ export interface ManageInput {
   status?: 'triggered' | 'acknowledged' | 'resolved';
   resolution?: string;
   title?: string;
-  priority?: { id: string; [k: string]: unknown } | null;
+  priority?: PriorityInput;
   escalation_level?: number;
   assignments?: { assignee: { id: string } }[];
   escalation_policy?: { id: string };
@@ -56,7 +57,7 @@ export async function manageIncident(
       .update(incidents)
       .set({
         ...(input.title !== undefined ? { title: input.title } : {}),
-        ...(input.priority !== undefined ? { priority: input.priority } : {}),
+        ...(input.priority !== undefined ? { priority: priorityFor(ctx.urls, input.priority) } : {}),
         version: sql`${incidents.version} + 1`,
         updatedAt: at,
       })
