@@ -117,9 +117,8 @@ export async function incidentPage(main: HTMLElement, me: Me, [id = '']: string[
     h(
       'ol',
       { 'aria-label': 'Timeline' },
-      ...[...log]
-        .sort((a, b) => a.created_at.localeCompare(b.created_at))
-        .map((e) => h('li', {}, h('span', { class: 'muted' }, when(e.created_at)), ' ', e.summary)),
+      // The API lists newest first in its own order (time, then sequence): read oldest first.
+      ...[...log].reverse().map((e) => h('li', {}, h('span', { class: 'muted' }, when(e.created_at)), ' ', e.summary)),
     ),
   );
   return undefined;
