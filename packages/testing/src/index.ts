@@ -2,4 +2,5 @@ export * from './backends';
 export * from './bus';
 export * from './catalog';
 export * from './metrics';
+export * from './ports';
 export * from './wait-for';

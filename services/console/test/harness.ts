@@ -1,25 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { waitFor } from '@klaxon/testing';
+import { freePort, waitFor } from '@klaxon/testing';
 import { type BrowserContext, chromium } from 'playwright-core';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 /** Screenshots of each screen, kept as test artifacts (ignored by git). */
 export const artifactsDir = path.join(repoRoot, 'artifacts', 'console');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 export interface Klaxon {
   baseUrl: string;

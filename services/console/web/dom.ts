@@ -100,6 +100,16 @@ function String2Node(child: Node | string | number): Node {
   return typeof child === 'object' ? child : h('p', {}, String(child));
 }
 
+/** A table with column headings; `body` is a tbody the caller refills later, or the rows. */
+export function table(headings: string[], body: HTMLTableSectionElement | Node[]): HTMLTableElement {
+  return h(
+    'table',
+    {},
+    h('thead', {}, h('tr', {}, ...headings.map((t) => h('th', { scope: 'col' }, t)))),
+    Array.isArray(body) ? h('tbody', {}, ...body) : body,
+  );
+}
+
 export function statusBadge(status: string): HTMLElement {
   return h('span', { class: `status status-${status}` }, status);
 }

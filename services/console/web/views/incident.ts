@@ -1,5 +1,5 @@
 import { api, listAll } from '../api';
-import { field, fill, h, statusBadge, when } from '../dom';
+import { field, fill, h, statusBadge, table, when } from '../dom';
 import { canRespond, type Me } from '../session';
 import { actionButtons, perform } from './incident-actions';
 import type { Incident } from './model';
@@ -71,18 +71,8 @@ export async function incidentPage(main: HTMLElement, me: Me, [id = '']: string[
     h('h2', {}, 'Custom details'),
     details(incident.body?.details ?? alerts[0]?.body?.cef_details?.details ?? alerts[0]?.body?.details),
     h('h2', {}, `Alerts (${alerts.length})`),
-    h(
-      'table',
-      {},
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ...['Summary', 'Status', 'Severity', 'Created', 'Details'].map((t) => h('th', { scope: 'col' }, t)),
-        ),
-      ),
+    table(
+      ['Summary', 'Status', 'Severity', 'Created', 'Details'],
       h(
         'tbody',
         {},

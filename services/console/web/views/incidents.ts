@@ -1,5 +1,5 @@
 import { listAll } from '../api';
-import { field, fill, h, select, statusBadge, when } from '../dom';
+import { field, fill, h, select, statusBadge, table, when } from '../dom';
 import { canRespond, type Me } from '../session';
 import { actionButtons } from './incident-actions';
 import type { Incident, Ref } from './model';
@@ -108,22 +108,7 @@ export async function incidentsList(main: HTMLElement, me: Me): Promise<() => vo
       h('label', { class: 'inline' }, auto, 'Auto-refresh'),
     ),
     canRespond(me) ? actionButtons(() => shown.filter((i) => selected.has(i.id))) : null,
-    h(
-      'table',
-      {},
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ...['', '#', 'Title', 'Status', 'Urgency', 'Service', 'Assigned to', 'Created'].map((t) =>
-            h('th', { scope: 'col' }, t),
-          ),
-        ),
-      ),
-      body,
-    ),
+    table(['', '#', 'Title', 'Status', 'Urgency', 'Service', 'Assigned to', 'Created'], body),
     updated,
   );
   await load();

@@ -1,5 +1,5 @@
 import { api, listAll } from '../api';
-import { ask, field, fill, flash, go, h, select } from '../dom';
+import { ask, field, fill, flash, go, h, select, table } from '../dom';
 import { canManageCatalog, type Me } from '../session';
 import type { Integration, Ref, Service, Vendor } from './model';
 
@@ -213,16 +213,7 @@ export async function integrationsTab(section: HTMLElement, me: Me, service: Ser
     section,
     h('h2', {}, 'Integrations'),
     rows.length
-      ? h(
-          'table',
-          {},
-          h(
-            'thead',
-            {},
-            h('tr', {}, ...['Name', 'Type', 'Key and URL', 'Actions'].map((t) => h('th', { scope: 'col' }, t))),
-          ),
-          h('tbody', {}, ...rows),
-        )
+      ? table(['Name', 'Type', 'Key and URL', 'Actions'], h('tbody', {}, ...rows))
       : h('p', { class: 'muted' }, 'No integrations yet.'),
     manage ? add : null,
   );

@@ -1,5 +1,5 @@
 import { api, listAll, q } from '../api';
-import { fill, h, when } from '../dom';
+import { fill, h, table, when } from '../dom';
 import type { Ref } from './model';
 
 interface OnCall {
@@ -64,18 +64,8 @@ export async function onCall(main: HTMLElement): Promise<undefined> {
     main,
     h('h1', {}, 'On-call now'),
     sorted.length
-      ? h(
-          'table',
-          {},
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              ...['Escalation policy', 'Level', 'Who', 'Schedule', 'Until'].map((t) => h('th', { scope: 'col' }, t)),
-            ),
-          ),
+      ? table(
+          ['Escalation policy', 'Level', 'Who', 'Schedule', 'Until'],
           h(
             'tbody',
             {},

@@ -1,5 +1,5 @@
 import { api, listAll } from '../api';
-import { ask, field, fill, go, h, select } from '../dom';
+import { ask, field, fill, go, h, select, table } from '../dom';
 import { canManageCatalog, canManageUsers, type Me } from '../session';
 import type { Ref, User } from './model';
 
@@ -39,15 +39,6 @@ async function edit(
 const text = (name: string, value: string | null | undefined) => h('input', { type: 'text', name, value: value ?? '' });
 const editButton = (label: string, run: () => Promise<void>) =>
   h('button', { type: 'button', class: 'secondary', 'aria-label': label, onclick: () => void run() }, 'Edit');
-
-function table(headings: string[], rows: HTMLElement[]): HTMLElement {
-  return h(
-    'table',
-    {},
-    h('thead', {}, h('tr', {}, ...headings.map((t) => h('th', { scope: 'col' }, t)))),
-    h('tbody', {}, ...rows),
-  );
-}
 
 export async function escalationPolicies(main: HTMLElement, me: Me): Promise<undefined> {
   const policies = await listAll<Policy>('/escalation_policies', 'escalation_policies');

@@ -1,5 +1,5 @@
 import { api, listAll, q } from '../api';
-import { field, fill, flash, go, h, select } from '../dom';
+import { field, fill, flash, go, h, select, table } from '../dom';
 import { canManageCatalog, type Me } from '../session';
 import type { Incident, Ref, Service, Vendor } from './model';
 import { noiseReduction } from './noise-reduction';
@@ -8,21 +8,7 @@ import { noiseReduction } from './noise-reduction';
 export async function serviceDirectory(main: HTMLElement, me: Me): Promise<undefined> {
   const search = h('input', { type: 'search', name: 'query', placeholder: 'Search services' });
   const body = h('tbody');
-  const table = h(
-    'table',
-    {},
-    h('caption', { class: 'muted' }, 'Services'),
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        ...['Name', 'Status', 'Team', 'Open incidents', 'Escalation policy'].map((t) => h('th', { scope: 'col' }, t)),
-      ),
-    ),
-    body,
-  );
+  const list = table(['Name', 'Status', 'Team', 'Open incidents', 'Escalation policy'], body);
   const load = async () => {
     const query = search.value.trim();
     const [services, open] = await Promise.all([
@@ -71,7 +57,7 @@ export async function serviceDirectory(main: HTMLElement, me: Me): Promise<undef
           )
         : null,
     ),
-    table,
+    list,
   );
   await load();
   return undefined;
