@@ -80,6 +80,11 @@ beforeAll(async () => {
   browser = await openBrowser(klaxon.baseUrl);
   page = await browser.context.newPage();
   page.on('pageerror', (err) => pageErrors.push(err.message));
+  // A Content-Security-Policy violation means something the console relies on was silently dropped.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy'))
+      pageErrors.push(message.text());
+  });
 });
 
 afterAll(async () => {
@@ -393,8 +398,37 @@ describe('the console, signed in as the account owner', () => {
   });
 
   it('shows on-call, escalation policies, users and teams, and edits a team', async () => {
+    const me = await rest<{ user: { id: string } }>('GET', '/users/me');
+    const start = new Date(Date.now() - 3600_000).toISOString();
+    const schedule = await rest('POST', '/schedules', {
+      schedule: {
+        type: 'schedule',
+        name: 'Primary rota',
+        time_zone: 'UTC',
+        schedule_layers: [
+          {
+            start,
+            rotation_virtual_start: start,
+            rotation_turn_length_seconds: 86400,
+            users: [{ user: { id: me.body.user.id, type: 'user_reference' } }],
+          },
+        ],
+      },
+    });
+    expect(schedule.status).toBe(201);
     await page.getByRole('link', { name: 'On-call' }).click();
     await page.getByRole('heading', { name: 'On-call now' }).waitFor();
+    // Payments' generated policy has the owner at level 1; the rota's week is drawn as bars.
+    await page
+      .getByRole('row', { name: /Account Owner/ })
+      .first()
+      .waitFor();
+    const week = page.getByRole('list', { name: 'Primary rota, next 7 days' });
+    await week.getByRole('listitem').first().waitFor();
+    expect(await week.getByRole('listitem').first().getAttribute('aria-label')).toMatch(/^Account Owner: /);
+    // One rotation covers the whole week: its bar spans the timeline.
+    const [bar, track] = await Promise.all([week.getByRole('listitem').first().boundingBox(), week.boundingBox()]);
+    expect((bar?.width ?? 0) / (track?.width ?? 1)).toBeGreaterThan(0.95);
     await shot('oncall');
     await page.getByRole('link', { name: 'Escalation policies' }).click();
     await page

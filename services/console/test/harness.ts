@@ -9,7 +9,6 @@ const repoRoot = path.resolve(__dirname, '..', '..', '..');
 /** Screenshots of each screen, kept as test artifacts (ignored by git). */
 export const artifactsDir = path.join(repoRoot, 'artifacts', 'console');
 
-
 export interface Klaxon {
   baseUrl: string;
   token: string;

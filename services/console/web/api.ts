@@ -40,7 +40,12 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     credentials: 'omit',
   });
   const text = await response.text();
-  const parsed: unknown = text ? JSON.parse(text) : null;
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // Not JSON (a proxy's error page): the status alone describes it.
+  }
   if (!response.ok) throw new ApiError(response.status, describe(response.status, parsed));
   return parsed as T;
 }

@@ -88,8 +88,12 @@ function chrome(user: Me, current: string): void {
   );
 }
 
+// Counts renders, so a screen still loading when the user moves on is closed as soon as it is ready.
+let generation = 0;
+
 async function render(): Promise<void> {
   const main = document.getElementById('main') as HTMLElement;
+  const mine = ++generation;
   leave?.();
   leave = undefined;
   if (!me) return signIn(main);
@@ -103,13 +107,16 @@ async function render(): Promise<void> {
   chrome(me, section);
   fill(main, h('p', { class: 'muted' }, 'Loading…'));
   try {
-    leave = await screen(
-      main,
-      me,
-      (m as RegExpExecArray).slice(1).map((p) => (p ? decodeURIComponent(p) : '')),
-    );
+    const params = (m as RegExpExecArray).slice(1).map((p) => (p ? decodeURIComponent(p) : ''));
+    // Drawn apart and shown only if the user is still here, so a late screen never covers a newer one.
+    const view = h('div');
+    const close = await screen(view, me, params);
+    if (mine !== generation) return close?.();
+    leave = close;
+    fill(main, view);
+    view.querySelector<HTMLElement>('[autofocus]')?.focus();
   } catch (err) {
-    fill(main, h('div', { class: 'error', role: 'alert' }, (err as Error).message));
+    if (mine === generation) fill(main, h('div', { class: 'error', role: 'alert' }, (err as Error).message));
   }
 }
 
@@ -121,7 +128,7 @@ async function start(): Promise<void> {
     setFrom(me.email);
   } catch (err) {
     forgetToken();
-    return signIn(main, err instanceof ApiError ? err.message : 'Klaxon did not answer');
+    return signIn(main, err instanceof ApiError ? err.message : `Klaxon did not answer: ${(err as Error).message}`);
   }
   await render();
 }

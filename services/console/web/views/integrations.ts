@@ -25,7 +25,7 @@ async function copy(text: string, what: string): Promise<void> {
   try {
     await navigator.clipboard.writeText(text);
   } catch {
-    const area = h('textarea', { 'aria-hidden': 'true', style: 'position:fixed;left:-9999px' }, text);
+    const area = h('textarea', { 'aria-hidden': 'true', class: 'offscreen' }, text);
     document.body.append(area);
     area.select();
     document.execCommand('copy');

@@ -38,11 +38,11 @@ async function scheduleTimeline(schedule: Ref & { name: string }): Promise<HTMLE
       ...entries.map((e) => {
         const left = pct(e.start);
         const label = `${e.user?.summary ?? 'nobody'}: ${when(e.start)} – ${when(e.end)}`;
-        return h(
-          'span',
-          { role: 'listitem', title: label, 'aria-label': label, style: `left:${left}%;width:${pct(e.end) - left}%` },
-          e.user?.summary ?? '',
-        );
+        const bar = h('span', { role: 'listitem', title: label, 'aria-label': label }, e.user?.summary ?? '');
+        // Through the CSSOM: the CSP (no 'unsafe-inline') drops style attributes.
+        bar.style.left = `${left}%`;
+        bar.style.width = `${pct(e.end) - left}%`;
+        return bar;
       }),
     ),
     entries.length === 0 ? h('p', { class: 'muted' }, 'Nobody is scheduled in the next 7 days.') : null,

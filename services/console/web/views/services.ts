@@ -72,7 +72,7 @@ export async function newService(main: HTMLElement): Promise<undefined> {
     listAll<Ref & { name: string }>('/escalation_policies', 'escalation_policies'),
     listAll<Vendor>('/vendors', 'vendors'),
   ]);
-  const name = h('input', { type: 'text', name: 'name', required: true, maxlength: 255 });
+  const name = h('input', { type: 'text', name: 'name', required: true, maxlength: 255, autofocus: true });
   const description = h('textarea', { name: 'description', maxlength: 1024 });
   const policyChoice = (value: string, text: string, checked: boolean) =>
     h('label', { class: 'inline' }, h('input', { type: 'radio', name: 'policy_mode', value, checked }), text);
@@ -160,6 +160,5 @@ export async function newService(main: HTMLElement): Promise<undefined> {
     h('button', { type: 'submit' }, 'Create service'),
   );
   fill(main, h('h1', {}, 'New Service'), form);
-  name.focus();
   return undefined;
 }
