@@ -380,7 +380,11 @@ describe('the console, signed in as the account owner', () => {
     await flash().getByText('Service enabled').waitFor();
     expect((await serviceNamed('Checkout'))?.status).not.toBe('disabled');
 
-    // A wrong confirmation deletes nothing.
+    // Escape closes the dialog, and a wrong confirmation deletes nothing.
+    await page.getByRole('button', { name: 'Delete service' }).click();
+    await page.getByRole('dialog', { name: 'Delete service' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Delete service' }).waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Delete service' }).click();
     let dialog = page.getByRole('dialog', { name: 'Delete service' });
     await dialog.getByLabel('Service name').fill('Checkou');
@@ -472,8 +476,11 @@ describe('the console, signed in as a responder', () => {
 
     const responderPage = await browser.context.newPage();
     await responderPage.goto(`${klaxon.baseUrl}/`);
-    // sessionStorage is per tab: a new tab starts signed out.
-    await signIn(responderPage, token);
+    // sessionStorage is per tab: a new tab starts signed out. Signed in with the keyboard alone.
+    await responderPage.getByLabel('API token').waitFor();
+    await responderPage.keyboard.type(token);
+    await responderPage.keyboard.press('Enter');
+    await responderPage.getByRole('heading', { name: 'Incidents', exact: true }).waitFor();
     await responderPage.getByText('Rita Responder (limited_user)').waitFor();
     // Incident actions stay: responders acknowledge and resolve.
     await responderPage.getByRole('toolbar').getByRole('button', { name: 'Acknowledge' }).waitFor();
