@@ -439,7 +439,36 @@ describe('the console, signed in as the account owner', () => {
       .getByRole('cell', { name: /Account Owner \(after \d+ min\)/ })
       .first()
       .waitFor();
+    await page.getByRole('button', { name: 'Edit Payments (EP)' }).click();
+    const editor = page.getByRole('dialog', { name: 'Edit escalation policy' });
+    await editor.getByLabel('Escalate after (minutes)').fill('15');
+    await editor.getByRole('button', { name: 'Add level' }).click();
+    await editor.getByLabel('Notify').nth(1).selectOption({ label: 'Rita Responder (user)' });
+    // A level added then removed is not saved.
+    await editor.getByRole('button', { name: 'Add level' }).click();
+    await editor.getByRole('button', { name: 'Remove level' }).nth(2).click();
+    await editor.getByLabel('Repeat the levels (times)').fill('2');
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await flash().getByText('Escalation policy Payments (EP) saved').waitFor();
+    await page.getByRole('cell', { name: 'Rita Responder (after 30 min)' }).waitFor();
     await shot('escalation-policies');
+    const payments = (await serviceNamed('Payments')) as Service;
+    const policy = await rest<{
+      escalation_policy: {
+        num_loops: number;
+        escalation_rules: { escalation_delay_in_minutes: number; targets: { summary: string }[] }[];
+      };
+    }>('GET', `/escalation_policies/${payments.escalation_policy.id}`);
+    expect(policy.body.escalation_policy.num_loops).toBe(2);
+    expect(
+      policy.body.escalation_policy.escalation_rules.map((r) => [
+        r.escalation_delay_in_minutes,
+        r.targets.map((t) => t.summary),
+      ]),
+    ).toEqual([
+      [15, ['Account Owner']],
+      [30, ['Rita Responder']],
+    ]);
     await page.getByRole('link', { name: 'Users' }).click();
     await page.getByRole('cell', { name: 'rita@example.com' }).waitFor();
     await shot('users');

@@ -2,14 +2,11 @@ import { api, listAll } from '../api';
 import { ask, field, fill, go, h, select, table } from '../dom';
 import { canManageCatalog, canManageUsers, type Me } from '../session';
 import type { Ref, User } from './model';
+import { editPolicy, type Policy } from './policy-editor';
 
 interface Named extends Ref {
   name: string;
   description?: string | null;
-}
-interface Policy extends Named {
-  escalation_rules?: { escalation_delay_in_minutes: number; targets: Ref[] }[];
-  teams?: Ref[];
 }
 
 type Input = HTMLInputElement | HTMLSelectElement;
@@ -68,18 +65,7 @@ export async function escalationPolicies(main: HTMLElement, me: Me): Promise<und
             ),
           ),
           h('td', {}, (p.teams ?? []).map((t) => t.summary ?? t.id).join(', ')),
-          h(
-            'td',
-            {},
-            canManageCatalog(me)
-              ? editButton(`Edit ${p.name}`, () =>
-                  edit('Edit escalation policy', `/escalation_policies/${p.id}`, 'escalation_policy', {
-                    name: ['Name', text('name', p.name)],
-                    description: ['Description', text('description', p.description)],
-                  }),
-                )
-              : null,
-          ),
+          h('td', {}, canManageCatalog(me) ? editButton(`Edit ${p.name}`, () => editPolicy(p)) : null),
         ),
       ),
     ),
