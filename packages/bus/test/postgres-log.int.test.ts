@@ -75,6 +75,19 @@ describe('postgres-log bus', () => {
     expect(counter.transactions).toBe(1);
   });
 
+  it('wakes the consumers of another bus on the same appends channel at once, not at its next poll', async () => {
+    // The all-in-one's two threads: ingest appends in one, grouping consumes in the other.
+    const appendsChannel = uniqueName('appends');
+    const publisher = await newBus({ appendsChannel });
+    const consumer = await newBus({ appendsChannel, pollMs: 600_000 });
+    const topic = await newTopic(publisher, 2);
+    const got: BusMessage[] = [];
+    await consumer.subscribe({ group: uniqueName('g'), topics: [topic], handler: collect(got) });
+    await publisher.publish(topic, [msg('svc-1', 'one'), msg('svc-2', 'two')]);
+    await waitFor(() => got.length === 2, { what: 'both messages, long before the ten-minute poll', timeoutMs: 30_000 });
+    expect(got.map(body).sort()).toEqual(['one', 'two']);
+  });
+
   it('carries publishes made while a transaction is in flight in the next one, keeping the order of each key', async () => {
     const counter = { transactions: 0 };
     const bus = await newBus({ onPublishTransaction: () => counter.transactions++ });

@@ -18,6 +18,8 @@ export interface DatabaseConfig {
 
 export interface DatabaseHandle {
   readonly db: Database;
+  /** Where it was opened (credentials included): for another thread of this process, never for logs. */
+  readonly url: string;
   /** Resolves when the database answers a trivial query; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -30,6 +32,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
   const db = drizzle(pool) as unknown as Database;
   return {
     db,
+    url: config.url,
     ping: async () => {
       await pool.query('select 1');
     },

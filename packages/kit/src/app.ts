@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type FastifyBaseLogger, type FastifyInstance, fastify, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
+import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue, type Registry } from 'prom-client';
 import { handleError, handleNotFound } from './error-handler';
 import { createHttpMetrics } from './metrics';
 
@@ -25,7 +25,12 @@ export interface AppOptions {
   ready?: ReadyCheck[];
   /** How long /readyz waits for one check before counting it as failed. */
   readyTimeoutMs?: number;
+  /** Metrics kept elsewhere in this process (the all-in-one's background thread), served on /metrics too. */
+  moreMetrics?: () => Promise<MetricsJson>;
 }
+
+/** A registry's metrics as `getMetricsAsJSON()` gives them: what crosses between threads. */
+export type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
 
 // A caller's id is reused only when it is short and plain, so it cannot forge log lines or bloat them.
 const requestIdPattern = /^[\w.:-]{1,128}$/;
@@ -115,9 +120,20 @@ export function createApp(options: AppOptions): FastifyInstance {
   });
 
   app.get('/metrics', async (_request, reply) => {
-    const text = await metrics.registry.metrics();
-    return reply.type(metrics.registry.contentType).send(text);
+    const registry = options.moreMetrics ? await merged(metrics.registry, options.moreMetrics) : metrics.registry;
+    return reply.type(registry.contentType).send(await registry.metrics());
   });
 
   return app;
+}
+
+/**
+ * One registry of this app's metrics and those from elsewhere. Their series differ by label (the
+ * other thread's carry `thread`), so summing never adds two series: it only keeps each family's
+ * HELP and TYPE once, as the text format requires. `sum` everywhere, since prom-client's own
+ * aggregators would drop some families (process_start_time_seconds).
+ */
+async function merged(registry: Registry, more: () => Promise<MetricsJson>): Promise<Registry> {
+  const sources = [await registry.getMetricsAsJSON(), await more()];
+  return AggregatorRegistry.aggregate(sources.map((metrics) => metrics.map((m) => ({ ...m, aggregator: 'sum' }))));
 }

@@ -1,3 +1,4 @@
+export * from './background-thread';
 export * from './catalog-replica';
 export * from './clock';
 export * from './config';

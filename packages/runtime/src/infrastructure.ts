@@ -16,6 +16,8 @@ export interface InfrastructureConfig {
   kafkaBrokers: string[];
   /** Names this process to Kafka and in leases. */
   clientId: string;
+  /** The Postgres-log bus shares its appends with this process's other threads (split all-in-one). */
+  shareAppends?: boolean;
 }
 
 export interface Infrastructure {
@@ -38,7 +40,11 @@ export async function openInfrastructure(config: InfrastructureConfig, log: Logg
     const bus =
       config.kafkaBrokers.length > 0
         ? await createKafkaBus({ brokers: config.kafkaBrokers, clientId: config.clientId, log })
-        : await createPostgresLogBus({ db: database.db, log });
+        : await createPostgresLogBus({
+            db: database.db,
+            log,
+            ...(config.shareAppends ? { appendsChannel: 'klaxon:bus:appends' } : {}),
+          });
     await bus.ensureTopics(allTopics);
     log.info({ database: embedded ? 'embedded-postgres' : 'postgres', bus: bus.kind }, 'infrastructure_opened');
     const opened = database;

@@ -1,11 +1,51 @@
+import { BroadcastChannel } from 'node:worker_threads';
 import { type OutboxLeaseTable, type OutboxRelay, type OutboxTable, startOutboxRelay } from '@klaxon/db';
-import type { ServiceContext } from './service-context';
+import type { ServiceContext, ServiceRole } from './service-context';
 
-/** Starts the relay that publishes a service's outbox on the bus. */
-export function startServiceRelay(
-  ctx: ServiceContext,
-  tables: { outbox: OutboxTable; lease: OutboxLeaseTable },
-): OutboxRelay {
+export interface ServiceRelayTables {
+  outbox: OutboxTable;
+  lease: OutboxLeaseTable;
+  /** The outbox's service: names the channel the other thread's wakes come over. */
+  owner: string;
+  /**
+   * Where the relay runs when the all-in-one splits a service over two threads: `background` for
+   * outboxes that consumers mostly write, `serve` for catalog's, which REST writes and flushes.
+   */
+  runsOn?: Exclude<ServiceRole, 'all'>;
+}
+
+/**
+ * Starts the relay that publishes a service's outbox on the bus. In a split all-in-one only the
+ * thread the relay runs on publishes; the other thread's writes wake it over a BroadcastChannel,
+ * so a REST acknowledgement is published as promptly as a consumer's work.
+ */
+export function startServiceRelay(ctx: ServiceContext, tables: ServiceRelayTables): OutboxRelay {
+  const role = ctx.role ?? 'all';
+  const runsOn = tables.runsOn ?? 'background';
+  if (role === 'all') return localRelay(ctx, tables);
+  const channel = new BroadcastChannel(`klaxon:relay:${tables.owner}`);
+  channel.unref();
+  if (role !== runsOn) {
+    // The relay is in the other thread; it also flushes itself when it stops.
+    return {
+      wake: () => channel.postMessage('wake'),
+      flush: async () => channel.postMessage('wake'),
+      stop: async () => channel.close(),
+    };
+  }
+  const relay = localRelay(ctx, tables);
+  channel.onmessage = () => relay.wake();
+  return {
+    wake: () => relay.wake(),
+    flush: () => relay.flush(),
+    stop: async () => {
+      channel.close();
+      await relay.stop();
+    },
+  };
+}
+
+function localRelay(ctx: ServiceContext, tables: ServiceRelayTables): OutboxRelay {
   return startOutboxRelay({
     db: ctx.db,
     outbox: tables.outbox,

@@ -1,5 +1,6 @@
 import { createApp, createLogger, loadConfig, onShutdown } from '@klaxon/kit';
 import type { FastifyInstance } from 'fastify';
+import { type BackgroundThread, startBackgroundThread } from './background-thread';
 import { systemClock } from './clock';
 import { brokerList, infrastructureConfigSchema } from './config';
 import { openInfrastructure } from './infrastructure';
@@ -13,6 +14,12 @@ export interface RunServiceOptions {
   bodyLimit?: number;
   /** Database connections this process keeps at most; node-postgres' 10 when unset. */
   poolSize?: number;
+  /**
+   * A module that calls `runBackground` with the same plugins: it runs their consumers, timers and
+   * relays in a worker thread, and this thread only serves HTTP (the all-in-one), so a storm's
+   * consumer work never delays the Events API's answers.
+   */
+  background?: string;
 }
 
 /**
@@ -30,9 +37,11 @@ export async function runService(options: RunServiceOptions): Promise<FastifyIns
         poolSize: options.poolSize,
         kafkaBrokers: brokerList(env.KLAXON_KAFKA_BROKERS),
         clientId: `klaxon-${options.name}`,
+        shareAppends: options.background !== undefined,
       },
       log,
     );
+    let background: BackgroundThread | undefined;
     const app = createApp({
       name: options.name,
       logger: log,
@@ -40,7 +49,9 @@ export async function runService(options: RunServiceOptions): Promise<FastifyIns
       ready: [
         { name: 'database', check: infra.database.ping },
         { name: 'bus', check: () => infra.bus.ping() },
+        ...(options.background ? [{ name: 'background', check: async () => background?.alive() }] : []),
       ],
+      ...(options.background ? { moreMetrics: async () => (await background?.metrics()) ?? [] } : {}),
     });
     const ctx: ServiceContext = {
       db: infra.database.db,
@@ -48,10 +59,20 @@ export async function runService(options: RunServiceOptions): Promise<FastifyIns
       log,
       clock: systemClock,
       instanceId: infra.instanceId,
+      role: options.background ? 'serve' : 'all',
     };
+    // Migrations run here, before the background thread mounts the same plugins.
     await options.mount(app, ctx);
+    // The background thread mounts the same plugins while this one already answers; /readyz waits for it.
+    if (options.background) {
+      background = startBackgroundThread(options.background, { databaseUrl: infra.database.url }, (code, reason) => {
+        log.fatal({ code, reason }, 'background_thread_exited');
+        process.exit(1);
+      });
+    }
+    const stopBackground = async () => background?.stop();
     // app.close() first: no new requests, plugins' onClose hooks drain consumers; then bus and database.
-    onShutdown(log, [() => app.close(), () => infra.close()]);
+    onShutdown(log, [() => app.close(), stopBackground, () => infra.close()]);
     await app.listen({ port: env.KLAXON_PORT, host: env.KLAXON_HOST });
     return app;
   } catch (err) {

@@ -9,8 +9,11 @@ export const silentLog = pino({ level: 'silent' });
  * The bus integration suites run on: the Postgres log in the test database under `pnpm test`, real
  * Kafka under `pnpm test:infra`, with topic names prefixed so test files never see each other's messages.
  */
-export async function testBus(db: Database, options: { prefix?: string } = {}): Promise<Bus> {
-  if (!infra.enabled) return createPostgresLogBus({ db, log: silentLog, sessionTimeoutMs: 1_500 });
+export async function testBus(db: Database, options: { prefix?: string; appendsChannel?: string } = {}): Promise<Bus> {
+  if (!infra.enabled) {
+    const shared = options.appendsChannel ? { appendsChannel: options.appendsChannel } : {};
+    return createPostgresLogBus({ db, log: silentLog, sessionTimeoutMs: 1_500, ...shared });
+  }
   return createKafkaBus({
     brokers: infra.kafkaBrokers,
     clientId: `klaxon-test-${uniqueSuffix()}`,

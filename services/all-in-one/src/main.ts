@@ -1,21 +1,18 @@
-import { loadCatalogConfig } from '@klaxon/catalog';
-import { loadEscalationConfig } from '@klaxon/escalation';
-import { loadGroupingConfig } from '@klaxon/grouping';
-import { loadIngestConfig } from '@klaxon/ingest';
-import { loadNotifyConfig } from '@klaxon/notify';
+import path from 'node:path';
 import { runService } from '@klaxon/runtime';
+import { loadAllInOneConfig } from './config';
 import { mountAll } from './mount';
 
 // Every service in one process on one port: an embedded PostgreSQL server under KLAXON_DATA_DIR and
 // the Postgres-log bus by default; KLAXON_DATABASE_URL and KLAXON_KAFKA_BROKERS switch to an external
-// PostgreSQL and Kafka. One pool serves every service here: ingest's appends, the log consumers'
-// batches, each outbox relay and the timer pollers hold connections at once; 30 leaves PostgreSQL's
-// default of 100 connections room for a second replica, psql and migrations.
-const config = {
-  catalog: loadCatalogConfig(),
-  ingest: loadIngestConfig(),
-  grouping: loadGroupingConfig(),
-  escalation: loadEscalationConfig(),
-  notify: loadNotifyConfig(),
-};
-void runService({ name: 'all-in-one', poolSize: 30, mount: (app, ctx) => mountAll(app, ctx, config) });
+// PostgreSQL and Kafka. This thread answers HTTP; background.ts runs the consumers, timers and relays
+// in a worker thread, so an alert storm's grouping never delays the Events API's 202. Between them
+// they keep 30 connections, which leaves PostgreSQL's default of 100 room for a second replica,
+// psql and migrations.
+const config = loadAllInOneConfig();
+void runService({
+  name: 'all-in-one',
+  poolSize: 10,
+  mount: (app, ctx) => mountAll(app, ctx, config),
+  background: path.join(__dirname, `background${path.extname(__filename)}`),
+});

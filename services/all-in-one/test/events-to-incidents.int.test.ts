@@ -1,11 +1,12 @@
+import type { Bus } from '@klaxon/bus';
 import { loadCatalogConfig } from '@klaxon/catalog';
 import { allTopics } from '@klaxon/contracts';
 import { loadEscalationConfig } from '@klaxon/escalation';
 import { loadGroupingConfig } from '@klaxon/grouping';
 import { loadIngestConfig } from '@klaxon/ingest';
-import { createApp } from '@klaxon/kit';
+import { createApp, type MetricsJson } from '@klaxon/kit';
 import { loadNotifyConfig } from '@klaxon/notify';
-import { systemClock } from '@klaxon/runtime';
+import { type ServiceRole, systemClock } from '@klaxon/runtime';
 import {
   metricSamples,
   metricValue,
@@ -22,8 +23,10 @@ import { mountAll } from '../src';
 // The whole path a monitoring tool and an operator see, only through HTTP: a service with an
 // Events API v2 integration made through the REST API, a trigger on /v2/enqueue, the incident on
 // GET /incidents, a resolve event, the incident resolved. All-in-one on the embedded PostgreSQL and
-// the Postgres log under `pnpm test`; on PostgreSQL and Kafka under `pnpm test:infra`.
-describe('events become incidents', () => {
+// the Postgres log under `pnpm test`; on PostgreSQL and Kafka under `pnpm test:infra`. Twice: every
+// duty in one app, and split as `pnpm start` runs it (an app that serves HTTP, and one that runs the
+// consumers, timers and relays, each with its own bus, as the worker thread has).
+describe.each(['one app', 'split over a serving and a background app'])('events become incidents (%s)', (mode) => {
   let database: TestDatabase;
   let app: FastifyInstance;
   let close: () => Promise<void>;
@@ -54,30 +57,48 @@ describe('events become incidents', () => {
 
   beforeAll(async () => {
     database = await testDatabase();
-    const bus = await testBus(database.db);
-    await bus.ensureTopics(allTopics);
-    app = createApp({ name: 'all-in-one', logger: silentLog });
-    await mountAll(
-      app,
-      { db: database.db, bus, log: silentLog, clock: systemClock, instanceId: `aio-${uniqueSuffix()}` },
-      {
-        // A move limit of 0 (PagerDuty's is 8,000): any counted open incident refuses the move, so the
-        // test never races the count (a move allowed too early would change what it checks).
-        catalog: loadCatalogConfig({
-          KLAXON_BOOTSTRAP_TOKEN: token,
-          KLAXON_BOOTSTRAP_EMAIL: email,
-          KLAXON_MOVE_OPEN_INCIDENTS_LIMIT: '0',
-        }),
-        ingest: loadIngestConfig({}),
-        grouping: loadGroupingConfig({}),
-        escalation: loadEscalationConfig({}),
-        notify: loadNotifyConfig({}),
-      },
+    const split = mode !== 'one app';
+    const prefix = `t${uniqueSuffix()}.`;
+    const appendsChannel = `appends-${uniqueSuffix()}`;
+    const config = {
+      // A move limit of 0 (PagerDuty's is 8,000): any counted open incident refuses the move, so the
+      // test never races the count (a move allowed too early would change what it checks).
+      catalog: loadCatalogConfig({
+        KLAXON_BOOTSTRAP_TOKEN: token,
+        KLAXON_BOOTSTRAP_EMAIL: email,
+        KLAXON_MOVE_OPEN_INCIDENTS_LIMIT: '0',
+      }),
+      ingest: loadIngestConfig({}),
+      grouping: loadGroupingConfig({}),
+      escalation: loadEscalationConfig({}),
+      notify: loadNotifyConfig({}),
+    };
+    const mounted = async (role: ServiceRole, options: { moreMetrics?: () => Promise<MetricsJson> } = {}) => {
+      const bus = await testBus(database.db, { prefix, appendsChannel });
+      await bus.ensureTopics(allTopics);
+      const mountedApp = createApp({ name: 'all-in-one', logger: silentLog, ...options });
+      if (role === 'background') mountedApp.metrics.setDefaultLabels({ service: 'all-in-one', thread: 'background' });
+      const ctx = { db: database.db, bus, log: silentLog, clock: systemClock, instanceId: `aio-${uniqueSuffix()}` };
+      await mountAll(mountedApp, { ...ctx, role }, config);
+      await mountedApp.ready();
+      return { app: mountedApp, bus };
+    };
+    const parts: { app: FastifyInstance; bus: Bus }[] = [];
+    let background: FastifyInstance | undefined;
+    parts.push(
+      await mounted(split ? 'serve' : 'all', {
+        ...(split ? { moreMetrics: async () => (background ? background.metrics.getMetricsAsJSON() : []) } : {}),
+      }),
     );
-    await app.ready();
+    if (split) {
+      const part = await mounted('background');
+      background = part.app;
+      parts.push(part);
+    }
+    app = (parts[0] as { app: FastifyInstance }).app;
     close = async () => {
-      await app.close();
-      await bus.close();
+      for (const part of parts) await part.app.close();
+      for (const part of parts) await part.bus.close();
       await database.close();
     };
   });

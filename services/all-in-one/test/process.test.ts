@@ -76,6 +76,47 @@ describe('all-in-one process', () => {
     const second = start(env);
     await healthy();
     expect(second.lines.find((l) => l.msg === 'catalog_bootstrap')?.result).toBe('exists');
+    // The walkthrough through the real process: the event is answered by the serving thread and
+    // becomes an incident in the background thread, whose consumers show on the one /metrics.
+    const base = `http://127.0.0.1:${port}`;
+    const rest = async (pathname: string, body?: unknown) => {
+      const response = await fetch(`${base}${pathname}`, {
+        method: body ? 'POST' : 'GET',
+        headers: {
+          authorization: 'Token token=a-bootstrap-token-for-the-process-test',
+          accept: 'application/vnd.pagerduty+json;version=2',
+          'content-type': 'application/json',
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      return (await response.json()) as Record<string, Record<string, unknown>>;
+    };
+    const service = (await rest('/services', { service: { type: 'service', name: 'Checkout' } })).service;
+    const integration = (
+      await rest(`/services/${service?.id}/integrations`, {
+        integration: { type: 'events_api_v2_inbound_integration', name: 'Alertmanager' },
+      })
+    ).integration;
+    const accepted = await fetch(`${base}/v2/enqueue`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        routing_key: integration?.integration_key,
+        event_action: 'trigger',
+        payload: { summary: 'p99 latency above 2s', source: 'checkout-1', severity: 'critical' },
+      }),
+    });
+    expect(accepted.status).toBe(202);
+    const incidents = await waitFor(
+      async () => {
+        const listed = (await rest('/incidents')) as unknown as { incidents: { title: string }[] };
+        return listed.incidents.length > 0 ? listed.incidents : undefined;
+      },
+      { what: 'the incident', timeoutMs: 60_000, intervalMs: 200 },
+    );
+    expect(incidents.map((i) => i.title)).toEqual(['p99 latency above 2s']);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/klaxon_consumer_lag_messages\{[^}]*group="grouping\.events"[^}]*thread="background"/);
     // The bootstrap token never reaches the logs.
     expect(JSON.stringify([...first.lines, ...second.lines])).not.toContain('a-bootstrap-token-for-the-process-test');
     second.child.kill('SIGTERM');

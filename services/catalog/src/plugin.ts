@@ -4,7 +4,7 @@ import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
 import { createRateLimiter, defaultPublicUrl, registerRestConventions, restUrls } from '@klaxon/rest';
-import { pipelineMetrics, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
+import { pipelineMetrics, runsBackground, type ServiceContext, servesHttp, startServiceRelay } from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { bootstrapOwner } from './bootstrap';
 import type { CatalogConfig } from './config';
@@ -35,9 +35,22 @@ export interface CatalogOptions extends ServiceContext {
 export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, options) => {
   const { db, bus, log, clock, config } = options;
   await runMigrations(db, { folder: path.join(__dirname, '..', 'drizzle'), schema: 'catalog' });
-  const relay = startServiceRelay(options, { outbox, lease: outboxLease });
+  // REST writes the catalog's outbox and flushes it before answering: its relay serves.
+  const relay = startServiceRelay(options, { outbox, lease: outboxLease, owner: 'catalog', runsOn: 'serve' });
   app.addHook('onClose', () => relay.stop());
   const metrics = pipelineMetrics(app.metrics);
+  if (runsBackground(options)) {
+    // Incident state for service status and open incidents per integration, from grouping's messages.
+    const recordIncidents = incidentsChangedConsumer({ apply: (states) => recordIncidentStates(db, states), log });
+    const incidents = await subscribeTo(bus, {
+      group: 'catalog.incidents',
+      topic: topics.incidentsChanged,
+      batchHandler: metrics.measured('catalog.incidents', recordIncidents),
+    });
+    metrics.watchLag(bus, 'catalog.incidents', [topics.incidentsChanged.name]);
+    app.addHook('onClose', () => incidents.stop());
+  }
+  if (!servesHttp(options)) return;
   metrics.watchOutbox(db, 'catalog', outbox);
   // An empty KLAXON_PUBLIC_URL (as compose files write it) is unset: links follow each request.
   const configuredUrl = config.KLAXON_PUBLIC_URL || undefined;
@@ -61,15 +74,6 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
     published: () => relay.wake(),
     moveOpenIncidentsLimit: config.KLAXON_MOVE_OPEN_INCIDENTS_LIMIT,
   };
-  // Incident state for service status and open incidents per integration, from grouping's messages.
-  const recordIncidents = incidentsChangedConsumer({ apply: (states) => recordIncidentStates(db, states), log });
-  const incidents = await subscribeTo(bus, {
-    group: 'catalog.incidents',
-    topic: topics.incidentsChanged,
-    batchHandler: metrics.measured('catalog.incidents', recordIncidents),
-  });
-  metrics.watchLag(bus, 'catalog.incidents', [topics.incidentsChanged.name]);
-  app.addHook('onClose', () => incidents.stop());
   // A write is answered once its changes are on the bus: an integration created a moment ago is
   // then known to ingest as soon as its key can be used (ingest catches up before refusing a key).
   app.addHook('onSend', async (request, reply, payload) => {

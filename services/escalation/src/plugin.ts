@@ -49,7 +49,7 @@ export interface EscalationOptions extends ServiceContext {
 export const escalationPlugin: FastifyPluginAsync<EscalationOptions> = async (app, options) => {
   const { db, log, clock } = options;
   await runMigrations(db, { folder: path.join(__dirname, '..', 'drizzle'), schema: 'escalation' });
-  const relay = startServiceRelay(options, { outbox, lease: outboxLease });
+  const relay = startServiceRelay(options, { outbox, lease: outboxLease, owner: 'escalation' });
   // Outbox depth and consumer lag on /metrics.
   const metrics = pipelineMetrics(app.metrics);
   metrics.watchOutbox(options.db, 'escalation', outbox);

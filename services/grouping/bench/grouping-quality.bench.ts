@@ -77,7 +77,7 @@ function main() {
   const cost = groupingCost(events);
   out(
     `intelligent decision CPU: ${cost.warmMs.toFixed(3)} ms per alert on average (${cost.decisions} alerts) against ` +
-      `${cost.incidents} open incidents holding ${cost.alerts} alerts; first call after a restart ${cost.coldMs.toFixed(1)} ms`,
+      `${cost.incidents} open incidents holding ${cost.alerts} alerts; with a model just read from its stored row ${cost.coldMs.toFixed(1)} ms`,
   );
 }
 

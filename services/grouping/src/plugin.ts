@@ -3,8 +3,8 @@ import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
 import { createRateLimiter, defaultPublicUrl, registerRestConventions } from '@klaxon/rest';
-import { pipelineMetrics, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
-import type { FastifyPluginAsync } from 'fastify';
+import { pipelineMetrics, runsBackground, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { catalogChangesConsumer } from './consumers/catalog-changes.consumer';
 import { eventsAcceptedConsumer } from './consumers/events-accepted.consumer';
 import { incidentAssignmentsConsumer } from './consumers/incident-assignments.consumer';
@@ -48,11 +48,9 @@ export interface GroupingOptions extends ServiceContext {
  * through its outbox.
  */
 export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, options) => {
-  const { db, bus, log, clock } = options;
+  const { db, log, clock } = options;
   await runMigrations(db, { folder: path.join(__dirname, '..', 'drizzle'), schema: 'grouping' });
-  const relay = startServiceRelay(options, { outbox, lease: outboxLease });
-  const metrics = pipelineMetrics(app.metrics);
-  metrics.watchOutbox(db, 'grouping', outbox);
+  const relay = startServiceRelay(options, { outbox, lease: outboxLease, owner: 'grouping' });
   const ctx: GroupingContext = {
     db,
     clock,
@@ -60,6 +58,30 @@ export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, o
     urls: groupingUrls(options.publicUrl ?? defaultPublicUrl),
     published: () => relay.wake(),
   };
+  const background = runsBackground(options) ? await startBackground(app, options, ctx) : undefined;
+
+  registerRestConventions(app, {
+    lookupToken: (hash) => lookupToken(db, hash),
+    rateLimiter: createRateLimiter(options.apiRateLimit ? { limit: options.apiRateLimit } : {}),
+    now: () => clock.now().getTime(),
+    publicUrl: options.publicUrl,
+    trustedProxies: options.trustedProxies,
+  });
+  incidentRoutes(app, ctx);
+
+  // Drain in dependency order: stop taking work, then publish what the work queued.
+  app.addHook('onClose', async () => {
+    await background?.stop();
+    await relay.flush();
+    await relay.stop();
+  });
+};
+
+/** The consumers and the timer poller: what grouping does besides answering HTTP. */
+async function startBackground(app: FastifyInstance, options: GroupingOptions, ctx: GroupingContext) {
+  const { db, bus, log, clock } = options;
+  const metrics = pipelineMetrics(app.metrics);
+  metrics.watchOutbox(db, 'grouping', outbox);
   // The runtime's replicateCatalog, plus one step in the same transaction: a moved integration's
   // incidents follow it (see incidents/follow-integration.ts).
   const catalog = await subscribeTo(bus, {
@@ -109,24 +131,13 @@ export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, o
     }),
   });
   metrics.watchLag(bus, 'grouping.assignments', [topics.incidentsAssignments.name]);
-
-  registerRestConventions(app, {
-    lookupToken: (hash) => lookupToken(db, hash),
-    rateLimiter: createRateLimiter(options.apiRateLimit ? { limit: options.apiRateLimit } : {}),
-    now: () => clock.now().getTime(),
-    publicUrl: options.publicUrl,
-    trustedProxies: options.trustedProxies,
-  });
-  incidentRoutes(app, ctx);
-
-  // Drain in dependency order: stop taking work, then publish what the work queued.
-  app.addHook('onClose', async () => {
-    await events.stop();
-    await notifications.stop();
-    await assignments.stop();
-    await poller.stop();
-    await catalog.stop();
-    await relay.flush();
-    await relay.stop();
-  });
-};
+  return {
+    async stop() {
+      await events.stop();
+      await notifications.stop();
+      await assignments.stop();
+      await poller.stop();
+      await catalog.stop();
+    },
+  };
+}

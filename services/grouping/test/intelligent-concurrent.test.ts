@@ -166,6 +166,56 @@ describe('responders teach the service', () => {
     expect(model.splits).toBe(1);
   });
 
+  it('a merge carries over to other wordings of the same two checks', () => {
+    const model = history();
+    const other = history();
+    const primaryDown = [alert('PostgreSQL primary orders-pg on checkout-db-02 is down', 'postgres', 'availability')];
+    const elevated = alert('Elevated HTTP 5xx errors on checkout (41%)', 'api', 'errors');
+    expect(decide(model, elevated, primaryDown)).toMatchObject({ open: true });
+    learnMerge(
+      model,
+      {
+        source: [alert('checkout 5xx error rate 18% above threshold', 'api', 'errors')],
+        target: [alert('Patroni: leader lost for cluster ledger-pg, failover started', 'postgres', 'availability')],
+      },
+      FIELDS,
+    );
+    expect(decide(model, elevated, primaryDown)).toMatchObject({ join: 'PINC' });
+    expect(decide(other, elevated, primaryDown)).toMatchObject({ open: true });
+  });
+
+  it('a split carries over to other wordings of the same two checks', () => {
+    const model = history();
+    const oom = [
+      alert('Container checkout-api in pod checkout-api-7d9f8b6c5-x2kqp OOMKilled (limit 512Mi)', 'kubernetes', 'oom'),
+    ];
+    const regression = alert(
+      'New issue in checkout-api release v2.3.1: NullPointerException at OrderMapper.java:88',
+      'sentry',
+      'exception',
+    );
+    expect(decide(model, regression, oom)).toMatchObject({ join: 'PINC' });
+    learnSplit(
+      model,
+      {
+        alert: alert(
+          "Sentry: TypeError: Cannot read properties of undefined (reading 'id') in checkout-api (40 events)",
+          'sentry',
+          'exception',
+        ),
+        from: [
+          alert(
+            'Pod checkout-api-5c8d7f9b4-q8wzt (checkout-api) restarted 7 times: CrashLoopBackOff',
+            'kubernetes',
+            'oom',
+          ),
+        ],
+      },
+      FIELDS,
+    );
+    expect(decide(model, regression, oom)).toMatchObject({ open: true });
+  });
+
   it('the threshold is learned per service: missed merges lower it, wrong joins raise it', () => {
     const looser = history();
     learnMerge(looser, { source: [errors], target: failover }, FIELDS);

@@ -4,7 +4,7 @@ import { groupingPolicy } from '../src/domain/grouping/policy';
 import type { CandidateIncident } from '../src/domain/grouping/strategy';
 import { learnMerge, learnSplit, observeAlert } from '../src/domain/intelligent/feedback';
 import { createModel, type IntelligentModelState, parseModel } from '../src/domain/intelligent/model-state';
-import { incidentSimilarity } from '../src/domain/intelligent/similarity';
+import { createScorer, incidentSimilarity } from '../src/domain/intelligent/similarity';
 import { tokenize } from '../src/domain/intelligent/tokenize';
 
 const FIELDS = ['summary'];
@@ -156,5 +156,56 @@ describe('learning from responders', () => {
     const model = createModel();
     observeAlert(model, alert('constructor toString hasOwnProperty failed'), FIELDS);
     expect(model.df.constructor).toBe(1);
+  });
+});
+
+describe("the model's cache", () => {
+  /** Distinct letter-only words, so each one is a new feature (digits would be normalized away). */
+  const word = (i: number) =>
+    Array.from({ length: 4 }, (_, k) => String.fromCharCode(97 + (Math.floor(i / 26 ** k) % 26))).join('');
+
+  it('stays out of the stored model and out of equality', () => {
+    const model = trained();
+    incidentSimilarity(
+      model,
+      alert('Disk usage 97% on db-02 /var/lib/data'),
+      [alert('Host web-07 unreachable')],
+      FIELDS,
+    );
+    expect(Object.keys(model).sort()).toEqual(Object.keys(createModel()).sort());
+    expect(parseModel(JSON.parse(JSON.stringify(model)))).toEqual(model);
+  });
+
+  it('a warm model scores exactly as the same model read back from JSON, also after its vocabulary was pruned', () => {
+    const model = trained();
+    const incident = [alert('Disk usage 93% on db-07 /var/lib/data quuxly'), alert('Memory usage 88% on worker-02')];
+    const probe = alert('db-09 filesystem /var/lib/data is 92% full quuxly');
+    incidentSimilarity(model, probe, incident, FIELDS);
+    let next = 0;
+    const filler = () => alert(Array.from({ length: 9 }, () => word(next++)).join(' '));
+    while (Object.keys(model.df).length < 9_500) observeAlert(model, filler(), FIELDS);
+    // A rare word seen last is among the first the pruning drops (which replaces model.df).
+    const df = model.df;
+    observeAlert(model, alert('quuxly'), FIELDS);
+    while (model.df === df) observeAlert(model, filler(), FIELDS);
+    expect(model.df.quuxly).toBeUndefined();
+    const cold = parseModel(JSON.parse(JSON.stringify(model)));
+    expect(incidentSimilarity(model, probe, incident, FIELDS)).toBe(incidentSimilarity(cold, probe, incident, FIELDS));
+  });
+
+  it("an incident's score follows its alerts as they are appended and moved out", () => {
+    const model = trained();
+    const probe = alert('Disk usage 97% on db-02 /var/lib/data');
+    const alerts = [alert('Host web-07 unreachable')];
+    const byId = () => createScorer(model, probe, FIELDS)(alerts, 'PINC');
+    const fresh = () => createScorer(model, probe, FIELDS)([...alerts]);
+    expect(byId()).toBe(fresh());
+    alerts.push(alert('Disk usage 91% on db-03 /var/lib/data'));
+    expect(byId()).toBe(fresh());
+    expect(byId()).toBeGreaterThan(0.5);
+    alerts.splice(1, 1);
+    alerts.push(alert('Memory usage 88% on worker-02'));
+    expect(byId()).toBe(fresh());
+    expect(byId()).toBeLessThan(0.5);
   });
 });

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
-import type { ServiceContext } from '@klaxon/runtime';
+import { type ServiceContext, servesHttp } from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import type { IngestConfig } from './config';
 import { catalogChangesConsumer } from './consumers/catalog-changes.consumer';
@@ -26,6 +26,8 @@ const RATE_WINDOW_MS = 60_000;
  */
 export const ingestPlugin: FastifyPluginAsync<IngestOptions> = async (app, options) => {
   const { db, bus, clock, log, config } = options;
+  // Everything ingest does is answering the Events API.
+  if (!servesHttp(options)) return;
   await runMigrations(db, { folder: path.join(__dirname, '..', 'drizzle'), schema: 'ingest' });
   const routing = options.routing ?? createRoutingTable();
   const subscription = await subscribeTo(bus, {

@@ -69,7 +69,7 @@ export interface NotifyWorkers {
 export const notifyPlugin: FastifyPluginAsync<NotifyOptions> = async (app, options) => {
   const { db, bus, log, clock } = options;
   await runMigrations(db, { folder: path.join(__dirname, '..', 'drizzle'), schema: 'notify' });
-  const relay = startServiceRelay(options, { outbox, lease: outboxLease });
+  const relay = startServiceRelay(options, { outbox, lease: outboxLease, owner: 'notify' });
   // Outbox depth and consumer lag on /metrics.
   const metrics = pipelineMetrics(app.metrics);
   metrics.watchOutbox(options.db, 'notify', outbox);

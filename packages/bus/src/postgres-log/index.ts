@@ -1,3 +1,4 @@
+import { BroadcastChannel } from 'node:worker_threads';
 import { queryRows } from '@klaxon/db';
 import { sql } from 'drizzle-orm';
 import { deadLetterSink } from '../dead-letter';
@@ -5,11 +6,11 @@ import type { Bus } from '../port';
 import { type CleanResult, createLogCleaner } from './cleaner';
 import { type LogSubscription, subscribeLog } from './consumer';
 import { type PostgresLogBusOptions, resolveSettings } from './options';
-import { createPublisher } from './publish';
+import { type Appended, createPublisher } from './publish';
 import { schemaSetup } from './schema-setup';
 import { groupPartitions, partitions } from './tables';
 import { createTopicCatalog } from './topic-catalog';
-import { createWatermarks } from './watermarks';
+import { createWatermarks, type Watermarks } from './watermarks';
 
 export type { CleanResult } from './cleaner';
 export type { PostgresLogBusOptions } from './options';
@@ -37,7 +38,8 @@ export async function createPostgresLogBus(options: PostgresLogBusOptions): Prom
   const ensureSchema = schemaSetup(db);
   const catalog = createTopicCatalog(db, settings);
   const watermarks = createWatermarks(db, settings);
-  const publisher = createPublisher({ db, settings, catalog, ensureSchema, appended: watermarks.advance });
+  const shared = shareAppends(options.appendsChannel, watermarks);
+  const publisher = createPublisher({ db, settings, catalog, ensureSchema, appended: shared.appended });
   const subscriptions = new Set<LogSubscription>();
   let closed = false;
 
@@ -101,6 +103,26 @@ export async function createPostgresLogBus(options: PostgresLogBusOptions): Prom
       }
       watermarks.stop();
       await Promise.all([publisher.close(), cleaning]);
+      shared.close();
     },
+  };
+}
+
+/**
+ * This bus's appends advance its own watermarks at once; with a channel, they also advance those of
+ * every other bus on the channel (the all-in-one's other thread), whose consumers would otherwise
+ * only see them at their next poll.
+ */
+function shareAppends(channelName: string | undefined, watermarks: Watermarks) {
+  if (!channelName) return { appended: watermarks.advance, close: () => undefined };
+  const channel = new BroadcastChannel(channelName);
+  channel.unref();
+  channel.onmessage = (event) => watermarks.advance((event as { data: Appended[] }).data);
+  return {
+    appended(ends: Appended[]) {
+      watermarks.advance(ends);
+      channel.postMessage(ends);
+    },
+    close: () => channel.close(),
   };
 }

@@ -22,6 +22,11 @@ export interface PostgresLogBusOptions {
   compactionLagMs?: number;
   /** How often this bus deletes what retention and compaction allow (default 10 min; 0 turns it off). */
   cleanupIntervalMs?: number;
+  /**
+   * A BroadcastChannel name shared with the buses of this process's other threads on the same
+   * database: each one's appends wake the others' consumers at once (the all-in-one's two threads).
+   */
+  appendsChannel?: string;
   /** Called once per committed publish transaction with its message count (metrics; tests of the batching). */
   onPublishTransaction?: (messages: number) => void;
 }

@@ -32,7 +32,7 @@ export function groupIntelligently(input: GroupingInput, policy: IntelligentPoli
   let best: CandidateIncident | undefined;
   let bestScore = 0;
   for (const incident of candidates) {
-    const score = similarity(incident.alerts);
+    const score = similarity(incident.alerts, incident.id);
     // A tie goes to the most recently grouped incident.
     if (score > bestScore || (best && score === bestScore && byMostRecent(incident, best) < 0)) {
       best = incident;

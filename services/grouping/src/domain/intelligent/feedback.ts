@@ -8,15 +8,16 @@
  *   service where unrelated outages overlap, co-occurrence ties them as often as it ties the parts
  *   of one outage.
  * - learnMerge (a responder merged incident S into T): S's alerts belong with T's. For pairs of
- *   their distinct templates, template evidence +1 and the affinity of their non-shared key words
+ *   their distinct templates, template evidence +1, evidence between their checks (component|class)
+ *   +1, and the affinity of their non-shared key words
  *   moves towards 0.9; if the model scored them below its threshold, the service's threshold eases
  *   down a little (bounded): its responders group more loosely than the model did.
  * - learnSplit (a responder moved an alert out of an incident): the opposite — evidence -1,
  *   affinities towards -0.5, and the threshold rises a little if the model had joined them.
  */
 import type { AlertContent } from '../alert-content';
+import { cacheOf, countFeatures } from './model-cache';
 import {
-  count,
   type IntelligentModelState,
   MAX_LEARNED,
   MAX_THRESHOLD,
@@ -28,8 +29,8 @@ import {
   prunePairs,
   setPair,
 } from './model-state';
-import { createScorer } from './similarity';
-import { type AlertVector, features, vectorize } from './vectorize';
+import { checkKey, createScorer } from './similarity';
+import { type AlertVector, features, featuresIn, vectorize } from './vectorize';
 
 const AFFINITY_RATE = 0.1;
 const AFFINITY_MAX = 0.9;
@@ -40,19 +41,25 @@ const THRESHOLD_RATE = 0.05;
 const REPRESENTATIVES = 8;
 
 export function observeAlert(state: IntelligentModelState, alert: AlertContent, fields: readonly string[]) {
+  const cache = cacheOf(state, fields);
   state.alerts += 1;
-  for (const f of features(alert, fields).counts.keys()) state.df[f] = count(state.df, f) + 1;
-  if (Object.keys(state.df).length > MAX_VOCABULARY * 1.2) state.df = prune(state.df, MAX_VOCABULARY);
+  if (countFeatures(cache, state, featuresIn(cache, alert, fields)) > MAX_VOCABULARY * 1.2) {
+    state.df = prune(state.df, MAX_VOCABULARY);
+  }
   return state;
 }
 
 /** Distinct templates, latest first. */
-function representatives(alerts: readonly AlertContent[], fields: readonly string[]): AlertContent[] {
+function representatives(
+  state: IntelligentModelState,
+  alerts: readonly AlertContent[],
+  fields: readonly string[],
+): AlertContent[] {
   const seen = new Map<string, AlertContent>();
   for (let i = alerts.length - 1; i >= 0 && seen.size < REPRESENTATIVES; i--) {
     const alert = alerts[i];
     if (!alert) continue;
-    const signature = features(alert, fields).signature;
+    const signature = features(state, alert, fields).signature;
     if (!seen.has(signature)) seen.set(signature, alert);
   }
   return [...seen.values()];
@@ -69,11 +76,16 @@ function bestScore(
   return best;
 }
 
+function addEvidence(state: IntelligentModelState, a: string, b: string, together: boolean) {
+  const e = pairValue(state.evidence, a, b) + (together ? 1 : -1);
+  setPair(state.evidence, a, b, Math.max(-EVIDENCE_CAP, Math.min(EVIDENCE_CAP, e)));
+}
+
 function teach(state: IntelligentModelState, x: AlertVector, y: AlertVector, together: boolean) {
-  if (x.signature !== y.signature) {
-    const e = pairValue(state.evidence, x.signature, y.signature) + (together ? 1 : -1);
-    setPair(state.evidence, x.signature, y.signature, Math.max(-EVIDENCE_CAP, Math.min(EVIDENCE_CAP, e)));
-  }
+  if (x.signature !== y.signature) addEvidence(state, x.signature, y.signature, together);
+  // The same lesson for the two checks (component|class): it carries over to their other wordings
+  // and to the other things (databases, topics) those checks report on.
+  if (x.check && y.check && x.check !== y.check) addEvidence(state, checkKey(x.check), checkKey(y.check), together);
   const xKeys = new Set(x.keys);
   const yKeys = new Set(y.keys);
   for (const i of x.keys) {
@@ -103,8 +115,8 @@ export function learnMerge(
   merge: { source: readonly AlertContent[]; target: readonly AlertContent[] },
   fields: readonly string[],
 ) {
-  const xs = representatives(merge.source, fields);
-  const ys = representatives(merge.target, fields);
+  const xs = representatives(state, merge.source, fields);
+  const ys = representatives(state, merge.target, fields);
   if (xs.length === 0 || ys.length === 0) return state;
   const before = bestScore(state, xs, ys, fields);
   if (before < state.threshold) state.threshold -= THRESHOLD_RATE * (state.threshold - before);
@@ -124,7 +136,7 @@ export function learnSplit(
   split: { alert: AlertContent; from: readonly AlertContent[] },
   fields: readonly string[],
 ) {
-  const ys = representatives(split.from, fields);
+  const ys = representatives(state, split.from, fields);
   if (ys.length === 0) return state;
   const before = bestScore(state, [split.alert], ys, fields);
   if (before >= state.threshold) state.threshold += THRESHOLD_RATE * (before - state.threshold + 0.05);

@@ -72,9 +72,10 @@ function mask(text: string): string {
     .replace(HEX, ' zzidzz ');
 }
 
-/** Lowercased, normalized word tokens, in text order (order matters to the bigrams). */
-export function tokenize(text: string): string[] {
-  const masked = mask(text);
+/** Lowercased, normalized word tokens, in text order. */
+export const tokenize = (text: string): string[] => wordsOf(mask(text));
+
+function wordsOf(masked: string): string[] {
   const out: string[] = [];
   for (const raw of masked.split(/[^a-z0-9]+/)) {
     if (!raw) continue;
@@ -91,11 +92,19 @@ const COMPOUND = /[a-z][a-z0-9]*(?:[-.][a-z0-9]+)+/g;
  * The words alone are shared by every name of the service ("orders", "pg"); the whole name is what
  * one outage keeps repeating. Host names are already masked. Digits are folded to #, so versions and sizes stay one token.
  */
-export function names(text: string): string[] {
+export const names = (text: string): string[] => namesOf(mask(text));
+
+function namesOf(masked: string): string[] {
   const out = new Set<string>();
-  for (const m of mask(text).matchAll(COMPOUND)) {
+  for (const m of masked.matchAll(COMPOUND)) {
     const name = m[0].replace(/\.+$/, '');
     if (/[-.]/.test(name)) out.add(name.replace(/\d+/g, '#'));
   }
   return [...out];
+}
+
+/** Both of the above, masking the text once (masking is most of the cost of reading an alert). */
+export function analyze(text: string): { words: string[]; names: string[] } {
+  const masked = mask(text);
+  return { words: wordsOf(masked), names: namesOf(masked) };
 }

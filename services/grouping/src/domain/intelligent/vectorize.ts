@@ -8,31 +8,26 @@
  * nothing; "orders-pg" or "replication" weighs a lot), updates with one counter per token per
  * alert, and gives named features that responder feedback can attach affinities to.
  *
- * Features: summary words (placeholders alone carry nothing) and adjacent bigrams (half weight:
- * "disk full" is not "disk latency"); each other chosen field's words prefixed by the field name;
- * and, when present and not chosen, component, class and group as whole values at CATEGORY_WEIGHT
- * (what the monitor says it watches). Source is left out unless chosen: the same host takes part in
+ * Features: summary words (placeholders alone carry nothing) and whole dashed or dotted names;
+ * each other chosen field's words prefixed by the field name; and, when present and not chosen,
+ * component, class and group as whole values at CATEGORY_WEIGHT (what the monitor says it watches).
+ * No word bigrams: measured on the train half they only added unshared noise (two wordings of one
+ * trouble share words, rarely word pairs), and they doubled the features each decision reads. Source is left out unless chosen: the same host takes part in
  * unrelated outages, and one outage is reported by many hosts.
  */
 import { type AlertContent, fieldValue } from '../alert-content';
-import { count, type IntelligentModelState } from './model-state';
-import { names, PLACEHOLDERS, tokenize } from './tokenize';
+import {
+  type AlertFeatures,
+  cachedFeatures,
+  cacheOf,
+  featureId,
+  incidentTemplates,
+  type ModelCache,
+} from './model-cache';
+import type { IntelligentModelState } from './model-state';
+import { analyze, PLACEHOLDERS, tokenize } from './tokenize';
 
-/** What an alert says, before any statistics: a pure function of its content, so it is memoized. */
-export interface AlertFeatures {
-  counts: ReadonlyMap<string, number>;
-  /** The same as [feature, sublinear tf] pairs, for the scoring loop. */
-  terms: readonly (readonly [string, number])[];
-  /** The features as interned ids (see featureId) and their sublinear tf, for the hot loop. */
-  ids: Int32Array;
-  tfs: Float64Array;
-  /** Summary words that can carry a learned affinity. */
-  words: readonly string[];
-  /** The alert's template: its feature names (normalized words, field values) as a set, hashed. */
-  signature: string;
-  /** `component|class` when the alert carries both: which check of which monitor fired. */
-  check?: string;
-}
+export type { AlertFeatures } from './model-cache';
 
 export interface AlertVector {
   weights: Map<string, number>;
@@ -43,10 +38,13 @@ export interface AlertVector {
   check?: string;
 }
 
-const BIGRAM_WEIGHT = 0.5;
 const CATEGORY_WEIGHT = 1;
 const CATEGORIES = ['component', 'class', 'group'];
-const NAME_WEIGHT = 1;
+/**
+ * A whole dashed or dotted name (orders-pg, checkout.orders.v2) is what one outage keeps repeating
+ * across its monitors' wordings, so it outweighs a word (chosen on the train half).
+ */
+const NAME_WEIGHT = 3;
 const KEY_TOKENS = 6;
 
 /** FNV-1a, 32 bits: a short stable id for a template; collisions only blur two templates' evidence. */
@@ -59,20 +57,17 @@ export function fnv1a(text: string): string {
   return h.toString(16).padStart(8, '0');
 }
 
-function extract(alert: AlertContent, fields: readonly string[]): AlertFeatures {
+function extract(alert: AlertContent, fields: readonly string[], cache: ModelCache): AlertFeatures {
   const counts = new Map<string, number>();
   const add = (f: string, w: number) => counts.set(f, (counts.get(f) ?? 0) + w);
-  const summary = tokenize(alert.summary);
+  const { words: summary, names: summaryNames } = analyze(alert.summary);
   const words = new Set<string>();
-  summary.forEach((t, i) => {
-    const next = summary[i + 1];
-    if (!PLACEHOLDERS.has(t)) {
-      add(t, 1);
-      words.add(t);
-    }
-    if (next !== undefined && !(PLACEHOLDERS.has(t) && PLACEHOLDERS.has(next))) add(`${t}_${next}`, BIGRAM_WEIGHT);
-  });
-  for (const name of names(alert.summary)) add(`~${name}`, NAME_WEIGHT);
+  for (const t of summary) {
+    if (PLACEHOLDERS.has(t)) continue;
+    add(t, 1);
+    words.add(t);
+  }
+  for (const name of summaryNames) add(`~${name}`, NAME_WEIGHT);
   for (const field of fields) {
     if (field === 'summary') continue;
     const value = fieldValue(alert, field);
@@ -88,100 +83,54 @@ function extract(alert: AlertContent, fields: readonly string[]): AlertFeatures 
   return {
     counts,
     terms,
-    ids: Int32Array.from(terms, ([f]) => featureId(f)),
+    ids: Int32Array.from(terms, ([f]) => featureId(cache, f)),
     tfs: Float64Array.from(terms, ([, tf]) => tf),
     words: [...words],
     signature: fnv1a([...counts.keys()].sort().join(' ')),
     ...(component !== undefined && cls !== undefined ? { check: `${component}|${cls}` } : {}),
+    scoredBy: 0,
+    score: 0,
   };
 }
 
-/**
- * Feature names interned as small integers: scoring an alert against hundreds of incidents reads
- * thousands of features, and indexing an array costs a tenth of hashing a string. Names are only
- * ever added (the memo below is what forgets), and the table is dropped with the memo when it grows
- * past MAX_FEATURE_IDS, so it stays bounded.
- */
-const ids = new Map<string, number>();
-const idNames: string[] = [];
-const MAX_FEATURE_IDS = 1_000_000;
-
-export function featureId(name: string): number {
-  let id = ids.get(name);
-  if (id === undefined) {
-    id = idNames.length;
-    ids.set(name, id);
-    idNames.push(name);
-  }
-  return id;
+/** The alert's features, memoized in the model's cache (see model-cache.ts). */
+export function features(state: IntelligentModelState, alert: AlertContent, fields: readonly string[]): AlertFeatures {
+  return featuresIn(cacheOf(state, fields), alert, fields);
 }
 
-export const featureName = (id: number): string => idNames[id] ?? '';
-export const featureCount = () => idNames.length;
+/** The same, for a caller already holding the cache (the scoring loop). */
+export const featuresIn = (cache: ModelCache, alert: AlertContent, fields: readonly string[]) =>
+  cachedFeatures(cache, alert, fields, extract);
 
-/**
- * Memo of `extract`, the costly part of scoring (regexes over text): an incident's alerts are
- * compared with every new alert of the service, so each alert text is tokenized once, not once per
- * event. Keyed by object (the replay and repeated calls) and by text (rows read again from the
- * database are new objects with the same text). Bounded; losing it costs only time.
- */
-const byObject = new WeakMap<AlertContent, { key: string; epoch: number; features: AlertFeatures }>();
-/** Bumped when the id table is dropped: features memoized before then are stale. */
-let epoch = 0;
-const byText = new Map<string, AlertFeatures>();
-/** One object per template, so a decision can tell templates apart by identity. */
-const bySignature = new Map<string, AlertFeatures>();
-const MEMO_SIZE = 50_000;
-
-export function features(alert: AlertContent, fields: readonly string[], fieldsKey = fields.join(',')): AlertFeatures {
-  const hit = byObject.get(alert);
-  if (hit?.key === fieldsKey && hit.epoch === epoch) return hit.features;
-  const textKey = [fieldsKey, alert.summary, alert.component, alert.class, alert.group]
-    .concat(fields.filter((f) => !['summary', ...CATEGORIES].includes(f)).map((f) => fieldValue(alert, f)))
-    .join('\u0000');
-  let found = byText.get(textKey);
-  if (!found) {
-    if (byText.size >= MEMO_SIZE) byText.clear();
-    if (bySignature.size >= MEMO_SIZE) bySignature.clear();
-    if (idNames.length >= MAX_FEATURE_IDS) {
-      ids.clear();
-      idNames.length = 0;
-      byText.clear();
-      bySignature.clear();
-      epoch += 1;
-    }
-    const extracted = extract(alert, fields);
-    // Same signature = same features, up to a repeated word's count: the first one stands for all.
-    const templateKey = `${fieldsKey}\u0000${extracted.signature}\u0000${extracted.check ?? ''}`;
-    found = bySignature.get(templateKey) ?? extracted;
-    bySignature.set(templateKey, found);
-    byText.set(textKey, found);
-  }
-  byObject.set(alert, { key: fieldsKey, epoch, features: found });
-  return found;
-}
+/** An open incident's distinct templates (see model-cache.ts). */
+export const templatesOf = (
+  cache: ModelCache,
+  key: string,
+  alerts: readonly AlertContent[],
+  fields: readonly string[],
+) => incidentTemplates(cache, key, alerts, fields, extract);
 
 /** Sublinear tf: a word repeated in one summary is not twice the evidence. */
 export const sublinear = (tf: number) => (tf >= 1 ? 1 + Math.log(tf) : tf);
 
-export function idf(state: IntelligentModelState, feature: string): number {
-  return Math.log((state.alerts + 1) / (count(state.df, feature) + 1)) + 1;
-}
+/** Inverse document frequency on the service's history: rare features name the trouble. */
+export const idf = (state: IntelligentModelState, cache: ModelCache, id: number) =>
+  idfBase(state) - (cache.logDf[id] as number);
 
-export function signature(alert: AlertContent): string {
-  return features(alert, ['summary']).signature;
-}
+/** log(N + 1) + 1: idf = idfBase - log(df + 1). */
+export const idfBase = (state: IntelligentModelState) => Math.log(state.alerts + 1) + 1;
 
 export function vectorize(
   state: IntelligentModelState,
   alert: AlertContent | AlertFeatures,
   fields: readonly string[],
 ): AlertVector {
-  const f = 'counts' in alert ? alert : features(alert, fields);
+  const cache = cacheOf(state, fields);
+  const f = 'counts' in alert ? alert : featuresIn(cache, alert, fields);
   const weights = new Map<string, number>();
   let sq = 0;
-  for (const [feature, tf] of f.terms) {
-    const w = tf * idf(state, feature);
+  for (const [k, [feature, tf]] of f.terms.entries()) {
+    const w = tf * idf(state, cache, f.ids[k] as number);
     weights.set(feature, w);
     sq += w * w;
   }
