@@ -40,8 +40,13 @@ export async function startKlaxon(): Promise<Klaxon> {
   );
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const baseUrl = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${baseUrl}/healthz`)).status === 200, {
-    what: 'Klaxon to answer /healthz',
+  // /healthz answers before every service knows the bootstrap token (grouping learns it from
+  // catalog.changes): ready means the catalog and the incidents API both accept it.
+  const accepted = async (route: string) =>
+    (await fetch(`${baseUrl}${route}`, { headers: { Authorization: `Token token=${token}` } })).status === 200;
+  const signedIn = async () => (await accepted('/users/me')) && (await accepted('/incidents'));
+  await waitFor(() => signedIn().catch(() => false), {
+    what: 'Klaxon to accept its bootstrap token',
     timeoutMs: 120_000,
     intervalMs: 250,
   });
