@@ -8,7 +8,7 @@
 #   scripts/dev-cluster.sh down        graceful stop of everything, infrastructure deleted, logs kept
 # Everything lives in $KLAXON_CLUSTER_DIR (.infra/cluster): logs/, pids/, the gateway's nginx.conf and
 # cluster.env (base URL, bootstrap token file; read by `pnpm test:cluster`).
-# Env: KLAXON_CLUSTER_PORT (gateway, 18080; the processes take the next six ports),
+# Env: KLAXON_CLUSTER_PORT (gateway, 18080; the processes take the next seven ports),
 #      KLAXON_PG_PORT (55632), KLAXON_KAFKA_PORT (19292), KLAXON_CLUSTER_DIR.
 set -euo pipefail
 
@@ -34,6 +34,7 @@ PROCESSES=(
   "grouping-2:grouping:$((GATEWAY_PORT + 4))"
   "escalation:escalation:$((GATEWAY_PORT + 5))"
   "notify:notify:$((GATEWAY_PORT + 6))"
+  "console:console:$((GATEWAY_PORT + 7))"
 )
 READY_TIMEOUT_S="${KLAXON_CLUSTER_READY_TIMEOUT:-180}"
 
@@ -116,7 +117,7 @@ stop_pid() {
 # that file's, not a copy. Logs, pid and temp files go to the cluster folder.
 gateway_config() {
   local upstreams="" spec service
-  for service in ingest catalog grouping escalation notify; do
+  for service in ingest catalog grouping escalation notify console; do
     upstreams+="  upstream $service {"
     for spec in "${PROCESSES[@]}"; do
       [[ "$(field "$spec" 2)" == "$service" ]] && upstreams+=" server 127.0.0.1:$(field "$spec" 3);"

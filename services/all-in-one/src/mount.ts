@@ -1,4 +1,5 @@
 import { type CatalogConfig, catalogPlugin } from '@klaxon/catalog';
+import { consolePlugin } from '@klaxon/console';
 import { type EscalationConfig, escalationPlugin, escalationSettings } from '@klaxon/escalation';
 import { type GroupingConfig, groupingPlugin, groupingSettings } from '@klaxon/grouping';
 import { type IngestConfig, ingestPlugin } from '@klaxon/ingest';
@@ -25,4 +26,6 @@ export async function mountAll(app: FastifyInstance, ctx: ServiceContext, config
   await app.register(escalationPlugin, { ...ctx, ...escalationSettings(config.escalation) });
   // Notify alone serves /webhook_subscriptions.
   await app.register(notifyPlugin, { ...ctx, ...notifySettings(config.notify) });
+  // The web console at `/`: static files that call the REST API above like any client.
+  await app.register(consolePlugin);
 }
