@@ -64,6 +64,13 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
     // Keeps 413 and 415 distinct from 400: clients react differently to each.
     return reply.status(candidate.statusCode).send(pagerDutyError('invalid_input', [candidate.message]).body);
   }
+  if (candidate.code === 'KLAXON_MESSAGE_TOO_LARGE') {
+    // A change whose message the bus could never carry (db's MessageTooLargeError); nothing was written.
+    const { status, body } = pagerDutyError('product_limit_reached', [
+      'The change makes a record too large to publish; split it (for example, fewer integrations per service).',
+    ]);
+    return reply.status(status).send(body);
+  }
   request.log.error({ err: error }, 'request_failed');
   const { status, body } = pagerDutyError('internal');
   return reply.status(status).send(body);

@@ -4,7 +4,7 @@ import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
 import { createRateLimiter, defaultPublicUrl, registerRestConventions, restUrls } from '@klaxon/rest';
-import { pipelineMetrics, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
+import { pipelineMetrics, type ServiceContext, startServiceRelay, watchRelay } from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { bootstrapOwner } from './bootstrap';
 import type { CatalogConfig } from './config';
@@ -38,7 +38,7 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
   const relay = startServiceRelay(options, { outbox, lease: outboxLease });
   app.addHook('onClose', () => relay.stop());
   const metrics = pipelineMetrics(app.metrics);
-  metrics.watchOutbox(db, 'catalog', outbox);
+  watchRelay(app, 'catalog', options, outbox, relay);
   // An empty KLAXON_PUBLIC_URL (as compose files write it) is unset: links follow each request.
   const configuredUrl = config.KLAXON_PUBLIC_URL || undefined;
   const urls = restUrls(configuredUrl ?? defaultPublicUrl);

@@ -3,7 +3,7 @@ import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
 import { createRateLimiter, defaultPublicUrl, registerRestConventions, restUrls } from '@klaxon/rest';
-import { pipelineMetrics, replicateCatalog, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
+import { pipelineMetrics, replicateCatalog, type ServiceContext, startServiceRelay, watchRelay } from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { incidentsChangedConsumer } from './consumers/incidents-changed.consumer';
 import { catalogReplica, outbox, outboxLease } from './db';
@@ -52,7 +52,7 @@ export const escalationPlugin: FastifyPluginAsync<EscalationOptions> = async (ap
   const relay = startServiceRelay(options, { outbox, lease: outboxLease });
   // Outbox depth and consumer lag on /metrics.
   const metrics = pipelineMetrics(app.metrics);
-  metrics.watchOutbox(options.db, 'escalation', outbox);
+  watchRelay(app, 'escalation', options, outbox, relay);
   metrics.watchLag(options.bus, 'escalation.incidents', [topics.incidentsChanged.name]);
   const catalog = await replicateCatalog({
     ...options,

@@ -3,7 +3,7 @@ import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
 import { createRateLimiter, defaultPublicUrl, registerRestConventions } from '@klaxon/rest';
-import { pipelineMetrics, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
+import { pipelineMetrics, type ServiceContext, startServiceRelay, watchRelay } from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { catalogChangesConsumer } from './consumers/catalog-changes.consumer';
 import { eventsAcceptedConsumer } from './consumers/events-accepted.consumer';
@@ -52,7 +52,7 @@ export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, o
   await runMigrations(db, { folder: path.join(__dirname, '..', 'drizzle'), schema: 'grouping' });
   const relay = startServiceRelay(options, { outbox, lease: outboxLease });
   const metrics = pipelineMetrics(app.metrics);
-  metrics.watchOutbox(db, 'grouping', outbox);
+  watchRelay(app, 'grouping', options, outbox, relay);
   const ctx: GroupingContext = {
     db,
     clock,

@@ -3,7 +3,7 @@ import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
 import { createRateLimiter, defaultPublicUrl, registerRestConventions } from '@klaxon/rest';
-import { pipelineMetrics, replicateCatalog, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
+import { pipelineMetrics, replicateCatalog, type ServiceContext, startServiceRelay, watchRelay } from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { createChannels } from './channels';
 import type { EmailSettings } from './channels/email.channel';
@@ -72,7 +72,7 @@ export const notifyPlugin: FastifyPluginAsync<NotifyOptions> = async (app, optio
   const relay = startServiceRelay(options, { outbox, lease: outboxLease });
   // Outbox depth and consumer lag on /metrics.
   const metrics = pipelineMetrics(app.metrics);
-  metrics.watchOutbox(options.db, 'notify', outbox);
+  watchRelay(app, 'notify', options, outbox, relay);
   metrics.watchLag(options.bus, 'notify.requests', [topics.notificationsRequested.name]);
   metrics.watchLag(options.bus, 'notify.incidents', [topics.incidentsChanged.name]);
   const publicUrl = options.publicUrl ?? defaultPublicUrl;
