@@ -11,6 +11,7 @@ export interface StreamResult {
   /** Sequence numbers answered 202, and when (ms since the epoch). */
   accepted: Map<number, number>;
   unknown: Set<number>;
+  unknownCauses: Map<string, number>;
   /** Still refused 2 minutes after the stream stopped (Klaxon never came back). */
   gaveUp: Set<number>;
   /** Other answers (a 4xx would be a bug here), by status. */
@@ -36,6 +37,7 @@ export function startStream(options: {
     sent: 0,
     accepted: new Map(),
     unknown: new Set(),
+    unknownCauses: new Map(),
     gaveUp: new Set(),
     refused: new Map(),
     retried503: 0,
@@ -52,7 +54,7 @@ export function startStream(options: {
       payload: { summary: summaryOf(options.round, seq), source: 'fault-suite', severity: 'critical' },
     });
     // Bounded: a stream stopped long after the fault still ends.
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       if (stoppedAt !== undefined && Date.now() - stoppedAt > 120_000) {
         result.gaveUp.add(seq);
         return;
@@ -77,12 +79,15 @@ export function startStream(options: {
       } catch (err) {
         const code = (err as { cause?: { code?: string } }).cause?.code;
         if (code !== 'ECONNREFUSED') {
+          const why = code ?? (err as Error).name;
+          result.unknownCauses.set(why, (result.unknownCauses.get(why) ?? 0) + 1);
           result.unknown.add(seq);
           return;
         }
         result.retriedRefused++;
       }
-      await sleep(250);
+      // Backing off as a client library does: a herd of tight retries would only slow the restart.
+      await sleep(Math.min(5_000, 250 * 2 ** attempt));
     }
   };
 
