@@ -329,12 +329,12 @@ async function main() {
       reports.push({ round: name, ok: false, line: `${name}: FAILED to run: ${(err as Error).stack ?? String(err)}` });
     }
   };
-  console.log(`fault suite: ${RATE} events/s, logs in ${work}`);
+  process.stdout.write(`fault suite: ${RATE} events/s, logs in ${work}\n`);
   await run('all-in-one', allInOneRounds);
   await run('distributed', distributedRounds);
-  for (const r of reports) console.log(`${r.ok ? 'PASS' : 'FAIL'} ${r.line}`);
+  for (const r of reports) process.stdout.write(`${r.ok ? 'PASS' : 'FAIL'} ${r.line}\n`);
   const passed = reports.filter((r) => r.ok).length;
-  console.log(`${passed} passed, ${reports.length - passed} failed`);
+  process.stdout.write(`${passed} passed, ${reports.length - passed} failed\n`);
   process.exit(reports.length - passed === 0 ? 0 : 1);
 }
 
