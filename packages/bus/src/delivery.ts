@@ -75,11 +75,20 @@ async function deadLetter(ctx: DeliveryContext, message: BusMessage, info: DeadL
 }
 
 /**
+ * Attempts a message that keeps throwing a permanent error gets, at most: one retry in case the
+ * error was a race after all, then it is set aside. Retrying a bug or bad data longer only holds its
+ * partition (every later event of the service) hostage; the dead letter can be replayed once fixed.
+ */
+export const PERMANENT_ERROR_ATTEMPTS = 3;
+
+/**
  * Hands one message to the handler until it is settled (ok, drop, dead-lettered): true. A retry or a
  * throw holds the partition and tries the same message again after a backoff. A transient failure
  * (see isTransientError: the database or broker away or busy) is retried until it succeeds or the
- * worker stops, with the backoff capped, and is never dead-lettered; a permanent one (any other
- * throw, a retry answer) is dead-lettered after maxAttempts, and a dead-letter answer at once.
+ * worker stops, with the backoff capped, and is never dead-lettered. A permanent error (any other
+ * throw) is retried after the first, short delay and dead-lettered once it has failed
+ * PERMANENT_ERROR_ATTEMPTS times (within a second at the default 200 ms), a retry answer after
+ * maxAttempts with a doubling backoff, and a dead-letter answer at once. Failures count together.
  * False when the worker was interrupted first; the message is then neither settled nor committed.
  */
 export async function deliver(ctx: DeliveryContext, message: BusMessage, count: AttemptCount): Promise<boolean> {
@@ -93,13 +102,16 @@ export async function deliver(ctx: DeliveryContext, message: BusMessage, count: 
     if (result.outcome === 'dead-letter') {
       return deadLetter(ctx, message, { group: ctx.group, reason: 'rejected', attempts: n });
     }
-    const transient = result.err !== undefined && isTransientError(result.err);
+    const thrown = result.err !== undefined;
+    const transient = thrown && isTransientError(result.err);
+    const permanentError = thrown && !transient;
     if (!transient) count.failures++;
-    if (count.failures >= ctx.maxAttempts) {
+    const limit = permanentError ? Math.min(ctx.maxAttempts, PERMANENT_ERROR_ATTEMPTS) : ctx.maxAttempts;
+    if (count.failures >= limit) {
       return deadLetter(ctx, message, { group: ctx.group, reason: 'max_attempts', attempts: n, error: result.err });
     }
-    const failure = { ...where, attempt: n, failures: count.failures, maxAttempts: ctx.maxAttempts, err: result.err };
+    const failure = { ...where, attempt: n, failures: count.failures, maxAttempts: limit, err: result.err };
     ctx.log.warn(failure, transient ? 'bus_handler_transient_failure' : 'bus_handler_retry');
-    if (!(await ctx.pause(ctx.backoff(n)))) return false;
+    if (!(await ctx.pause(ctx.backoff(permanentError ? 1 : n)))) return false;
   }
 }

@@ -29,7 +29,8 @@ export interface BusMessage {
  * - dead-letter: the message can never succeed; it is copied to `<topic>.dead-letter` at once, without
  *   retries, and skipped.
  * - drop: the message is not for us or is stale; skipped.
- * A handler that throws counts as retry, except that a transient error (the database or broker away
+ * A handler that throws counts as retry, set aside after three quick attempts (a permanent error
+ * must not hold the partition), except that a transient error (the database or broker away
  * or busy: see transient-error.ts) is retried until it succeeds, however long that takes, and never
  * dead-lettered. A handler that meets such an error should throw it rather than answer retry.
  */
@@ -62,7 +63,10 @@ interface SubscribeCommon {
    * committed (for in-memory read models such as ingest's routing table).
    */
   readModel?: boolean;
-  /** Attempts before a retried message is dead-lettered (default 10); transient errors do not count. */
+  /**
+   * Attempts before a message answered `retry` is dead-lettered (default 10); a permanent error is set
+   * aside after at most 3 (PERMANENT_ERROR_ATTEMPTS), and transient errors do not count.
+   */
   maxAttempts?: number;
 }
 

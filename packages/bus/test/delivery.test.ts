@@ -73,6 +73,30 @@ describe('deliver', () => {
     expect(p.dead).toEqual([expect.objectContaining({ reason: 'max_attempts', attempts: 7 })]);
   });
 
+  it('sets a message that keeps throwing a permanent error aside after three quick attempts, whatever maxAttempts says', async () => {
+    const p = fakePartition(
+      Array.from({ length: 20 }, () => bug),
+      10,
+    );
+    expect(await deliver(p.ctx, message, attemptCount(7))).toBe(true);
+    expect(p.calls()).toBe(3);
+    // The first, short delay each time: no doubling towards the 26 s a retried answer may take.
+    expect(p.pauses).toEqual([200, 200]);
+    expect(p.dead).toEqual([expect.objectContaining({ reason: 'max_attempts', attempts: 3 })]);
+  });
+
+  it('still retries a retry answer up to maxAttempts with a doubling backoff', async () => {
+    const retry = (): Outcome => 'retry';
+    const p = fakePartition(
+      Array.from({ length: 4 }, () => retry),
+      10,
+    );
+    expect(await deliver(p.ctx, message, attemptCount(7))).toBe(true);
+    expect(p.calls()).toBe(5);
+    expect(p.pauses).toEqual([200, 400, 800, 1_600]);
+    expect(p.dead).toEqual([]);
+  });
+
   it('counts a retry answer (no error to judge) towards maxAttempts', async () => {
     const retry = (): Outcome => 'retry';
     const p = fakePartition([retry, retry, retry]);

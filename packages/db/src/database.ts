@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { Pool } from 'pg';
+import type { Logger } from 'pino';
 
 /** The one database type every repository takes. */
 export type Database = PgDatabase<PgQueryResultHKT>;
@@ -14,6 +15,8 @@ export interface DatabaseConfig {
   url: string;
   /** Connections this process keeps at most (node-postgres' default is 10). */
   poolSize?: number;
+  /** Where lost connections are reported (a database restart ends them all). */
+  log?: Pick<Logger, 'warn'>;
 }
 
 export interface DatabaseHandle {
@@ -27,7 +30,12 @@ export interface DatabaseHandle {
 
 export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
   const pool = new Pool({ connectionString: config.url, max: config.poolSize ?? 10 });
-  // An idle client losing its connection must not crash the process; the next query reconnects.
+  const lost = (err: Error) => config.log?.warn({ err }, 'database_connection_lost');
+  // A connection ending (a database restart ends them all) is an 'error' event on its client, which
+  // crashes the process if nobody listens. pg-pool listens only while a client is idle in the pool,
+  // so every client gets its own listener from the start: a checked-out one (mid-transaction) then
+  // fails its next query with a transient error instead, and the pool replaces it on release.
+  pool.on('connect', (client) => client.on('error', lost));
   pool.on('error', () => undefined);
   const db = drizzle(pool) as unknown as Database;
   return {

@@ -41,8 +41,43 @@ export interface OutboxMessage {
   headers?: Record<string, string>;
 }
 
-/** Writes messages into the outbox; call it with the transaction that changes the state. */
+/**
+ * The largest message an outbox takes, framing included: below Kafka's default limit (1 MB,
+ * message.max.bytes) with room to spare. A message the broker would refuse must be refused when it
+ * is written, failing the change that made it, not found by the relay, where it blocked every later
+ * message of the outbox.
+ */
+export const MAX_OUTBOX_MESSAGE_BYTES = 900_000;
+
+/** A change would publish a message larger than MAX_OUTBOX_MESSAGE_BYTES; nothing of it was written. */
+export class MessageTooLargeError extends Error {
+  /** Answered as PagerDuty's 400 "Product Limit Reached" by the kit's error handler. */
+  readonly code = 'KLAXON_MESSAGE_TOO_LARGE';
+  constructor(
+    readonly topic: string,
+    readonly bytes: number,
+  ) {
+    super(`a ${topic} message of ${bytes} bytes exceeds the ${MAX_OUTBOX_MESSAGE_BYTES} bytes the bus takes`);
+    this.name = 'MessageTooLargeError';
+  }
+}
+
+/** Bytes a message takes on the bus: key, value and headers (framing is within the limit's margin). */
+export function outboxMessageBytes(message: OutboxMessage): number {
+  let bytes = Buffer.byteLength(message.key) + message.value.byteLength;
+  for (const [name, value] of Object.entries(message.headers ?? {})) bytes += Buffer.byteLength(name + value);
+  return bytes;
+}
+
+/**
+ * Writes messages into the outbox; call it with the transaction that changes the state. Throws
+ * MessageTooLargeError (before writing anything) for a message the bus could never carry.
+ */
 export async function enqueueOutbox(tx: Executor, table: OutboxTable, messages: OutboxMessage[]): Promise<void> {
+  for (const message of messages) {
+    const bytes = outboxMessageBytes(message);
+    if (bytes > MAX_OUTBOX_MESSAGE_BYTES) throw new MessageTooLargeError(message.topic, bytes);
+  }
   await insertMany(
     tx,
     table,
@@ -71,7 +106,15 @@ export interface OutboxRelayOptions {
   wakeDelayMs?: number;
 }
 
+export interface RelayHealth {
+  /** Passes that failed since the relay started (a count for /metrics). */
+  errors: number;
+  /** Since when every pass has failed; undefined while the last pass succeeded. */
+  failingSince: Date | undefined;
+}
+
 export interface OutboxRelay {
+  readonly health: RelayHealth;
   /** Asks for a prompt pass (after a commit), instead of waiting for the next poll. */
   wake(): void;
   /** Publishes everything currently in the outbox; for tests and shutdown. */
@@ -98,6 +141,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let again = false;
   let busy = false;
   let wakeTimer: NodeJS.Timeout | undefined;
+  const health: RelayHealth = { errors: 0, failingSince: undefined };
 
   async function holdLease(): Promise<boolean> {
     const until = new Date(Date.now() + leaseMs);
@@ -157,7 +201,14 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     busy = true;
     clearTimeout(timer);
     running = drain()
-      .catch((err: unknown) => log.warn({ err }, 'outbox_relay_failed'))
+      .then(() => {
+        health.failingSince = undefined;
+      })
+      .catch((err: unknown) => {
+        health.errors++;
+        health.failingSince ??= new Date();
+        log.warn({ err, errors: health.errors }, 'outbox_relay_failed');
+      })
       .finally(() => {
         busy = false;
         if (!stopped) timer = setTimeout(kick, pollMs);
@@ -167,6 +218,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   kick();
 
   return {
+    health,
     wake() {
       // Commits that land within a few ms share one pass: under load a pass per commit would cost
       // more statements than the commits themselves (a pass is a lease, a read, a publish, a delete).

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { BusMessage } from '@klaxon/bus';
 import { silentLog, type TestDatabase, testBus, testDatabase, uniqueSuffix, waitFor } from '@klaxon/testing';
 import { sql } from 'drizzle-orm';
@@ -6,6 +7,8 @@ import {
   claimMessage,
   enqueueOutbox,
   inboxTable,
+  MAX_OUTBOX_MESSAGE_BYTES,
+  MessageTooLargeError,
   type OutboxMessage,
   outboxLeaseTable,
   outboxTable,
@@ -94,10 +97,69 @@ describe('transactional outbox', () => {
     const relay = startOutboxRelay({ db: database.db, outbox, lease, publish, log: silentLog, owner: 'r', pollMs: 20 });
     await relay.flush();
     expect(published).toEqual([]);
+    // What /metrics and /readyz show of a failing relay.
+    expect(relay.health.errors).toBeGreaterThan(0);
+    expect(relay.health.failingSince).toBeInstanceOf(Date);
     down = false;
     await waitFor(() => published.length === 2, { what: 'publish after recovery' });
     expect(published).toEqual(['x', 'y']);
+    await waitFor(() => relay.health.failingSince === undefined, { what: 'relay healthy again' });
     await relay.stop();
+  });
+
+  // Issue 14 item 8: 2,000 integrations made in a minute left ~6,000 rows of service snapshots of up to
+  // 48 KB; the relay sent 500 of them in one produce request, Kafka refused it as too large (1 MB by
+  // default), and the relay retried the same batch forever with every later change stuck behind it.
+  it('relays an outbox far larger than one produce request the broker takes, in order, without a failed pass', async () => {
+    const bus = await testBus(database.db);
+    const big = `${topic}-big`;
+    await bus.ensureTopics([{ name: big, partitions: 3, compacted: false }]);
+    const got: BusMessage[] = [];
+    await bus.subscribe({
+      group: `g-${uniqueSuffix()}`,
+      topics: [big],
+      handler: async (m) => {
+        got.push(m);
+        return 'ok';
+      },
+    });
+    // Random hex barely compresses: splitting, not compression, has to keep each request small.
+    const snapshot = (i: number) => `${i}:${randomBytes(24_000).toString('hex')}`;
+    const count = 120;
+    const expected = Array.from({ length: count }, (_, i) => snapshot(i));
+    await enqueueOutbox(
+      database.db,
+      outbox,
+      // Mostly one key (one service's snapshot republished), so one partition gets megabytes at once.
+      expected.map((body, i) => ({ ...message(i % 10 === 0 ? `PSVC${i}` : 'PSVC001', body), topic: big })),
+    );
+    const relay = startOutboxRelay({
+      db: database.db,
+      outbox,
+      lease,
+      publish: (t, m) => bus.publish(t, m),
+      log: silentLog,
+      owner: 'relay-big',
+    });
+    await waitFor(() => got.length >= count, { what: 'the large outbox relayed', timeoutMs: 60_000 });
+    await relay.flush();
+    const same = got.filter((m) => m.key === 'PSVC001').map((m) => decoder.decode(m.value));
+    expect(same).toEqual(expected.filter((_, i) => i % 10 !== 0));
+    expect(got).toHaveLength(count);
+    expect(relay.health.errors).toBe(0);
+    const left = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from outbox_test.outbox`);
+    expect(left[0]?.n).toBe(0);
+    await relay.stop();
+    await bus.close();
+  });
+
+  it('refuses a message larger than the bus takes when it is written, and writes nothing of that change', async () => {
+    const huge = message('PSVC001', 'x'.repeat(MAX_OUTBOX_MESSAGE_BYTES + 1));
+    await expect(
+      database.db.transaction(async (tx) => enqueueOutbox(tx, outbox, [message('PSVC001', 'small'), huge])),
+    ).rejects.toThrow(MessageTooLargeError);
+    const left = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from outbox_test.outbox`);
+    expect(left[0]?.n).toBe(0);
   });
 
   it('lets one relay publish at a time, and hands the lease over on stop', async () => {

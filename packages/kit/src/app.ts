@@ -17,6 +17,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** This app's Prometheus registry; services register their own metrics here. */
     metrics: Registry;
+    /** Adds a dependency /readyz checks (a plugin's own: its outbox relay). */
+    addReadyCheck(check: ReadyCheck): void;
   }
 }
 
@@ -73,7 +75,7 @@ async function runCheck(check: ReadyCheck, timeoutMs: number): Promise<void> {
  * handlers, probes and metrics. Services add their routes as plugins on the returned instance.
  */
 export function createApp(options: AppOptions): FastifyInstance {
-  const checks = options.ready ?? [];
+  const checks = [...(options.ready ?? [])];
   const readyTimeoutMs = options.readyTimeoutMs ?? 5_000;
   // Typed as Fastify's base logger so the app matches the plain FastifyInstance plugins expect.
   const logger: FastifyBaseLogger = options.logger;
@@ -103,6 +105,9 @@ export function createApp(options: AppOptions): FastifyInstance {
 
   const metrics = createHttpMetrics(options.name);
   app.decorate('metrics', metrics.registry);
+  app.decorate('addReadyCheck', (check: ReadyCheck) => {
+    checks.push(check);
+  });
 
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(handleNotFound);

@@ -66,6 +66,13 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
     // Keeps 413 and 415 distinct from 400: clients react differently to each.
     return reply.status(candidate.statusCode).send(pagerDutyError('invalid_input', [candidate.message]).body);
   }
+  if (candidate.code === 'KLAXON_MESSAGE_TOO_LARGE') {
+    // A change whose message the bus could never carry (db's MessageTooLargeError); nothing was written.
+    const { status, body } = pagerDutyError('product_limit_reached', [
+      'The change makes a record too large to publish; split it (for example, fewer integrations per service).',
+    ]);
+    return reply.status(status).send(body);
+  }
   if (sqlState(error)?.startsWith('22')) {
     // PostgreSQL's data exceptions (a value out of range, a character it cannot store) mean input got
     // past the edge checks: still the client's 400, never a 500; logged, since the edge should have caught it.

@@ -36,6 +36,7 @@ export async function openInfrastructure(config: InfrastructureConfig, log: Logg
     database = await openDatabase({
       url: config.databaseUrl || (embedded as EmbeddedPostgres).url,
       ...(config.poolSize ? { poolSize: config.poolSize } : {}),
+      log,
     });
     const bus =
       config.kafkaBrokers.length > 0

@@ -1,7 +1,7 @@
 import type { Bus } from '@klaxon/bus';
-import { type Database, queryRows, sql } from '@klaxon/db';
+import { type Database, type OutboxRelay, queryRows, sql } from '@klaxon/db';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /**
  * What shows a storm while it happens, on an app's /metrics: consumer lag per group and partition,
@@ -11,8 +11,8 @@ import { Gauge, Histogram, type Registry } from 'prom-client';
 export interface PipelineMetrics {
   /** Reports the group's lag on its topics at every scrape. */
   watchLag(bus: Pick<Bus, 'lag'>, group: string, topics: readonly string[]): void;
-  /** Reports the number of rows waiting in an outbox at every scrape. */
-  watchOutbox(db: Database, service: string, outbox: PgTable): void;
+  /** Reports the rows waiting in an outbox, and its relay's failed passes, at every scrape. */
+  watchOutbox(db: Database, service: string, outbox: PgTable, relay: Pick<OutboxRelay, 'health'>): void;
   /** The batch handler with the size of every batch it takes counted under the consumer group. */
   measured<M, R>(group: string, handler: (batch: M[]) => R): (batch: M[]) => R;
   /** A durable timer fired this late. */
@@ -25,7 +25,7 @@ export function pipelineMetrics(registry: Registry): PipelineMetrics {
   const known = perRegistry.get(registry);
   if (known) return known;
   const lagSources: { bus: Pick<Bus, 'lag'>; group: string; topics: readonly string[] }[] = [];
-  const outboxes: { db: Database; service: string; outbox: PgTable }[] = [];
+  const outboxes: { db: Database; service: string; outbox: PgTable; relay: Pick<OutboxRelay, 'health'> }[] = [];
   new Gauge({
     name: 'klaxon_consumer_lag_messages',
     help: 'Messages appended to a partition and not yet committed by the consumer group.',
@@ -54,6 +54,16 @@ export function pipelineMetrics(registry: Registry): PipelineMetrics {
       }
     },
   });
+  new Counter({
+    name: 'klaxon_outbox_relay_errors_total',
+    help: 'Relay passes that failed to publish a service outbox (a stuck relay shows as a rising count).',
+    labelNames: ['owner'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { service, relay } of outboxes) this.inc({ owner: service }, relay.health.errors);
+    },
+  });
   const batchSize = new Histogram({
     name: 'klaxon_consumer_batch_size_messages',
     help: 'Messages a consumer took in one batch (one transaction).',
@@ -70,7 +80,7 @@ export function pipelineMetrics(registry: Registry): PipelineMetrics {
   });
   const metrics: PipelineMetrics = {
     watchLag: (bus, group, topics) => lagSources.push({ bus, group, topics }),
-    watchOutbox: (db, service, outbox) => outboxes.push({ db, service, outbox }),
+    watchOutbox: (db, service, outbox, relay) => outboxes.push({ db, service, outbox, relay }),
     measured: (group, handler) => (batch) => {
       batchSize.observe({ group }, batch.length);
       return handler(batch);

@@ -1,6 +1,11 @@
 import { BroadcastChannel } from 'node:worker_threads';
 import { type OutboxLeaseTable, type OutboxRelay, type OutboxTable, startOutboxRelay } from '@klaxon/db';
+import type { FastifyInstance } from 'fastify';
+import { pipelineMetrics } from './pipeline-metrics';
 import type { ServiceContext, ServiceRole } from './service-context';
+
+/** A relay failing this long makes the service not ready: its changes are not reaching the bus. */
+const RELAY_FAILING_NOT_READY_MS = 10_000;
 
 export interface ServiceRelayTables {
   outbox: OutboxTable;
@@ -28,6 +33,7 @@ export function startServiceRelay(ctx: ServiceContext, tables: ServiceRelayTable
   if (role !== runsOn) {
     // The relay is in the other thread; it also flushes itself when it stops.
     return {
+      health: { errors: 0, failingSince: undefined },
       wake: () => channel.postMessage('wake'),
       flush: async () => channel.postMessage('wake'),
       stop: async () => channel.close(),
@@ -36,6 +42,7 @@ export function startServiceRelay(ctx: ServiceContext, tables: ServiceRelayTable
   const relay = localRelay(ctx, tables);
   channel.onmessage = () => relay.wake();
   return {
+    health: relay.health,
     wake: () => relay.wake(),
     flush: () => relay.flush(),
     stop: async () => {
@@ -53,5 +60,29 @@ function localRelay(ctx: ServiceContext, tables: ServiceRelayTables): OutboxRela
     publish: (topic, messages) => ctx.bus.publish(topic, messages),
     log: ctx.log,
     owner: ctx.instanceId,
+  });
+}
+
+/**
+ * Shows a service's relay on the app of the thread it runs on: outbox depth and failed passes on /metrics, and /readyz
+ * not-ready while every pass has failed for RELAY_FAILING_NOT_READY_MS (a broker away, or a message
+ * it refuses), so a stuck relay is seen instead of silently holding every later change back.
+ */
+export function watchRelay(
+  app: Pick<FastifyInstance, 'metrics' | 'addReadyCheck'>,
+  owner: string,
+  ctx: Pick<ServiceContext, 'db'>,
+  outbox: OutboxTable,
+  relay: Pick<OutboxRelay, 'health'>,
+): void {
+  pipelineMetrics(app.metrics).watchOutbox(ctx.db, owner, outbox, relay);
+  app.addReadyCheck({
+    name: `${owner}_outbox_relay`,
+    check: async () => {
+      const since = relay.health.failingSince;
+      if (since && Date.now() - since.getTime() >= RELAY_FAILING_NOT_READY_MS) {
+        throw new Error(`the ${owner} outbox relay has failed every pass since ${since.toISOString()}`);
+      }
+    },
   });
 }

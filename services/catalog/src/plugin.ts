@@ -4,7 +4,14 @@ import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
 import { createRateLimiter, defaultPublicUrl, registerRestConventions, restUrls } from '@klaxon/rest';
-import { pipelineMetrics, runsBackground, type ServiceContext, servesHttp, startServiceRelay } from '@klaxon/runtime';
+import {
+  pipelineMetrics,
+  runsBackground,
+  type ServiceContext,
+  servesHttp,
+  startServiceRelay,
+  watchRelay,
+} from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import { bootstrapOwner } from './bootstrap';
 import type { CatalogConfig } from './config';
@@ -54,7 +61,7 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
     app.addHook('onClose', () => incidents.stop());
   }
   if (!servesHttp(options)) return;
-  metrics.watchOutbox(db, 'catalog', outbox);
+  watchRelay(app, 'catalog', options, outbox, relay);
   // An empty KLAXON_PUBLIC_URL (as compose files write it) is unset: links follow each request.
   const configuredUrl = config.KLAXON_PUBLIC_URL || undefined;
   const urls = restUrls(configuredUrl ?? defaultPublicUrl);

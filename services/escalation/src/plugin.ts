@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
-import { runMigrations } from '@klaxon/db';
+import { type OutboxRelay, runMigrations } from '@klaxon/db';
 import { createRateLimiter, defaultPublicUrl, registerRestConventions, restUrls } from '@klaxon/rest';
 import {
   pipelineMetrics,
@@ -9,6 +9,7 @@ import {
   runsBackground,
   type ServiceContext,
   startServiceRelay,
+  watchRelay,
 } from '@klaxon/runtime';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { incidentsChangedConsumer } from './consumers/incidents-changed.consumer';
@@ -57,7 +58,7 @@ export const escalationPlugin: FastifyPluginAsync<EscalationOptions> = async (ap
   await runMigrations(db, { folder: path.join(__dirname, '..', 'drizzle'), schema: 'escalation' });
   const relay = startServiceRelay(options, { outbox, lease: outboxLease, owner: 'escalation' });
   const ctx: EscalationContext = { db, clock, log, published: () => relay.wake() };
-  const background = runsBackground(options) ? await startBackground(app, options, ctx) : undefined;
+  const background = runsBackground(options) ? await startBackground(app, options, ctx, relay) : undefined;
 
   registerRestConventions(app, {
     lookupToken: (hash) => lookupToken(db, hash),
@@ -79,11 +80,16 @@ export const escalationPlugin: FastifyPluginAsync<EscalationOptions> = async (ap
 };
 
 /** The catalog replica, the incidents.changed consumer and the escalation timers. */
-async function startBackground(app: FastifyInstance, options: EscalationOptions, ctx: EscalationContext) {
+async function startBackground(
+  app: FastifyInstance,
+  options: EscalationOptions,
+  ctx: EscalationContext,
+  relay: OutboxRelay,
+) {
   const { log } = options;
   // Outbox depth and consumer lag on /metrics.
   const metrics = pipelineMetrics(app.metrics);
-  metrics.watchOutbox(options.db, 'escalation', outbox);
+  watchRelay(app, 'escalation', options, outbox, relay);
   metrics.watchLag(options.bus, 'escalation.incidents', [topics.incidentsChanged.name]);
   const catalog = await replicateCatalog({
     ...options,

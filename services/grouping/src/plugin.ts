@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
-import { runMigrations } from '@klaxon/db';
+import { type OutboxRelay, runMigrations } from '@klaxon/db';
 import { createRateLimiter, defaultPublicUrl, registerRestConventions } from '@klaxon/rest';
-import { pipelineMetrics, runsBackground, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
+import { pipelineMetrics, runsBackground, type ServiceContext, startServiceRelay, watchRelay } from '@klaxon/runtime';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { catalogChangesConsumer } from './consumers/catalog-changes.consumer';
 import { eventsAcceptedConsumer } from './consumers/events-accepted.consumer';
@@ -62,7 +62,7 @@ export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, o
     published: () => relay.wake(),
     models: createModelStore(),
   };
-  const background = runsBackground(options) ? await startBackground(app, options, ctx) : undefined;
+  const background = runsBackground(options) ? await startBackground(app, options, ctx, relay) : undefined;
 
   registerRestConventions(app, {
     lookupToken: (hash) => lookupToken(db, hash),
@@ -83,10 +83,15 @@ export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, o
 };
 
 /** The consumers and the timer poller: what grouping does besides answering HTTP. */
-async function startBackground(app: FastifyInstance, options: GroupingOptions, ctx: GroupingContext) {
+async function startBackground(
+  app: FastifyInstance,
+  options: GroupingOptions,
+  ctx: GroupingContext,
+  relay: OutboxRelay,
+) {
   const { db, bus, log, clock } = options;
   const metrics = pipelineMetrics(app.metrics);
-  metrics.watchOutbox(db, 'grouping', outbox);
+  watchRelay(app, 'grouping', options, outbox, relay);
   // The runtime's replicateCatalog, plus one step in the same transaction: a moved integration's
   // incidents follow it (see incidents/follow-integration.ts).
   const catalog = await subscribeTo(bus, {

@@ -28,6 +28,20 @@ export const ingestConfigSchema = {
       minimum: 0,
       default: 3000,
     },
+    KLAXON_INGEST_PUBLISH_TIMEOUT_MS: {
+      type: 'integer',
+      description:
+        'Longest an event waits for the bus to take it before the sender gets a 503 to retry (ms); bounds requests during a bus outage.',
+      minimum: 100,
+      default: 3000,
+    },
+    KLAXON_INGEST_RETRY_WINDOW_S: {
+      type: 'integer',
+      description:
+        'How long an event answered 503 is remembered, so that a retry of the same request becomes the same event (s).',
+      minimum: 0,
+      default: 600,
+    },
   },
 } as const satisfies EnvSchema;
 

@@ -8,6 +8,7 @@ import type { IngestConfig } from './config';
 import { catalogChangesConsumer } from './consumers/catalog-changes.consumer';
 import { createRouteResolver } from './domain/route-resolver';
 import { createRoutingTable, type RoutingTable } from './domain/routing-table';
+import { createUnsettledEvents } from './domain/unsettled-events';
 import { eventsRoutes } from './http/events.routes';
 import { createPgRateStore } from './rate-limit/pg-rate-store';
 import { createRateLimiter } from './rate-limit/rate-limiter';
@@ -51,7 +52,21 @@ export const ingestPlugin: FastifyPluginAsync<IngestOptions> = async (app, optio
     now: () => clock.now(),
     catchUp: () => subscription.caughtUp(config.KLAXON_INGEST_CATCH_UP_TIMEOUT_MS),
   });
-  await app.register(eventsRoutes, { bus, resolver, limiter, clock, log });
+  const unsettled = createUnsettledEvents({
+    windowMs: config.KLAXON_INGEST_RETRY_WINDOW_S * 1000,
+    // Bounds memory through a long outage; past it the oldest attempts are forgotten first.
+    maxEntries: 50_000,
+    now: () => clock.now(),
+  });
+  await app.register(eventsRoutes, {
+    bus,
+    resolver,
+    limiter,
+    clock,
+    log,
+    unsettled,
+    publishTimeoutMs: config.KLAXON_INGEST_PUBLISH_TIMEOUT_MS,
+  });
   app.addHook('onClose', async () => {
     await subscription.stop();
     await limiter.stop();

@@ -478,6 +478,60 @@ describe('Events API endpoints', () => {
       expect((await post('/v2/enqueue', trigger(V2_KEY, { dedup_key: 'during-outage' }))).statusCode).toBe(202);
       expect((await drainTo()).map((e) => e.dedupKey)).toEqual(['during-outage']);
     });
+    it('answers 503 within the publish timeout, and a retry of that request is the same event if the first append lands late', async () => {
+      // A bus that takes the first append but acknowledges it only after the sender gave up: what a
+      // broker coming back mid-request does. Later appends go through at once.
+      let releaseFirst = () => {};
+      const held = new Promise<void>((resolve) => {
+        releaseFirst = resolve;
+      });
+      let appends = 0;
+      const slow = createApp({ name: 'ingest-slow', logger: silentLog });
+      await slow.register(ingestPlugin, {
+        db: database.db,
+        bus: {
+          ...bus,
+          publish: async (topic, messages) => {
+            if (appends++ === 0) await held;
+            await bus.publish(topic, messages);
+          },
+        },
+        log: silentLog,
+        clock: systemClock,
+        instanceId: `ingest-${uniqueSuffix()}`,
+        config: loadIngestConfig({ KLAXON_INGEST_RATE_LIMIT: '1000', KLAXON_INGEST_PUBLISH_TIMEOUT_MS: '300' }),
+      });
+      await slow.ready();
+      const send = (payload: object) =>
+        slow.inject({
+          method: 'POST',
+          url: '/v2/enqueue',
+          headers: { 'content-type': 'application/json' },
+          payload: JSON.stringify(payload),
+        });
+      // No dedup_key: without remembering, a retry would be a second alert.
+      const event = trigger(V2_KEY, {
+        payload: { summary: `retried ${uniqueSuffix()}`, source: 'a', severity: 'info' },
+      });
+      const first = await send(event);
+      expect(first.statusCode).toBe(503);
+      const retry = await send(event);
+      expect(retry.statusCode).toBe(202);
+      releaseFirst();
+      // The same request once more after its 202 is a new event, as on PagerDuty.
+      const again = await send(event);
+      expect(again.statusCode).toBe(202);
+      const events = await drainTo();
+      await slow.close();
+      expect(events).toHaveLength(3);
+      // The late first append and the retry: one event (one id, one dedup key), which consumers apply once.
+      const retried = events.filter((e) => e.dedupKey === retry.json().dedup_key);
+      expect(retried).toHaveLength(2);
+      expect(retried[0]?.id).toBe(retried[1]?.id);
+      const fresh = events.filter((e) => e.dedupKey === again.json().dedup_key);
+      expect(fresh).toHaveLength(1);
+      expect(fresh[0]?.id).not.toBe(retried[0]?.id);
+    });
   });
 
   describe('rate limiting', () => {

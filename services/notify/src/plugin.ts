@@ -4,7 +4,7 @@ import { topics } from '@klaxon/contracts';
 import type { OutboxRelay } from '@klaxon/db';
 import { runMigrations } from '@klaxon/db';
 import { createRateLimiter, defaultPublicUrl, registerRestConventions } from '@klaxon/rest';
-import { pipelineMetrics, runsBackground, type ServiceContext, startServiceRelay } from '@klaxon/runtime';
+import { pipelineMetrics, runsBackground, type ServiceContext, startServiceRelay, watchRelay } from '@klaxon/runtime';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { createChannels } from './channels';
 import type { EmailSettings } from './channels/email.channel';
@@ -125,7 +125,7 @@ async function startBackground(
   const { db, bus, log, clock } = options;
   // Outbox depth and consumer lag on /metrics.
   const metrics = pipelineMetrics(app.metrics);
-  metrics.watchOutbox(options.db, 'notify', outbox);
+  watchRelay(app, 'notify', options, outbox, relay);
   metrics.watchLag(options.bus, 'notify.requests', [topics.notificationsRequested.name]);
   metrics.watchLag(options.bus, 'notify.incidents', [topics.incidentsChanged.name]);
   const publicUrl = options.publicUrl ?? defaultPublicUrl;

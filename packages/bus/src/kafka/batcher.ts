@@ -45,6 +45,24 @@ interface Entry<M> {
   reject(err: unknown): void;
 }
 
+/** Consecutive runs of messages, each within maxMessages and maxBytes (a message alone may exceed them). */
+function chunks<M>(messages: M[], bounds: Pick<BatcherOptions<M>, 'sizeOf' | 'maxMessages' | 'maxBytes'>) {
+  const parts: { messages: M[]; bytes: number }[] = [];
+  let part: { messages: M[]; bytes: number } = { messages: [], bytes: 0 };
+  for (const message of messages) {
+    const size = bounds.sizeOf(message);
+    const full = part.messages.length >= bounds.maxMessages || part.bytes + size > bounds.maxBytes;
+    if (part.messages.length > 0 && full) {
+      parts.push(part);
+      part = { messages: [], bytes: 0 };
+    }
+    part.messages.push(message);
+    part.bytes += size;
+  }
+  parts.push(part);
+  return parts;
+}
+
 export function createBatcher<M>(options: BatcherOptions<M>): Batcher<M> {
   const queue: Entry<M>[] = [];
   let sending = false;
@@ -112,28 +130,26 @@ export function createBatcher<M>(options: BatcherOptions<M>): Batcher<M> {
     setImmediate(() => void sendNext());
   }
 
+  const enqueue = (topic: string, part: { messages: M[]; bytes: number }) =>
+    new Promise<void>((resolve, reject) => {
+      const entry: Entry<M> = { topic, ...part, settled: false, timer: undefined, resolve, reject };
+      entry.timer = setTimeout(() => {
+        const queued = queue.indexOf(entry);
+        if (queued >= 0) queue.splice(queued, 1);
+        settle(entry, new PublishTimeoutError(options.timeoutMs));
+      }, options.timeoutMs);
+      queue.push(entry);
+      kick();
+    });
+
   return {
     publish(topic, messages) {
       if (closed) return Promise.reject(new Error('the bus is closed'));
       if (messages.length === 0) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        const entry: Entry<M> = {
-          topic,
-          messages,
-          bytes: messages.reduce((sum, m) => sum + options.sizeOf(m), 0),
-          settled: false,
-          timer: undefined,
-          resolve,
-          reject,
-        };
-        entry.timer = setTimeout(() => {
-          const queued = queue.indexOf(entry);
-          if (queued >= 0) queue.splice(queued, 1);
-          settle(entry, new PublishTimeoutError(options.timeoutMs));
-        }, options.timeoutMs);
-        queue.push(entry);
-        kick();
-      });
+      // A publish larger than one send is queued as consecutive parts, each within the bounds, so no
+      // produce request exceeds what the broker accepts (one oversized request was refused whole,
+      // and retried forever); it resolves once every part is acknowledged.
+      return Promise.all(chunks(messages, options).map((part) => enqueue(topic, part))).then(() => undefined);
     },
     drain() {
       closed = true;

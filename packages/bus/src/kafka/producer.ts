@@ -1,4 +1,4 @@
-import { type Kafka, type Message, Partitioners } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Message, Partitioners } from 'kafkajs';
 import type { OutgoingMessage } from '../port';
 import { createBatcher, type TopicBatch } from './batcher';
 import { lazyConnection } from './connection';
@@ -10,6 +10,9 @@ export interface KafkaPublisher {
   /** Refuses new publishes, waits for queued ones, disconnects. */
   close(): Promise<void>;
 }
+
+/** Sends at least this large are compressed (gzip, built into kafkajs). */
+const COMPRESS_FROM_BYTES = 256 * 1024;
 
 /** Broker answers that prove a produce request was refused whole, because of the producer id's state. */
 const producerStateErrors = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH']);
@@ -61,11 +64,16 @@ export function createKafkaPublisher(kafka: Kafka, settings: KafkaSettings): Kaf
     producers.reset().catch((err: unknown) => log.warn({ err }, 'producer_disconnect_failed'));
 
   const send = async (batch: TopicBatch<Message>[]): Promise<void> => {
+    const bytes = batch.reduce((n, b) => n + b.messages.reduce((m, message) => m + kafkaMessageSize(message), 0), 0);
+    // Big requests (a catalog outbox of 48 KB service snapshots) are gzipped: it keeps them well under
+    // the broker's size limits and cuts their transfer. The hot path's small batches go uncompressed.
+    const compression = bytes >= COMPRESS_FROM_BYTES ? CompressionTypes.GZIP : CompressionTypes.None;
     for (let attempt = 1; ; attempt++) {
       const producer = await producers.get();
       try {
         await producer.sendBatch({
           acks: -1,
+          compression,
           // The broker's wait for in-sync replicas; below the request timeout so the broker answers first.
           timeout: Math.max(1_000, settings.requestTimeoutMs - 2_000),
           topicMessages: batch,

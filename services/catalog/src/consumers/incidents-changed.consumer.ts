@@ -1,4 +1,4 @@
-import { type Decoded, isTransientError, type Outcome } from '@klaxon/bus';
+import type { Decoded, Outcome } from '@klaxon/bus';
 import { type IncidentChanged, timestampDate } from '@klaxon/contracts';
 import type { IncidentStateRow } from '../db';
 
@@ -40,9 +40,9 @@ export function incidentsChangedConsumer(deps: {
       return states.map((s) => (s ? 'ok' : 'drop'));
     } catch (err) {
       deps.log.warn({ err, ...at }, 'incident_state_failed');
-      // The bus retries a transient error (database away) until it passes; only what is left may dead-letter.
-      if (isTransientError(err)) throw err;
-      return 'retry';
+      // The bus judges the error: a transient one (database away) is retried until it passes, any other
+      // is set aside as a dead letter after a few quick attempts instead of holding the partition.
+      throw err;
     }
   };
 }

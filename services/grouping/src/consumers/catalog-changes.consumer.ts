@@ -1,4 +1,4 @@
-import { type BusMessage, isTransientError, type Outcome } from '@klaxon/bus';
+import type { BusMessage, Outcome } from '@klaxon/bus';
 import type { CatalogChange } from '@klaxon/contracts';
 
 /**
@@ -19,9 +19,10 @@ export function catalogChangesConsumer(deps: {
       await deps.apply(change);
     } catch (err) {
       deps.log.warn({ err, ...at }, 'catalog_change_failed');
-      // The bus retries a transient error (database away) until it passes; only what is left may dead-letter.
-      if (isTransientError(err)) throw err;
-      return err instanceof SyntaxError ? 'dead-letter' : 'retry';
+      if (err instanceof SyntaxError) return 'dead-letter';
+      // The bus judges the error: a transient one (database away) is retried until it passes, any other
+      // is set aside as a dead letter after a few quick attempts instead of holding the partition.
+      throw err;
     }
     deps.published();
     deps.log.debug(at, 'catalog_change_applied');

@@ -1,4 +1,4 @@
-import { type Decoded, isTransientError, type Outcome } from '@klaxon/bus';
+import type { Decoded, Outcome } from '@klaxon/bus';
 import type { AcceptedEvent } from '@klaxon/contracts';
 import type { EventResult } from '../incidents/apply-event';
 
@@ -21,9 +21,9 @@ export function eventsAcceptedConsumer(deps: {
       return results.map((r) => (r === 'unknown-action' ? 'drop' : 'ok'));
     } catch (err) {
       deps.log.warn({ err, ...where }, 'events_apply_failed');
-      // The bus retries a transient error (database away) until it passes; only what is left may dead-letter.
-      if (isTransientError(err)) throw err;
-      return 'retry';
+      // The bus judges the error: a transient one (database away) is retried until it passes, any other
+      // is set aside as a dead letter after a few quick attempts instead of holding the partition.
+      throw err;
     }
   };
 }

@@ -1,4 +1,4 @@
-import { type Decoded, isTransientError, type Outcome } from '@klaxon/bus';
+import type { Decoded, Outcome } from '@klaxon/bus';
 import type { IncidentAssignmentCommand } from '@klaxon/contracts';
 import type { CommandResult } from '../incidents/assignment-commands';
 
@@ -22,9 +22,9 @@ export function incidentAssignmentsConsumer(deps: {
       return results.map((r) => (r === 'applied' || r === 'duplicate' ? 'ok' : 'drop'));
     } catch (err) {
       deps.log.warn({ err, ...where }, 'assignment_commands_failed');
-      // The bus retries a transient error (database away) until it passes; only what is left may dead-letter.
-      if (isTransientError(err)) throw err;
-      return 'retry';
+      // The bus judges the error: a transient one (database away) is retried until it passes, any other
+      // is set aside as a dead letter after a few quick attempts instead of holding the partition.
+      throw err;
     }
   };
 }

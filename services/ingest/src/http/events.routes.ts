@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { acceptedEvent, EventSource, generateDedupKey } from '../domain/accepted-event';
 import { isObject, type Validation } from '../domain/event-draft';
 import type { EventsApi, RouteResolver } from '../domain/route-resolver';
+import { type EventIdentity, eventFingerprint, type UnsettledEvents } from '../domain/unsettled-events';
 import { validateV1Event } from '../domain/validate-v1';
 import { validateChangeEvent, validateV2Event } from '../domain/validate-v2';
 import type { RateLimiter } from '../rate-limit/rate-limiter';
@@ -30,6 +31,30 @@ export interface EventsRoutesOptions {
   limiter: Pick<RateLimiter, 'tryTake'>;
   clock: Clock;
   log: Logger;
+  /** Longest an append may take before the sender gets a 503 (the append may still land later). */
+  publishTimeoutMs: number;
+  unsettled: UnsettledEvents;
+}
+
+class PublishTimeout extends Error {
+  constructor(ms: number) {
+    super(`the event was not appended within ${ms} ms`);
+    this.name = 'PublishTimeout';
+  }
+}
+
+/** The append, or a PublishTimeout after `ms`; a late outcome of the append is ignored, not unhandled. */
+async function publishWithin(ms: number, publish: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new PublishTimeout(ms)), ms);
+  });
+  publish.catch(() => undefined);
+  try {
+    await Promise.race([publish, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 interface Endpoint {
@@ -73,7 +98,7 @@ const send = (reply: FastifyReply, r: EventReply) => reply.code(r.status).type(J
 
 /** The Events API v1/v2 endpoints: validate, route, rate-limit, append durably, then answer. */
 export async function eventsRoutes(app: FastifyInstance, options: EventsRoutesOptions): Promise<void> {
-  const { bus, resolver, limiter, clock, log } = options;
+  const { bus, resolver, limiter, clock, log, unsettled, publishTimeoutMs } = options;
   useRawEventBodies(app);
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, request, reply) => {
@@ -84,14 +109,15 @@ export async function eventsRoutes(app: FastifyInstance, options: EventsRoutesOp
   });
 
   for (const [url, endpoint] of Object.entries(endpoints)) {
-    app.post(url, (request, reply) => handle(endpoint, request, reply));
+    app.post(url, (request, reply) => handle(url, endpoint, request, reply));
   }
 
-  async function handle(endpoint: Endpoint, request: FastifyRequest, reply: FastifyReply) {
+  async function handle(url: string, endpoint: Endpoint, request: FastifyRequest, reply: FastifyReply) {
     if (!isJson(request)) return send(reply, unrecognized('Content-Type must be application/json'));
+    const raw = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
     let body: unknown;
     try {
-      body = JSON.parse((request.body as Buffer | undefined)?.toString('utf8') ?? '');
+      body = JSON.parse(raw.toString('utf8'));
     } catch {
       return send(reply, unrecognized('JSON parse error'));
     }
@@ -107,17 +133,28 @@ export async function eventsRoutes(app: FastifyInstance, options: EventsRoutesOp
     const taken = limiter.tryTake(route.integrationId);
     if (!(typeof taken === 'boolean' ? taken : await taken)) return send(reply, rateLimited(endpoint.throttled));
 
-    const dedupKey = draft.action === 'change' ? '' : (draft.dedupKey ?? generateDedupKey());
+    // Hashing the body is needed only to recognise a retry, or to remember an attempt that failed.
+    const fingerprint = () => eventFingerprint(url, route.integrationId, raw);
+    const earlier = unsettled.empty ? undefined : unsettled.recall(fingerprint());
+    const identity: EventIdentity = earlier ?? {
+      id: newMessageId(receivedAt),
+      dedupKey: draft.action === 'change' ? '' : (draft.dedupKey ?? generateDedupKey()),
+      receivedAt,
+    };
+    const { dedupKey } = identity;
     const message = encode(
       topics.eventsAccepted,
-      acceptedEvent(draft, route, { id: newMessageId(receivedAt), dedupKey, receivedAt, sourceApi: endpoint.source }),
+      acceptedEvent(draft, route, { ...identity, sourceApi: endpoint.source }),
     );
     try {
-      await bus.publish(message.topic, [message]);
+      await publishWithin(publishTimeoutMs, bus.publish(message.topic, [message]));
     } catch (err) {
       log.error({ err, integrationId: route.integrationId }, 'event_publish_failed');
+      // The append may still land: a retry of this request must be the same event, not a second one.
+      unsettled.remember(fingerprint(), identity);
       return send(reply, unavailable);
     }
+    if (earlier) unsettled.forget(fingerprint());
     const ok = endpoint.accepted(dedupKey);
     return reply.code(ok.status).type(JSON_TYPE).send(ok.body);
   }
