@@ -22,7 +22,7 @@ describe('incidents.changed for priority changes and notes', () => {
   afterAll(() => h.close());
 
   it('a new priority publishes PRIORITY_UPDATED with the requester as agent; the same priority again does not', async () => {
-    const p1 = { id: 'PPRIO01', type: 'priority_reference' };
+    const p1 = { id: 'PKLXPR1', type: 'priority_reference' };
     expect((await h.api('PUT', `/incidents/${id}`, { incident: { type: 'incident', priority: p1 } })).statusCode).toBe(
       200,
     );
@@ -31,7 +31,7 @@ describe('incidents.changed for priority changes and notes', () => {
         ? changesOf(IncidentChangeKind.PRIORITY_UPDATED)
         : undefined,
     );
-    expect(JSON.parse(published?.snapshotJson ?? '{}').priority).toMatchObject({ id: 'PPRIO01' });
+    expect(JSON.parse(published?.snapshotJson ?? '{}').priority).toMatchObject({ id: 'PKLXPR1' });
     expect(JSON.parse(published?.detail?.agentJson ?? '{}')).toEqual({ id: USER.id, type: 'user_reference' });
     await h.api('PUT', `/incidents/${id}`, {
       incident: { type: 'incident', priority: p1, title: 'Slow checkout (eu)' },
