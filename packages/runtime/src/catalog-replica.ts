@@ -54,3 +54,21 @@ export function replicateCatalog(options: {
     },
   });
 }
+
+/**
+ * Waits until the consumer group has applied every catalog change published so far, at most
+ * `timeoutMs`: what a read of a replica does before answering 404, so an entity created a moment
+ * ago through the catalog is found (the replica may be consumed in another thread or process).
+ */
+export async function catalogReplicaCaughtUp(
+  bus: Pick<Bus, 'lag'>,
+  group: string,
+  { timeoutMs = 3_000, pollMs = 25 }: { timeoutMs?: number; pollMs?: number } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const lags = await bus.lag(group, [topics.catalogChanges.name]).catch(() => []);
+    if (lags.every((l) => l.lag <= 0)) return;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}

@@ -170,6 +170,32 @@ describe.each(['one app', 'split over a serving and a background app'])('events 
       [['checkout/latency', 'resolved']],
     );
   });
+  it('renders a schedule created a moment ago: the replica catches up before a 404', async () => {
+    const me = await rest('GET', '/users/me');
+    const userId = (me.body.user as { id: string }).id;
+    const created = await rest('POST', '/schedules', {
+      schedule: {
+        type: 'schedule',
+        name: `Primary ${uniqueSuffix()}`,
+        time_zone: 'UTC',
+        schedule_layers: [
+          {
+            start: '2026-01-01T00:00:00Z',
+            rotation_virtual_start: '2026-01-01T00:00:00Z',
+            rotation_turn_length_seconds: 86400,
+            users: [{ user: { id: userId, type: 'user_reference' } }],
+          },
+        ],
+      },
+    });
+    expect(created.status).toBe(201);
+    const id = (created.body.schedule as { id: string }).id;
+    const shown = await rest('GET', `/schedules/${id}?since=2026-11-30T00:00:00Z&until=2026-12-01T00:00:00Z`);
+    expect(shown.status).toBe(200);
+    expect((shown.body.schedule as { id: string }).id).toBe(id);
+    expect((await rest('GET', '/schedules/PNOSUCH')).status).toBe(404);
+  });
+
   it('shows the pipeline on /metrics: consumer lag, batch sizes, outbox depth, event-loop delay', async () => {
     const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
     // The events of the test before went through grouping's batch consumer.

@@ -4,6 +4,7 @@ import { topics } from '@klaxon/contracts';
 import { type OutboxRelay, runMigrations } from '@klaxon/db';
 import { createRateLimiter, defaultPublicUrl, registerRestConventions, restUrls } from '@klaxon/rest';
 import {
+  catalogReplicaCaughtUp,
   pipelineMetrics,
   replicateCatalog,
   runsBackground,
@@ -34,6 +35,9 @@ export const escalationCatalogTypes = [
   'service',
   'api_token',
 ] as const;
+
+/** The consumer group of escalation's catalog replica. */
+const CATALOG_GROUP = 'escalation.catalog';
 
 export interface EscalationOptions extends ServiceContext {
   /** The base URL clients use, for `self`/`html_url` (default http://localhost:8080). */
@@ -68,7 +72,12 @@ export const escalationPlugin: FastifyPluginAsync<EscalationOptions> = async (ap
     trustedProxies: options.trustedProxies,
   });
   const urls = restUrls(options.publicUrl ?? defaultPublicUrl);
-  scheduleRoutes(app, { db, urls, clock });
+  scheduleRoutes(app, {
+    db,
+    urls,
+    clock,
+    replicaCaughtUp: () => catalogReplicaCaughtUp(options.bus, CATALOG_GROUP),
+  });
   onCallRoutes(app, { db, urls, clock, log });
 
   // Drain in dependency order: stop taking work, then publish what the work queued.
@@ -94,7 +103,7 @@ async function startBackground(
   const catalog = await replicateCatalog({
     ...options,
     table: catalogReplica,
-    group: 'escalation.catalog',
+    group: CATALOG_GROUP,
     entityTypes: escalationCatalogTypes,
   });
   const changes = await subscribeTo(options.bus, {

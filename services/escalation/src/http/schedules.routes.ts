@@ -19,6 +19,8 @@ export interface ScheduleRoutesContext {
   db: Executor;
   urls: Urls;
   clock: { now(): Date };
+  /** Resolves once the catalog replica has applied what the catalog published (bounded). */
+  replicaCaughtUp?: () => Promise<void>;
 }
 
 const TWO_WEEKS_MS = 14 * 86_400_000;
@@ -56,7 +58,12 @@ export function scheduleRoutes(app: FastifyInstance, ctx: ScheduleRoutesContext)
   ];
 
   async function scheduleOf(id: string): Promise<ScheduleSnapshot> {
-    const snapshot = await findSchedule(db, id);
+    let snapshot = await findSchedule(db, id);
+    // Created a moment ago through the catalog: the replica may not have it yet.
+    if (!snapshot && ctx.replicaCaughtUp) {
+      await ctx.replicaCaughtUp();
+      snapshot = await findSchedule(db, id);
+    }
     if (!snapshot) throw notFound('Schedule');
     return snapshot;
   }
