@@ -21,6 +21,8 @@ export async function startSmtpServer(options: { delayMs?: number } = {}) {
         .catch(callback);
     },
   });
+  // A sender killed mid-session (the kill test) resets its connection: an event, not a crash of the suite.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {
@@ -46,6 +48,8 @@ export async function startHttpServer(
   let handler = respond;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
+    // A sender killed mid-request resets the connection; the request is simply not recorded.
+    req.on('error', () => undefined);
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const r = {
