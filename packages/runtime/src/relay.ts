@@ -86,3 +86,19 @@ export function watchRelay(
     },
   });
 }
+
+/**
+ * Drains a service on close in dependency order: its background duties stop taking work (and
+ * finish what they hold), then the relay publishes what that work queued, then stops.
+ */
+export function drainOnClose(
+  app: Pick<FastifyInstance, 'addHook'>,
+  relay: OutboxRelay,
+  background: { stop(): Promise<void> } | undefined,
+): void {
+  app.addHook('onClose', async () => {
+    await background?.stop();
+    await relay.flush();
+    await relay.stop();
+  });
+}

@@ -5,6 +5,7 @@ import { type OutboxRelay, runMigrations } from '@klaxon/db';
 import { createRateLimiter, defaultPublicUrl, registerRestConventions, restUrls } from '@klaxon/rest';
 import {
   catalogReplicaCaughtUp,
+  drainOnClose,
   pipelineMetrics,
   replicateCatalog,
   runsBackground,
@@ -80,12 +81,7 @@ export const escalationPlugin: FastifyPluginAsync<EscalationOptions> = async (ap
   });
   onCallRoutes(app, { db, urls, clock, log });
 
-  // Drain in dependency order: stop taking work, then publish what the work queued.
-  app.addHook('onClose', async () => {
-    await background?.stop();
-    await relay.flush();
-    await relay.stop();
-  });
+  drainOnClose(app, relay, background);
 };
 
 /** The catalog replica, the incidents.changed consumer and the escalation timers. */

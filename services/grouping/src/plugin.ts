@@ -3,7 +3,14 @@ import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
 import { type OutboxRelay, runMigrations } from '@klaxon/db';
 import { createRateLimiter, defaultPublicUrl, registerRestConventions } from '@klaxon/rest';
-import { pipelineMetrics, runsBackground, type ServiceContext, startServiceRelay, watchRelay } from '@klaxon/runtime';
+import {
+  drainOnClose,
+  pipelineMetrics,
+  runsBackground,
+  type ServiceContext,
+  startServiceRelay,
+  watchRelay,
+} from '@klaxon/runtime';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { catalogChangesConsumer } from './consumers/catalog-changes.consumer';
 import { eventsAcceptedConsumer } from './consumers/events-accepted.consumer';
@@ -74,12 +81,7 @@ export const groupingPlugin: FastifyPluginAsync<GroupingOptions> = async (app, o
   incidentRoutes(app, ctx);
   actionLinkRoutes(app, ctx, { key: options.actionLinkKey, incidentUrl: (id) => ctx.urls.html('incident', id) });
 
-  // Drain in dependency order: stop taking work, then publish what the work queued.
-  app.addHook('onClose', async () => {
-    await background?.stop();
-    await relay.flush();
-    await relay.stop();
-  });
+  drainOnClose(app, relay, background);
 };
 
 /** The consumers and the timer poller: what grouping does besides answering HTTP. */

@@ -4,7 +4,14 @@ import { topics } from '@klaxon/contracts';
 import type { OutboxRelay } from '@klaxon/db';
 import { runMigrations } from '@klaxon/db';
 import { createRateLimiter, defaultPublicUrl, registerRestConventions } from '@klaxon/rest';
-import { pipelineMetrics, runsBackground, type ServiceContext, startServiceRelay, watchRelay } from '@klaxon/runtime';
+import {
+  drainOnClose,
+  pipelineMetrics,
+  runsBackground,
+  type ServiceContext,
+  startServiceRelay,
+  watchRelay,
+} from '@klaxon/runtime';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { createChannels } from './channels';
 import type { EmailSettings } from './channels/email.channel';
@@ -78,7 +85,7 @@ export interface NotifyWorkers {
  * publishes notifications.delivered through its outbox.
  */
 export const notifyPlugin: FastifyPluginAsync<NotifyOptions> = async (app, options) => {
-  const { db, log, clock } = options;
+  const { db, clock } = options;
   await runMigrations(db, { folder: path.join(__dirname, '..', 'drizzle'), schema: 'notify' });
   const relay = startServiceRelay(options, { outbox, lease: outboxLease, owner: 'notify' });
   const publicUrl = options.publicUrl ?? defaultPublicUrl;
@@ -106,13 +113,7 @@ export const notifyPlugin: FastifyPluginAsync<NotifyOptions> = async (app, optio
     published: () => relay.wake(),
   });
 
-  // Drain in dependency order: stop taking work, finish sends, then publish what they queued.
-  app.addHook('onClose', async () => {
-    await background?.stop();
-    await relay.flush();
-    await relay.stop();
-  });
-  log.debug({ background: background !== undefined }, 'notify_mounted');
+  drainOnClose(app, relay, background);
 };
 
 /** The consumers, the send and post loops and the channels: what notify does besides answering HTTP. */

@@ -133,8 +133,13 @@ export async function eventsRoutes(app: FastifyInstance, options: EventsRoutesOp
     const taken = limiter.tryTake(route.integrationId);
     if (!(typeof taken === 'boolean' ? taken : await taken)) return send(reply, rateLimited(endpoint.throttled));
 
-    // Hashing the body is needed only to recognise a retry, or to remember an attempt that failed.
-    const fingerprint = () => eventFingerprint(url, route.integrationId, raw);
+    // Hashing the body is needed only to recognise a retry, or to remember an attempt that failed;
+    // once hashed, the same fingerprint serves both.
+    let hashed: string | undefined;
+    const fingerprint = () => {
+      hashed ??= eventFingerprint(url, route.integrationId, raw);
+      return hashed;
+    };
     const earlier = unsettled.empty ? undefined : unsettled.recall(fingerprint());
     const identity: EventIdentity = earlier ?? {
       id: newMessageId(receivedAt),
