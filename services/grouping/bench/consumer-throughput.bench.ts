@@ -13,11 +13,15 @@ import { groupingPlugin } from '../src/plugin';
 // pnpm bench:grouping-throughput — alerts/s through the grouping consumer (events.accepted -> dedup ->
 // grouping -> incident -> outbox) on PostgreSQL + Kafka, and on the all-in-one's embedded PostgreSQL + Postgres log.
 // Needs KLAXON_TEST_DATABASE_URL and KLAXON_TEST_KAFKA_BROKERS (scripts/bench.sh starts both).
+//   BENCH_ALERTS    5000                  alerts published at once
+//   BENCH_GROUPING  content_based         or none
+//   BENCH_BACKENDS  kafka,embedded        which backends to measure
 
 const ALERTS = Number(process.env.BENCH_ALERTS ?? 5000);
 /** content_based (default: the hard case, most alerts join an incident chosen in SQL) or none. */
 const GROUPING = process.env.BENCH_GROUPING === 'none' ? 'none' : 'content_based';
 const SERVICES = 20;
+const BACKENDS = (process.env.BENCH_BACKENDS ?? 'kafka,embedded').split(',');
 const log = createLogger({ level: 'warn', name: 'bench' });
 
 async function freshDatabase(base: string): Promise<string> {
@@ -117,32 +121,8 @@ async function measure(name: string, database: DatabaseHandle, bus: Bus): Promis
 
 async function main(): Promise<void> {
   const rows: string[] = [];
-  const base = process.env.KLAXON_TEST_DATABASE_URL ?? '';
-  const brokers = (process.env.KLAXON_TEST_KAFKA_BROKERS ?? '').split(',').filter(Boolean);
-  if (!base || brokers.length === 0) throw new Error('set KLAXON_TEST_DATABASE_URL and KLAXON_TEST_KAFKA_BROKERS');
-
-  const pg = await openDatabase({ url: await freshDatabase(base) });
-  const kafka = await createKafkaBus({
-    brokers,
-    clientId: 'klaxon-bench-grouping',
-    log,
-    topicPrefix: `bench${Date.now()}.`,
-  });
-  rows.push(await measure('PostgreSQL + Kafka', pg, kafka));
-  await kafka.close();
-  await pg.close();
-
-  const dir = mkdtempSync(path.join(tmpdir(), 'klaxon-bench-grouping-'));
-  // As the all-in-one runs it: fsync on, one pool of 30.
-  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), log });
-  const embedded = await openDatabase({ url: server.url, poolSize: 30 });
-  const logBus = await createPostgresLogBus({ db: embedded.db, log });
-  rows.push(await measure('all-in-one: embedded PostgreSQL + Postgres log', embedded, logBus));
-  await logBus.close();
-  await embedded.close();
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-
+  if (BACKENDS.includes('kafka')) rows.push(await measureKafka());
+  if (BACKENDS.includes('embedded')) rows.push(await measureEmbedded());
   process.stdout.write(
     [
       `Grouping consumer: ${ALERTS} new alerts over ${SERVICES} services (${GROUPING === 'none' ? 'no grouping' : 'content-based grouping'}), published at once`,
@@ -153,6 +133,37 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+}
+
+async function measureKafka(): Promise<string> {
+  const base = process.env.KLAXON_TEST_DATABASE_URL ?? '';
+  const brokers = (process.env.KLAXON_TEST_KAFKA_BROKERS ?? '').split(',').filter(Boolean);
+  if (!base || brokers.length === 0) throw new Error('set KLAXON_TEST_DATABASE_URL and KLAXON_TEST_KAFKA_BROKERS');
+  const pg = await openDatabase({ url: await freshDatabase(base) });
+  const kafka = await createKafkaBus({
+    brokers,
+    clientId: 'klaxon-bench-grouping',
+    log,
+    topicPrefix: `bench${Date.now()}.`,
+  });
+  const row = await measure('PostgreSQL + Kafka', pg, kafka);
+  await kafka.close();
+  await pg.close();
+  return row;
+}
+
+async function measureEmbedded(): Promise<string> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'klaxon-bench-grouping-'));
+  // As the all-in-one runs it: fsync on, one pool of 30.
+  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), log });
+  const embedded = await openDatabase({ url: server.url, poolSize: 30 });
+  const logBus = await createPostgresLogBus({ db: embedded.db, log });
+  const row = await measure('all-in-one: embedded PostgreSQL + Postgres log', embedded, logBus);
+  await logBus.close();
+  await embedded.close();
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+  return row;
 }
 
 main().catch((err: unknown) => {

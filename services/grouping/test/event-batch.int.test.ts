@@ -17,6 +17,16 @@ describe('events.accepted in batches', () => {
       'PBATCHT',
       service('PBATCHT', { alert_grouping_parameters: { type: 'time', config: { timeout: 0 } } }),
     );
+    await h.catalog(
+      'service',
+      'PBATCHC',
+      service('PBATCHC', {
+        alert_grouping_parameters: {
+          type: 'content_based',
+          config: { aggregate: 'all', fields: ['source'], time_window: 3600 },
+        },
+      }),
+    );
   });
   afterAll(() => h.close());
 
@@ -96,5 +106,52 @@ describe('events.accepted in batches', () => {
     const grouped = await incidents('PBATCHT');
     expect(grouped).toHaveLength(1);
     expect(grouped[0]).toMatchObject({ status: 'triggered', alert_count: 4 });
+  });
+
+  it('groups by content within one batch: joins an older incident, one the batch opened, and reads again after a resolve', async () => {
+    const on = { serviceId: 'PBATCHC', integrationId: 'PINTBC' };
+    await h.events([{ ...on, dedupKey: 'c-1', source: 'db-1' }]);
+    const [older] = await incidents('PBATCHC');
+    await h.events([
+      { ...on, dedupKey: 'c-2', source: 'db-1' },
+      { ...on, dedupKey: 'c-3', source: 'web-1' },
+      { ...on, dedupKey: 'c-4', source: 'web-1' },
+      // Resolving both db-1 alerts resolves the older incident: the next db-1 alert opens a new one.
+      { ...on, dedupKey: 'c-1', action: EventAction.RESOLVE },
+      { ...on, dedupKey: 'c-2', action: EventAction.RESOLVE },
+      { ...on, dedupKey: 'c-5', source: 'db-1' },
+      { ...on, dedupKey: 'c-6', source: 'web-1' },
+    ]);
+    const [first, web, db, ...more] = await incidents('PBATCHC');
+    expect(more).toEqual([]);
+    expect(first).toMatchObject({ id: older?.id, status: 'resolved', alert_count: 2 });
+    expect(web).toMatchObject({ status: 'triggered', incident_key: 'c-3', alert_count: 3 });
+    expect(db).toMatchObject({ status: 'triggered', incident_key: 'c-5', alert_count: 1 });
+
+    const placed = new Map((await h.alertsOf('PBATCHC')).map((a) => [a.alert_key, a.incident_id]));
+    expect(Object.fromEntries(placed)).toEqual({
+      'c-1': first?.id,
+      'c-2': first?.id,
+      'c-3': web?.id,
+      'c-4': web?.id,
+      'c-5': db?.id,
+      'c-6': web?.id,
+    });
+    // Every alert has its own trigger log entry on the incident it joined.
+    const triggers = await h.rows<{ incident_id: string; n: number }>(
+      sql`select incident_id, count(*)::int as n from grouping.log_entries
+          where type = 'trigger' and service_id = 'PBATCHC' group by incident_id`,
+    );
+    expect(Object.fromEntries(triggers.map((t) => [t.incident_id, t.n]))).toEqual({
+      [first?.id ?? '']: 2,
+      [web?.id ?? '']: 3,
+      [db?.id ?? '']: 1,
+    });
+    // The grouping window of an incident joined in the batch is stored with it.
+    const [window] = await h.rows<{ started: boolean; grouped: boolean }>(
+      sql`select window_started_at is not null as started, window_last_grouped_at >= window_started_at as grouped
+          from grouping.incidents where id = ${web?.id ?? ''}`,
+    );
+    expect(window).toEqual({ started: true, grouped: true });
   });
 });

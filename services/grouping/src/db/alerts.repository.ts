@@ -3,16 +3,6 @@ import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { AlertContent } from '../domain';
 import { type AlertRow, alerts } from './alerts.table';
 
-/** The open alert under (integration, key), locked: dedup's lookup. */
-export async function findOpenAlert(ex: Executor, integrationId: string, alertKey: string) {
-  const [row] = await ex
-    .select()
-    .from(alerts)
-    .where(and(eq(alerts.integrationId, integrationId), eq(alerts.alertKey, alertKey), eq(alerts.status, 'triggered')))
-    .for('update');
-  return row;
-}
-
 /** The open alerts under many (integration, key) pairs, locked: a batch's dedup lookup in one query. */
 export async function findOpenAlerts(
   ex: Executor,

@@ -1,4 +1,4 @@
-import type { Executor } from '@klaxon/db';
+import { type Executor, queryRows } from '@klaxon/db';
 import { and, asc, desc, eq, inArray, ne, or, type SQL, sql } from 'drizzle-orm';
 import { alerts } from './alerts.table';
 import { type IncidentRow, incidents } from './incidents.table';
@@ -46,52 +46,77 @@ export async function incidentsOnlyFrom(
   return rows.map((r) => r.id);
 }
 
-/** The service's open incidents that accept grouped alerts: grouping's candidates. */
-/** Open incidents of a service that alerts may still join (a grouping window started), most recently grouped first. */
-function joinableIncidents(ex: Executor, serviceId: string, also?: SQL): Promise<IncidentRow[]> {
-  return ex
-    .select()
-    .from(incidents)
-    .where(
-      and(
-        eq(incidents.serviceId, serviceId),
-        ne(incidents.status, 'resolved'),
-        sql`${incidents.windowStartedAt} is not null`,
-        also,
-      ),
-    )
-    .orderBy(desc(incidents.windowLastGroupedAt))
-    .limit(50);
+/** One service whose new alerts a batch groups, and for content-based policies what they hold. */
+export interface CandidateRequest {
+  serviceId: string;
+  /** Content-based: the new alerts' values of `fields` (undefined = the alert lacks the field). */
+  content?: {
+    fields: readonly string[];
+    aggregate: 'all' | 'any';
+    values: readonly (readonly (string | undefined)[])[];
+  };
 }
 
-export function openGroupingIncidents(ex: Executor, serviceId: string): Promise<IncidentRow[]> {
-  return joinableIncidents(ex, serviceId);
-}
-
-/** A grouping field and the value a new alert has in it (absent fields never match). */
-export interface FieldMatch {
-  field: string;
-  value: string;
-}
+/** How many candidates a service brings: time and intelligent look at the most recently grouped few. */
+export const CANDIDATES_PER_SERVICE = 50;
+/** Content-based matches are found in SQL, so a storm's hundreds of open incidents still find theirs. */
+export const CONTENT_CANDIDATES_PER_SERVICE = 1000;
 
 /**
- * The open incidents holding an alert equal to a new one on the content-grouping fields (all or any
- * of them), most recently grouped first. The match runs in SQL, so a storm with hundreds of open
- * incidents still finds the one that matches, not only the latest few.
+ * The ids of the open incidents (grouping window started) the batch's new alerts may join, most
+ * recently grouped first per service, in one statement for all services. A content-based service
+ * brings only incidents holding an alert equal to one of its new alerts on the fields (all or any of
+ * them; a field missing on either side never matches).
  */
-export function openIncidentsMatching(
-  ex: Executor,
-  serviceId: string,
-  matches: readonly FieldMatch[],
-  aggregate: 'all' | 'any',
-): Promise<IncidentRow[]> {
-  const conditions = matches.map(({ field, value }) => sql`${alertField(field)} = ${value}`);
-  const joined = sql.join(conditions, aggregate === 'all' ? sql` and ` : sql` or `);
-  return joinableIncidents(
+export async function groupingCandidateIds(ex: Executor, requests: readonly CandidateRequest[]): Promise<string[]> {
+  const perService = requests.flatMap((r) => {
+    if (!r.content) return [sql`(${incidents.serviceId} = ${r.serviceId})`];
+    const match = contentMatch(r.content);
+    return match
+      ? [
+          sql`(${incidents.serviceId} = ${r.serviceId} and exists (select 1 from ${alerts} where ${alerts.incidentId} = ${incidents.id} and (${match})))`,
+        ]
+      : [];
+  });
+  if (perService.length === 0) return [];
+  const contentServices = requests.filter((r) => r.content).map((r) => r.serviceId);
+  const rows = await queryRows<{ id: string }>(
     ex,
-    serviceId,
-    sql`exists (select 1 from ${alerts} where ${alerts.incidentId} = ${incidents.id} and (${joined}))`,
+    sql`select id from (
+      select ${incidents.id} as id, ${incidents.serviceId} as service_id, row_number() over (
+        partition by ${incidents.serviceId} order by ${incidents.windowLastGroupedAt} desc) as rn
+      from ${incidents}
+      where ${incidents.status} <> 'resolved' and ${incidents.windowStartedAt} is not null
+        and (${sql.join(perService, sql` or `)})
+    ) ranked
+    where rn <= case when service_id = any(${sql.param(contentServices)}::text[])
+      then ${CONTENT_CANDIDATES_PER_SERVICE}::int else ${CANDIDATES_PER_SERVICE}::int end`,
   );
+  return rows.map((r) => r.id);
+}
+
+/** The SQL condition on an alert row: equal to one of the values on all (or any) of the fields. */
+function contentMatch(content: NonNullable<CandidateRequest['content']>): SQL | undefined {
+  const { fields, aggregate, values } = content;
+  if (aggregate === 'any') {
+    const perField = fields.flatMap((field, f) => {
+      const wanted = [...new Set(values.flatMap((v) => (v[f] === undefined ? [] : [v[f]])))];
+      return wanted.length > 0 ? [sql`${alertField(field)} = any(${sql.param(wanted)}::text[])`] : [];
+    });
+    return perField.length > 0 ? sql.join(perField, sql` or `) : undefined;
+  }
+  const complete = new Map<string, readonly string[]>();
+  for (const v of values) {
+    if (v.every((x) => x !== undefined)) complete.set(JSON.stringify(v), v as readonly string[]);
+  }
+  const tuples = [...complete.values()].map(
+    (v) =>
+      sql`(${sql.join(
+        fields.map((field, f) => sql`${alertField(field)} = ${v[f]}`),
+        sql` and `,
+      )})`,
+  );
+  return tuples.length > 0 ? sql.join(tuples, sql` or `) : undefined;
 }
 
 /** The SQL for an alert's grouping field: a column, or a path into custom_details as text. */

@@ -313,6 +313,10 @@ export function merge(
   return { ok: true, target: ok({ ...target, alertCount: total }, ['merged']), sources: resolvedSources };
 }
 
+/** Whether grouping may add an alert to the incident: not resolved and not full (see addAlert). */
+export const canAddAlert = (incident: Pick<IncidentState, 'status' | 'alertCount'>) =>
+  incident.status !== 'resolved' && incident.alertCount < MAX_ALERTS_PER_INCIDENT;
+
 /** An alert joined the incident by grouping. */
 export function addAlert(incident: IncidentState): LifecycleResult {
   if (incident.status === 'resolved') return refusal(1001);

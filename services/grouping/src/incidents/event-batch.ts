@@ -16,17 +16,16 @@ import {
   type TimerRow,
   timers,
 } from '../db';
-import { decideDedup, lifecycle } from '../domain';
+import { type AlertContent, decideDedup, lifecycle } from '../domain';
 import { incidentView } from '../views/incident.view';
-import type { EventResult, OpenAlert } from './apply-event';
-import { applyEvent } from './apply-event';
+import { applyAlertAction, type EventResult, type OpenAlert } from './apply-event';
 import { changeEventValues } from './change-event';
 import { changeMessage, logEntryValues } from './commit';
 import type { GroupingContext } from './context';
 import { alertValues, contentOfEvent, customDetailsOf, dedupEventOf, eventCause } from './event-alert';
-import { eventIncident } from './group-alert';
+import { createBatchGrouping, eventIncident } from './group-alert';
 import { incidentValues } from './open-incident';
-import { policyOf, timeoutsOf } from './service-settings';
+import { timeoutsOf } from './service-settings';
 
 /** A new incident waiting for its number (given on insert) before its incidents.changed is rendered. */
 interface Opened {
@@ -41,12 +40,12 @@ interface Opened {
 const keyOf = (integrationId: string, dedupKey: string) => `${integrationId}\u0000${dedupKey}`;
 
 /**
- * Applies a partition's batch of events in the caller's transaction, the common storm cases in
- * memory and written with multi-row inserts at the end: a trigger opening an incident on a service
- * without grouping, a repeat of an open alert, a suppressed trigger, a dropped event, a change event
- * (stored for /change_events). Everything else (grouping policies, acknowledge, resolve) goes through
- * `applyEvent` with its own statements, after the writes so far are flushed so it reads them; the
- * batch then refreshes what that event may have changed in its open-alert map.
+ * Applies a partition's batch of events in the caller's transaction, in memory and written with
+ * multi-row inserts at the end: new alerts (grouped by `createBatchGrouping`, or opening incidents of
+ * their own), repeats of open alerts, suppressed triggers, dropped events, change events (stored for
+ * /change_events). Acknowledge and resolve go through `applyAlertAction` with statements of their
+ * own, after the writes so far are flushed so it reads them; what the batch had read is then read
+ * again for the events after it.
  */
 export async function applyEventBatch(
   tx: Executor,
@@ -63,29 +62,52 @@ export async function applyEventBatch(
     'escalation_policy',
     [...services.values()].flatMap((s) => (s.escalation_policy?.id ? [s.escalation_policy.id] : [])),
   );
+  const contents = new Map<AcceptedEvent, { details: Record<string, unknown> | null; content: AlertContent }>();
+  const contentOf = (event: AcceptedEvent) => {
+    let known = contents.get(event);
+    if (!known) {
+      const details = customDetailsOf(event);
+      known = { details, content: contentOfEvent(event, details) };
+      contents.set(event, known);
+    }
+    return known;
+  };
+  const grouping = createBatchGrouping(tx, ctx);
   const open = new Map<string, OpenAlert>();
-  let openFrom = -1;
-  const loadOpenAlerts = async (from: number) => {
+  let loaded = false;
+  /** Reads what the events from `from` on need: their keys' open alerts, their services' candidates. */
+  const load = async (from: number) => {
     open.clear();
-    const keys = events
-      .slice(from)
-      .flatMap((e) => (e.dedupKey ? [{ integrationId: e.integrationId, alertKey: e.dedupKey }] : []));
+    grouping.reset();
+    const rest = events.slice(from);
+    const keys = rest.flatMap((e) => (e.dedupKey ? [{ integrationId: e.integrationId, alertKey: e.dedupKey }] : []));
     for (const a of await findOpenAlerts(tx, keys)) open.set(keyOf(a.integrationId, a.alertKey), a);
-    openFrom = from;
+    await grouping.load(
+      rest
+        .filter((e) => e.action === EventAction.TRIGGER)
+        .map((e) => ({
+          serviceId: e.serviceId,
+          service: services.get(e.serviceId),
+          content: contentOf(e).content,
+          at: atOf(ctx, e),
+        })),
+    );
+    loaded = true;
   };
 
   const pending = {
-    incidents: [] as Opened[],
+    incidents: new Map<string, Opened>(),
     alerts: [] as (typeof alerts.$inferInsert)[],
     logEntries: [] as (typeof logEntries.$inferInsert)[],
     changeEvents: [] as (typeof changeEvents.$inferInsert)[],
   };
 
   const flush = async () => {
+    const opened = [...pending.incidents.values()];
     const numbered = await insertMany<typeof incidents, { id: string; number: string }>(
       tx,
       incidents,
-      pending.incidents.map((o) => o.row),
+      opened.map((o) => o.row),
       { returning: sql`id, incident_number as number` },
     );
     const numbers = new Map(numbered.map((r) => [r.id, Number(r.number)]));
@@ -95,15 +117,16 @@ export async function applyEventBatch(
     await insertMany(
       tx,
       timers,
-      pending.incidents.flatMap((o) => o.timers),
+      opened.flatMap((o) => o.timers),
     );
-    const messages = pending.incidents.map((o) => {
+    await grouping.flush();
+    const messages = opened.map((o) => {
       const row: IncidentRow = { ...o.row, number: numbers.get(o.row.id) ?? 0 };
       const view = incidentView(ctx.urls, row, extrasOf(o, services, policies));
       return changeMessage(row, o.changes, o.at, view, o.integrationId);
     });
     await enqueueOutbox(tx, outbox, messages);
-    pending.incidents = [];
+    pending.incidents.clear();
     pending.alerts = [];
     pending.logEntries = [];
     pending.changeEvents = [];
@@ -116,13 +139,13 @@ export async function applyEventBatch(
       results.push('unknown-action');
       continue;
     }
-    const at = event.receivedAt ? timestampDate(event.receivedAt) : ctx.clock.now();
+    const at = atOf(ctx, event);
     if (event.action === EventAction.CHANGE) {
       pending.changeEvents.push(changeEventValues(event, at));
       results.push('change-stored');
       continue;
     }
-    if (openFrom < 0) await loadOpenAlerts(index);
+    if (!loaded) await load(index);
     const key = keyOf(event.integrationId, event.dedupKey);
     const existing = event.dedupKey ? open.get(key) : undefined;
     const decision = decideDedup(
@@ -135,28 +158,20 @@ export async function applyEventBatch(
       },
     );
     const service = services.get(event.serviceId);
-    const inMemory =
-      decision.kind === 'drop' ||
-      decision.kind === 'suppressed' ||
-      decision.kind === 'update-existing-alert' ||
-      (decision.kind === 'new-alert' && policyOf(service).type === 'none');
-    if (!inMemory) {
+    if (decision.kind === 'acknowledge-alert' || decision.kind === 'resolve-alert') {
       await flush();
-      results.push(await applyEvent(tx, ctx, event, { open: existing, service }));
-      // Keep the open-alert map true without reading it all again: a trigger changed only its own key;
-      // a resolve may resolve its incident and with it the incident's other alerts.
-      if (input.action === 'resolve') openFrom = -1;
-      else if (input.action === 'trigger' && event.dedupKey) {
-        open.delete(key);
-        const [now] = await findOpenAlerts(tx, [{ integrationId: event.integrationId, alertKey: event.dedupKey }]);
-        if (now) open.set(key, now);
-      }
+      await applyAlertAction(tx, ctx, event, decision, existing, service, at);
+      results.push(decision.kind);
+      // The incident (and with a resolve its other alerts) changed: read again what later events need.
+      loaded = false;
       continue;
     }
     results.push(decision.kind);
-    if (decision.kind === 'drop') continue;
-    const details = customDetailsOf(event);
-    const content = contentOfEvent(event, details);
+    if (decision.kind === 'drop') {
+      ctx.log.debug({ eventId: event.id, reason: decision.reason }, 'event_dropped');
+      continue;
+    }
+    const { details, content } = contentOf(event);
     if (decision.kind === 'update-existing-alert') {
       if (existing?.incidentId) {
         pending.logEntries.push(
@@ -177,19 +192,11 @@ export async function applyEventBatch(
       pending.alerts.push(alertValues(event, { id: alertId, content, details, suppressed: true, at }));
       continue;
     }
-    // A new alert on a service without grouping opens its own incident.
-    const incidentId = newObjectId();
-    const logId = newObjectId();
+    if (!service) ctx.log.warn({ serviceId: event.serviceId }, 'service_snapshot_missing');
     const cause = eventCause(event, alertId, content);
-    const incident = eventIncident({ event, service, content, alertId, at }, policyOf(service), null, cause);
-    const transition = lifecycle.openIncident({
-      id: incidentId,
-      title: incident.title,
-      urgency: incident.urgency,
-      assigneeIds: [],
-      now: at,
-      timeouts: timeoutsOf(service),
-    });
+    const logId = newObjectId();
+    const placement = grouping.place({ serviceId: event.serviceId, service, content, at });
+    const incidentId = 'join' in placement ? placement.join : newObjectId();
     pending.logEntries.push(
       logEntryValues(logId, { type: 'trigger', incidentId, serviceId: event.serviceId, cause, at }),
     );
@@ -204,19 +211,42 @@ export async function applyEventBatch(
         firstTriggerLogEntryId: logId,
       }),
     );
-    pending.incidents.push({
+    open.set(key, { ...alertKeys(event), id: alertId, incidentId, status: 'triggered' });
+    if ('join' in placement) {
+      // Joining an incident this batch opened changes the row still to be inserted.
+      const unsaved = pending.incidents.get(incidentId);
+      if (unsaved) {
+        unsaved.row.alertCount += 1;
+        unsaved.row.windowLastGroupedAt = placement.window.lastGroupedAt;
+      }
+      continue;
+    }
+    const incident = eventIncident({ event, service, content, alertId, at }, placement.policy, placement.window, cause);
+    const transition = lifecycle.openIncident({
+      id: incidentId,
+      title: incident.title,
+      urgency: incident.urgency,
+      assigneeIds: [],
+      now: at,
+      timeouts: timeoutsOf(service),
+    });
+    pending.incidents.set(incidentId, {
       row: incidentValues(incidentId, incident, logId, at) as Omit<IncidentRow, 'number'>,
       changes: transition.changes,
       timers: transition.timers.flatMap((t) => ('arm' in t ? [{ incidentId, kind: t.kind, dueAt: t.arm }] : [])),
       at,
       integrationId: event.integrationId,
     });
-    open.set(key, { ...alertKeys(event), id: alertId, incidentId, status: 'triggered' });
+    grouping.opened(event.serviceId, incidentId, placement.window, content);
     ctx.log.info({ incidentId, serviceId: event.serviceId, alertId }, 'incident_opened');
   }
   await flush();
   return results;
 }
+
+/** When the event happened for Klaxon: when ingest accepted it. */
+const atOf = (ctx: GroupingContext, event: AcceptedEvent) =>
+  event.receivedAt ? timestampDate(event.receivedAt) : ctx.clock.now();
 
 const alertKeys = (event: AcceptedEvent) => ({
   integrationId: event.integrationId,
@@ -232,7 +262,7 @@ function extrasOf(
 ) {
   const { id } = opened.row;
   return {
-    counts: new Map([[id, { all: 1, triggered: 1, resolved: 0 }]]),
+    counts: new Map([[id, { all: opened.row.alertCount, triggered: opened.row.alertCount, resolved: 0 }]]),
     timers: new Map([[id, opened.timers]]),
     services,
     policies,
