@@ -60,7 +60,7 @@ export interface CandidateRequest {
 /** How many candidates a service brings: time and intelligent look at the most recently grouped few. */
 export const CANDIDATES_PER_SERVICE = 50;
 /** Content-based matches are found in SQL, so a storm's hundreds of open incidents still find theirs. */
-export const CONTENT_CANDIDATES_PER_SERVICE = 1000;
+const CONTENT_CANDIDATES_PER_SERVICE = 1000;
 
 /**
  * The ids of the open incidents (grouping window started) the batch's new alerts may join, most

@@ -29,13 +29,13 @@ export async function applyAlertAction(
   open: OpenAlert | undefined,
   service: ServiceSnapshot | undefined,
   at: Date,
-): Promise<void> {
+): Promise<{ resolvedIncident: boolean }> {
   if (decision.kind === 'acknowledge-alert') {
     if (open?.incidentId) await acknowledgeIncident(tx, ctx, event, open.incidentId, service, at);
-    return;
+    return { resolvedIncident: false };
   }
   await tx.update(alerts).set({ status: 'resolved', resolvedAt: at }).where(eq(alerts.id, decision.alertId));
-  if (open?.incidentId) await resolveIfDone(tx, ctx, event, open.incidentId, at);
+  return { resolvedIncident: open?.incidentId ? await resolveIfDone(tx, ctx, event, open.incidentId, at) : false };
 }
 
 async function acknowledgeIncident(
@@ -53,9 +53,18 @@ async function acknowledgeIncident(
   if (result.ok) await commitTransition(tx, ctx, row, result, eventCause(event, null), at);
 }
 
-async function resolveIfDone(tx: Executor, ctx: GroupingContext, event: AcceptedEvent, incidentId: string, at: Date) {
+/** Resolves the incident when its last open alert resolved; true when it did. */
+async function resolveIfDone(
+  tx: Executor,
+  ctx: GroupingContext,
+  event: AcceptedEvent,
+  incidentId: string,
+  at: Date,
+): Promise<boolean> {
   const row = await findIncident(tx, incidentId, true);
-  if (!row) return;
+  if (!row) return false;
   const result = lifecycle.alertsResolved(stateOf(row), await countOpenAlerts(tx, incidentId), at);
-  if (result.ok && result.changes.length > 0) await commitTransition(tx, ctx, row, result, eventCause(event, null), at);
+  if (!result.ok || result.changes.length === 0) return false;
+  await commitTransition(tx, ctx, row, result, eventCause(event, null), at);
+  return result.changes.includes('resolved');
 }

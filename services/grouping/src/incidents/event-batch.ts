@@ -44,8 +44,7 @@ const keyOf = (integrationId: string, dedupKey: string) => `${integrationId}\u00
  * multi-row inserts at the end: new alerts (grouped by `createBatchGrouping`, or opening incidents of
  * their own), repeats of open alerts, suppressed triggers, dropped events, change events (stored for
  * /change_events). Acknowledge and resolve go through `applyAlertAction` with statements of their
- * own, after the writes so far are flushed so it reads them; what the batch had read is then read
- * again for the events after it.
+ * own, after the writes so far are flushed so it reads them.
  */
 export async function applyEventBatch(
   tx: Executor,
@@ -77,8 +76,6 @@ export async function applyEventBatch(
   let loaded = false;
   /** Reads what the events from `from` on need: their keys' open alerts, their services' candidates. */
   const load = async (from: number) => {
-    open.clear();
-    grouping.reset();
     const rest = events.slice(from);
     const keys = rest.flatMap((e) => (e.dedupKey ? [{ integrationId: e.integrationId, alertKey: e.dedupKey }] : []));
     for (const a of await findOpenAlerts(tx, keys)) open.set(keyOf(a.integrationId, a.alertKey), a);
@@ -160,10 +157,12 @@ export async function applyEventBatch(
     const service = services.get(event.serviceId);
     if (decision.kind === 'acknowledge-alert' || decision.kind === 'resolve-alert') {
       await flush();
-      await applyAlertAction(tx, ctx, event, decision, existing, service, at);
+      const { resolvedIncident } = await applyAlertAction(tx, ctx, event, decision, existing, service, at);
       results.push(decision.kind);
-      // The incident (and with a resolve its other alerts) changed: read again what later events need.
-      loaded = false;
+      // What later events read changes only here: the key has no open alert, its incident is closed
+      // to grouping. (An incident resolves when its last open alert does, so no other key changes.)
+      if (decision.kind === 'resolve-alert') open.delete(key);
+      if (resolvedIncident && existing?.incidentId) grouping.resolved(existing.incidentId);
       continue;
     }
     results.push(decision.kind);

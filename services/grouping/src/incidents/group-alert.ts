@@ -43,7 +43,7 @@ interface Candidate extends CandidateIncident {
   window: GroupingWindow | null;
   alerts: AlertContent[];
   alertCount: number;
-  /** Opened in this batch (its row is still to be inserted), so not updated by `flush`. */
+  /** Opened in this batch and not yet stored: the caller's row takes its joins, not `flush`. */
   isNew: boolean;
 }
 
@@ -76,8 +76,7 @@ export type Placement =
  * open incidents the alerts may join (locked, so nothing resolves them under the batch), their recent
  * alerts, and the intelligent models; `place` then decides each alert in order, seeing the incidents
  * earlier alerts of the batch opened or joined; `flush` writes the joined incidents' counts and
- * windows and the models in one go. After anything else changed incidents in the transaction, the
- * caller calls `reset` and loads again.
+ * windows and the models in one go; `resolved` drops an incident the transaction resolved.
  */
 export function createBatchGrouping(tx: Executor, ctx: GroupingContext) {
   const states = new Map<string, ServiceState>();
@@ -190,18 +189,20 @@ export function createBatchGrouping(tx: Executor, ctx: GroupingContext) {
         where i.id = v.id`);
     }
     for (const [serviceId, state] of states) {
+      // The caller stored the incidents the batch opened with this flush: later joins update them here.
+      for (const c of state.candidates) c.isNew = false;
       if (!state.model || !state.modelChangedAt) continue;
       await ctx.models.save(tx, serviceId, state.model, state.modelChangedAt);
       state.modelChangedAt = undefined;
     }
   }
 
-  /** Forgets what was loaded (after `flush`): something else changed incidents in the transaction. */
-  function reset(): void {
-    states.clear();
+  /** The incident was resolved in the transaction: grouping never adds to it again. */
+  function resolved(incidentId: string): void {
+    for (const state of states.values()) state.candidates = state.candidates.filter((c) => c.id !== incidentId);
   }
 
-  return { load, place, opened, flush, reset };
+  return { load, place, opened, flush, resolved };
 }
 
 /** The incidents one decision looks at: content matches all, the others the most recently grouped few. */
