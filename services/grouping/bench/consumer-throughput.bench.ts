@@ -16,12 +16,14 @@ import { groupingPlugin } from '../src/plugin';
 //   BENCH_ALERTS    5000                  alerts published at once
 //   BENCH_GROUPING  content_based         or none
 //   BENCH_BACKENDS  kafka,embedded        which backends to measure
+//   BENCH_REPLICAS  1                     grouping replicas in the consumer group (they split the partitions)
 
 const ALERTS = Number(process.env.BENCH_ALERTS ?? 5000);
 /** content_based (default: the hard case, most alerts join an incident chosen in SQL) or none. */
 const GROUPING = process.env.BENCH_GROUPING === 'none' ? 'none' : 'content_based';
 const SERVICES = 20;
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'kafka,embedded').split(',');
+const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1);
 const log = createLogger({ level: 'warn', name: 'bench' });
 
 async function freshDatabase(base: string): Promise<string> {
@@ -80,15 +82,19 @@ function events(run: string) {
 async function measure(name: string, database: DatabaseHandle, bus: Bus): Promise<string> {
   await bus.ensureTopics(allTopics);
   await seedServices(bus);
-  const app = createApp({ name: 'grouping-bench', logger: log });
-  await app.register(groupingPlugin, {
-    db: database.db,
-    bus,
-    log,
-    clock: systemClock,
-    instanceId: `bench-${Date.now()}`,
-  });
-  await app.ready();
+  const apps = [];
+  for (let r = 0; r < REPLICAS; r++) {
+    const app = createApp({ name: 'grouping-bench', logger: log });
+    await app.register(groupingPlugin, {
+      db: database.db,
+      bus,
+      log,
+      clock: systemClock,
+      instanceId: `bench-${Date.now()}-${r}`,
+    });
+    await app.ready();
+    apps.push(app);
+  }
   // The services' grouping settings must be in grouping's replica before the first alert.
   for (;;) {
     const [seen] = await queryRows<{ n: number }>(
@@ -115,8 +121,8 @@ async function measure(name: string, database: DatabaseHandle, bus: Bus): Promis
     database.db,
     sql`select count(*)::int as n from grouping.incidents`,
   );
-  await app.close();
-  return `| ${name} | ${ALERTS} | ${seconds.toFixed(1)} | ${Math.round(ALERTS / seconds)} | ${incidents?.n} |`;
+  for (const app of apps) await app.close();
+  return `| ${name}${REPLICAS > 1 ? ` (${REPLICAS} replicas)` : ''} | ${ALERTS} | ${seconds.toFixed(1)} | ${Math.round(ALERTS / seconds)} | ${incidents?.n} |`;
 }
 
 async function main(): Promise<void> {
