@@ -3,7 +3,7 @@ import { claimMessages, type Executor } from '@klaxon/db';
 import { eq } from 'drizzle-orm';
 import { type IncidentRow, inbox, lockIncidents, pendingEscalations } from '../db';
 import { lifecycle } from '../domain';
-import { type Cause, commitTransition, insertLogEntry } from './commit';
+import { type Cause, type ChangeBatch, commitTransition, createChangeBatch, insertLogEntry } from './commit';
 import type { GroupingContext } from './context';
 import { addPolicyResponders } from './responders';
 import { stateOf } from './state';
@@ -40,6 +40,7 @@ async function applyCommand(
   row: IncidentRow,
   command: IncidentAssignmentCommand,
   at: Date,
+  changes: ChangeBatch,
 ): Promise<IncidentRow> {
   const log = (type: string, cause: Cause, extra: Record<string, unknown> = {}) =>
     insertLogEntry(tx, { type, incidentId: row.id, serviceId: row.serviceId, cause, at, extra });
@@ -47,7 +48,7 @@ async function applyCommand(
   switch (command.kind) {
     case AssignmentCommandKind.ASSIGN: {
       const result = lifecycle.reassign(state, [...command.assigneeIds], at);
-      return result.ok ? commitTransition(tx, ctx, row, result, AUTO, at) : row;
+      return result.ok ? commitTransition(tx, ctx, row, result, AUTO, at, {}, changes) : row;
     }
     case AssignmentCommandKind.REPEAT:
     case AssignmentCommandKind.ESCALATE: {
@@ -56,7 +57,7 @@ async function applyCommand(
       const result = lifecycle.escalate(state, command.escalationLevel, command.escalationLevel, at);
       if (!result.ok) return row;
       const withAssignees = { ...result, incident: { ...result.incident, assigneeIds: [...command.assigneeIds] } };
-      return commitTransition(tx, ctx, row, withAssignees, TIMEOUT, at);
+      return commitTransition(tx, ctx, row, withAssignees, TIMEOUT, at, {}, changes);
     }
     case AssignmentCommandKind.EXHAUSTED:
       await log('exhaust_escalation_path', TIMEOUT);
@@ -91,8 +92,8 @@ async function recordPendingEscalation(tx: Executor, command: IncidentAssignment
 /**
  * Applies a partition's batch of incidents.assignments commands in ONE transaction: one inbox claim
  * for all of them (a redelivered command changes nothing twice), one statement locking their
- * incidents, then each command through the lifecycle (commands are few beside events: one per
- * incident and escalation step). Results in the order of the commands.
+ * incidents, then each command through the lifecycle (one per incident and escalation step), their
+ * incidents.changed rendered and queued together at the end. Results in the order of the commands.
  */
 export function applyAssignmentCommands(
   ctx: GroupingContext,
@@ -104,6 +105,7 @@ export function applyAssignmentCommands(
       (await lockIncidents(tx, [...new Set(todo.map((c) => c.incidentId))])).map((r) => [r.id, r]),
     );
     const results = new Map<IncidentAssignmentCommand, CommandResult>();
+    const changes = createChangeBatch(tx, ctx);
     for (const command of todo) {
       const row = locked.get(command.incidentId);
       if (!row) {
@@ -129,10 +131,11 @@ export function applyAssignmentCommands(
         continue;
       }
       const at = command.requestedAt ? timestampDate(command.requestedAt) : ctx.clock.now();
-      locked.set(row.id, await applyCommand(tx, ctx, row, command, at));
+      locked.set(row.id, await applyCommand(tx, ctx, row, command, at, changes));
       await recordPendingEscalation(tx, command);
       results.set(command, 'applied');
     }
+    await changes.publish();
     return commands.map((c) => results.get(c) ?? 'duplicate');
   });
 }

@@ -13,7 +13,7 @@ import {
   outbox,
 } from '../db';
 import type { lifecycle } from '../domain';
-import { type IncidentView, renderIncident } from '../views/incident.view';
+import { type IncidentView, renderIncident, renderIncidents } from '../views/incident.view';
 import type { GroupingContext } from './context';
 import { rowPatch } from './state';
 
@@ -159,6 +159,36 @@ export async function publishChange(
 }
 
 /**
+ * The incidents.changed messages of many transitions in one transaction, rendered together and
+ * queued in one statement by `publish` (a consumer batch's transactions would otherwise render each
+ * incident with statements of its own). Views are rendered as the incidents are at `publish`.
+ */
+export interface ChangeBatch {
+  add(row: IncidentRow, changes: readonly PublishedKind[], at: Date): void;
+  publish(): Promise<void>;
+}
+
+export function createChangeBatch(ex: Executor, ctx: Pick<GroupingContext, 'urls'>): ChangeBatch {
+  const queued: { row: IncidentRow; changes: readonly PublishedKind[]; at: Date }[] = [];
+  return {
+    add: (row, changes, at) => {
+      queued.push({ row, changes, at });
+    },
+    async publish() {
+      if (queued.length === 0) return;
+      const views = await renderIncidents(
+        ex,
+        ctx.urls,
+        queued.map((q) => q.row),
+      );
+      const messages = queued.map((q, i) => changeMessage(q.row, q.changes, q.at, views[i] as IncidentView));
+      queued.length = 0;
+      await enqueueOutbox(ex, outbox, messages);
+    },
+  };
+}
+
+/**
  * Resolving an incident resolves the alerts still open on it, each with its own resolve log entry,
  * so a later trigger with one of their keys opens a new alert (dedup only sees open alerts). Every
  * path that resolves (REST, bulk, timers, events, merge) commits here. A merge moves the source's
@@ -194,7 +224,8 @@ function extraFor(change: lifecycle.ChangeKind, next: lifecycle.IncidentState): 
 
 /**
  * Stores a lifecycle transition: the row, its timers, one log entry per change, and the
- * incidents.changed message, all in the caller's transaction. Returns the stored row.
+ * incidents.changed message (queued on `batch` when given), all in the caller's transaction.
+ * Returns the stored row.
  */
 export async function commitTransition(
   ex: Executor,
@@ -204,6 +235,7 @@ export async function commitTransition(
   cause: Cause,
   at: Date,
   patch: Partial<IncidentRow> = {},
+  batch?: ChangeBatch,
 ): Promise<IncidentRow> {
   const next = transition.incident;
   const base = rowPatch(row, next, at);
@@ -242,6 +274,9 @@ export async function commitTransition(
     });
   }
   // A transition that changed nothing a consumer acts on (an alert joined) publishes nothing.
-  if (transition.changes.length > 0) await publishChange(ex, ctx, updated, transition.changes, at);
+  if (transition.changes.length > 0) {
+    if (batch) batch.add(updated, transition.changes, at);
+    else await publishChange(ex, ctx, updated, transition.changes, at);
+  }
   return updated;
 }
