@@ -47,6 +47,30 @@ describe('services meet through the bus', () => {
       sql`select entity_id, snapshot from ${sql.identifier(schema)}.catalog_replica where entity_type = 'user'`,
     );
 
+  const mountEverything = (a: FastifyInstance, ctx: ServiceContext) =>
+    mountAll(a, ctx, {
+      ingest: loadIngestConfig({}),
+      grouping: loadGroupingConfig({}),
+      escalation: loadEscalationConfig({}),
+      notify: loadNotifyConfig({}),
+      catalog: loadCatalogConfig({ KLAXON_BOOTSTRAP_TOKEN: token, KLAXON_BOOTSTRAP_EMAIL: 'sre@example.com' }),
+    });
+
+  /** A REST call with the bootstrap token, as a PagerDuty client makes it. */
+  const restCall = (app: FastifyInstance) => async (method: 'GET' | 'POST', url: string, body?: object) => {
+    const res = await app.inject({
+      method,
+      url,
+      headers: {
+        authorization: `Token token=${token}`,
+        accept: 'application/vnd.pagerduty+json;version=2',
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body ? { payload: JSON.stringify(body) } : {}),
+    });
+    return { status: res.statusCode, body: res.json() };
+  };
+
   beforeEach(async () => {
     database = await testDatabase();
   });
@@ -57,15 +81,7 @@ describe('services meet through the bus', () => {
   });
 
   it('all-in-one: the bootstrap owner created by catalog reaches notify and escalation', async () => {
-    const app = await newApp('all-in-one', `t${uniqueSuffix()}.`, (a, ctx) =>
-      mountAll(a, ctx, {
-        ingest: loadIngestConfig({}),
-        grouping: loadGroupingConfig({}),
-        escalation: loadEscalationConfig({}),
-        notify: loadNotifyConfig({}),
-        catalog: loadCatalogConfig({ KLAXON_BOOTSTRAP_TOKEN: token, KLAXON_BOOTSTRAP_EMAIL: 'sre@example.com' }),
-      }),
-    );
+    const app = await newApp('all-in-one', `t${uniqueSuffix()}.`, mountEverything);
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
 
@@ -91,16 +107,12 @@ describe('services meet through the bus', () => {
     expect(app.printRoutes().match(/webhook_subscriptions/g)).toHaveLength(1);
     const hooks = await waitFor(
       async () => {
-        const res = await app.inject({
-          method: 'GET',
-          url: '/webhook_subscriptions',
-          headers: { authorization: `Token token=${token}`, accept: 'application/vnd.pagerduty+json;version=2' },
-        });
-        return res.statusCode === 200 ? res : undefined;
+        const res = await restCall(app)('GET', '/webhook_subscriptions');
+        return res.status === 200 ? res : undefined;
       },
       { what: 'notify authenticates the bootstrap token', timeoutMs: 30_000 },
     );
-    expect(hooks.json()).toMatchObject({ webhook_subscriptions: [], limit: 25 });
+    expect(hooks.body).toMatchObject({ webhook_subscriptions: [], limit: 25 });
     // Catalog stores only the token's hash.
     const tokens = await queryRows<{ token_hash: string }>(database.db, sql`select token_hash from catalog.api_tokens`);
     expect(tokens).toHaveLength(1);
@@ -109,28 +121,8 @@ describe('services meet through the bus', () => {
 
   it('all-in-one: tag changes travel on catalog.changes, and every consumer passes them by and keeps up', async () => {
     const prefix = `t${uniqueSuffix()}.`;
-    const app = await newApp('all-in-one', prefix, (a, ctx) =>
-      mountAll(a, ctx, {
-        ingest: loadIngestConfig({}),
-        grouping: loadGroupingConfig({}),
-        escalation: loadEscalationConfig({}),
-        notify: loadNotifyConfig({}),
-        catalog: loadCatalogConfig({ KLAXON_BOOTSTRAP_TOKEN: token, KLAXON_BOOTSTRAP_EMAIL: 'sre@example.com' }),
-      }),
-    );
-    const call = async (method: 'GET' | 'POST', url: string, body?: object) => {
-      const res = await app.inject({
-        method,
-        url,
-        headers: {
-          authorization: `Token token=${token}`,
-          accept: 'application/vnd.pagerduty+json;version=2',
-          'content-type': 'application/json',
-        },
-        ...(body ? { payload: JSON.stringify(body) } : {}),
-      });
-      return { status: res.statusCode, body: res.json() };
-    };
+    const app = await newApp('all-in-one', prefix, mountEverything);
+    const call = restCall(app);
     // A reader of catalog.changes of its own, as any new consumer would be.
     const seen: CatalogChange[] = [];
     const reader = await testBus(database.db, { prefix });

@@ -1,5 +1,13 @@
 import { queryRows, sql } from '@klaxon/db';
-import { type Answer, type Call, type CatalogHarness, catalogHarness, policyBody, serviceBody } from './harness';
+import {
+  type Answer,
+  type Call,
+  type CatalogHarness,
+  catalogHarness,
+  policyBody,
+  scheduleBody,
+  serviceBody,
+} from './harness';
 
 // /audit/records and the per-resource audit records (issue 12 item 7): what works, what is refused,
 // who is refused. Every record comes from a change made through the REST API in this file.
@@ -154,23 +162,7 @@ describe('audit records', () => {
     it('every aggregate has its own records: escalation policies, schedules, services, teams, users', async () => {
       const policy = (await h.owner.call('POST', '/escalation_policies', policyBody(h.owner.id, 'Night'))).body
         .escalation_policy;
-      const schedule = (
-        await h.owner.call('POST', '/schedules', {
-          schedule: {
-            type: 'schedule',
-            name: 'Primary',
-            time_zone: 'Etc/UTC',
-            schedule_layers: [
-              {
-                start: '2026-11-01T00:00:00Z',
-                rotation_virtual_start: '2026-11-01T00:00:00Z',
-                rotation_turn_length_seconds: 86400,
-                users: [{ user: { id: h.owner.id, type: 'user_reference' } }],
-              },
-            ],
-          },
-        })
-      ).body.schedule;
+      const schedule = (await h.owner.call('POST', '/schedules', scheduleBody(h.owner.id, 'Primary'))).body.schedule;
       for (const [path, id, summary] of [
         ['escalation_policies', policy.id, 'Night'],
         ['schedules', schedule.id, 'Primary'],
