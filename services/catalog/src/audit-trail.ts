@@ -5,7 +5,14 @@ import { principalOf, tokenFromHeader } from '@klaxon/rest';
 import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { auditedStates, auditRecords, users } from './db';
-import { type AuditAction, auditDetails, auditedState, hasChanges, rootEntityType } from './domain/audit-changes';
+import {
+  type AuditAction,
+  auditDetails,
+  auditedState,
+  hasChanges,
+  rootEntityType,
+  unseenState,
+} from './domain/audit-changes';
 
 /** Who makes the changes of one request, and how: what each of its audit records names. */
 interface ChangeActor {
@@ -53,7 +60,7 @@ async function actorSummary(tx: Executor, actor: ChangeActor): Promise<string | 
  * Records one catalog change in the audit trail, in the transaction publishing it: compared with
  * the entity's last audited state, a create, an update (only when an audited field changed) or a
  * delete (snapshot null). A first change seen of an entity older than the trail is an update
- * without before-values.
+ * without before-values, its deletion a delete without them.
  */
 export async function recordChange(
   tx: Executor,
@@ -66,8 +73,8 @@ export async function recordChange(
     snapshot === null ? undefined : auditedState(entity.type, entity.id, snapshot as Record<string, unknown>);
   if (snapshot !== null && !after) return;
   const [before] = await tx.select().from(auditedStates).where(where);
-  const target = after ?? before;
-  if (!target) return; // a tombstone of something the trail never saw nor can place
+  const target = after ?? before ?? unseenState(entity.type, entity.id);
+  if (!target) return; // a tombstone of a child the trail never saw: its aggregate is unknown
   const action: AuditAction = !after ? 'delete' : before || entity.version > 1 ? 'update' : 'create';
   const details = auditDetails(before?.state ?? null, after?.state ?? null);
 

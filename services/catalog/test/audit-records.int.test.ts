@@ -1,4 +1,5 @@
 import { queryRows, sql } from '@klaxon/db';
+import { teams } from '../src/db';
 import {
   type Answer,
   type Call,
@@ -249,6 +250,24 @@ describe('audit records', () => {
       } finally {
         h.clock.set(new Date('2026-11-26T12:00:00Z'));
       }
+    });
+
+    it('an object older than the trail: its first change is an update without before-values; its deletion is kept', async () => {
+      await h.database.db.insert(teams).values([
+        { id: 'POLDONE', name: 'Old one' },
+        { id: 'POLDTWO', name: 'Old two' },
+      ]);
+      await h.owner.call('PUT', '/teams/POLDONE', { team: { name: 'Renamed' } });
+      const [first] = records(await h.owner.call('GET', '/teams/POLDONE/audit/records'));
+      expect(first).toMatchObject({ action: 'update', root_resource: { id: 'POLDONE', summary: 'Renamed' } });
+      expect(fieldOf(first as AuditRecord, 'name')).toEqual({ name: 'name', value: 'Renamed' });
+      expect((await h.owner.call('DELETE', '/teams/POLDTWO')).status).toBe(204);
+      const [deleted] = records(await h.owner.call('GET', '/audit/records?actions[]=delete&limit=1'));
+      expect(deleted).toMatchObject({
+        action: 'delete',
+        root_resource: { id: 'POLDTWO', type: 'team_reference' },
+        details: { resource: { id: 'POLDTWO', type: 'team_reference' } },
+      });
     });
 
     it('tag changes are recorded with the entities they were put on', async () => {

@@ -135,8 +135,21 @@ export function auditedState(entityType: string, entityId: string, snapshot: Sna
   };
 }
 
-/** Whether catalog.changes entities of this type are audited. */
-export const isAudited = (entityType: string): boolean => entityType in auditedTypes;
+/**
+ * The state to file a deletion under when the trail never saw the entity (it is older than the
+ * trail): known only for an entity that is its own aggregate, since a tombstone names no parent.
+ */
+export function unseenState(entityType: string, entityId: string): AuditedState | undefined {
+  const audited = auditedTypes[entityType];
+  if (!audited || audited.rootId) return undefined;
+  return {
+    summary: null,
+    resourceType: `${entityType}_reference`,
+    rootType: audited.root,
+    rootId: entityId,
+    state: {},
+  };
+}
 
 const isReference = (v: unknown): v is AuditReference =>
   !!v &&
