@@ -10,6 +10,7 @@ import {
   auditDetails,
   auditedState,
   hasChanges,
+  membershipChanges,
   rootEntityType,
   unseenState,
 } from './domain/audit-changes';
@@ -102,10 +103,44 @@ export async function recordChange(
               ),
             )
         )[0]?.summary ?? null);
-  const actor = changeActors.getStore();
-  await tx.insert(auditRecords).values({
-    id: newObjectId(),
+  const record = {
     executionTime: now,
+    action,
+    ...(await actorColumns(tx)),
+  };
+  await tx.insert(auditRecords).values({
+    ...record,
+    id: newObjectId(),
+    rootType: target.rootType,
+    rootId: target.rootId,
+    rootSummary,
+    resourceType: target.resourceType,
+    resourceId: entity.id,
+    resourceSummary: target.summary,
+    details,
+  });
+  if (entity.type !== 'user' || action !== 'update') return;
+  const user = { id: entity.id, type: target.resourceType, ...(target.summary ? { summary: target.summary } : {}) };
+  for (const { team, details: membership } of membershipChanges(user, details)) {
+    await tx.insert(auditRecords).values({
+      ...record,
+      id: newObjectId(),
+      action: 'update',
+      rootType: 'teams',
+      rootId: team.id,
+      rootSummary: team.summary ?? null,
+      resourceType: team.type,
+      resourceId: team.id,
+      resourceSummary: team.summary ?? null,
+      details: membership,
+    });
+  }
+}
+
+/** The columns naming who acted and how: the request's actor, or Klaxon itself outside any request. */
+async function actorColumns(tx: Executor) {
+  const actor = changeActors.getStore();
+  return {
     requestId: actor?.requestId ?? null,
     remoteAddress: actor?.remoteAddress ?? null,
     actorId: actor?.userId ?? null,
@@ -113,13 +148,5 @@ export async function recordChange(
     methodType: actor ? 'api_token' : 'other',
     methodTruncatedToken: actor?.truncatedToken ?? null,
     methodDescription: actor ? null : 'Klaxon itself, outside any API request (the first start creating the owner)',
-    rootType: target.rootType,
-    rootId: target.rootId,
-    rootSummary,
-    action,
-    resourceType: target.resourceType,
-    resourceId: entity.id,
-    resourceSummary: target.summary,
-    details,
-  });
+  };
 }

@@ -126,6 +126,32 @@ describe('audit records', () => {
       expect(own.every((r) => r.root_resource.id === user.id)).toBe(true);
     });
 
+    it("team membership is filed under the team too, as the team's members", async () => {
+      const team = (await admin.call('POST', '/teams', { team: { type: 'team', name: 'Members' } })).body.team;
+      const member = await h.userWithToken('limited_user');
+      expect((await admin.call('PUT', `/teams/${team.id}/users/${member.id}`, { role: 'responder' })).status).toBe(204);
+      expect((await admin.call('DELETE', `/teams/${team.id}/users/${member.id}`)).status).toBe(204);
+      const ofTeam = records(await admin.call('GET', `/teams/${team.id}/audit/records`));
+      expect(ofTeam.map((r) => [r.action, r.details.resource.id, r.details.references])).toEqual([
+        [
+          'update',
+          team.id,
+          [{ name: 'members', removed: [{ id: member.id, type: 'user_reference', summary: expect.any(String) }] }],
+        ],
+        [
+          'update',
+          team.id,
+          [{ name: 'members', added: [{ id: member.id, type: 'user_reference', summary: expect.any(String) }] }],
+        ],
+        ['create', team.id, undefined],
+      ]);
+      expect(ofTeam[0]?.actors?.[0]?.id).toBe(admin.id);
+      const ofUser = records(await admin.call('GET', `/users/${member.id}/audit/records`));
+      expect(ofUser[0]?.details.references).toEqual([
+        { name: 'teams', removed: [{ id: team.id, type: 'team_reference', summary: 'Members' }] },
+      ]);
+    });
+
     it('never keeps a secret: integration keys and API tokens are redacted in records and in the tables', async () => {
       const policy = (await h.owner.call('POST', '/escalation_policies', policyBody(h.owner.id))).body
         .escalation_policy;

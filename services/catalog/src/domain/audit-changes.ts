@@ -216,3 +216,22 @@ export function auditDetails(before: Snapshot | null, after: Snapshot | null): A
 }
 
 export const hasChanges = (d: AuditDetails): boolean => !!(d.fields?.length || d.references?.length);
+
+/**
+ * A user's `teams` changing is also each team's `members` changing, filed under the team as
+ * PagerDuty files membership (`/teams/{id}/audit/records`): one change per team joined or left.
+ */
+export function membershipChanges(
+  user: AuditReference,
+  details: AuditDetails,
+): { team: AuditReference; details: AuditDetails }[] {
+  const teams = details.references?.find((r) => r.name === 'teams');
+  const member = shortRef(user);
+  return [
+    ...(teams?.added ?? []).map((team) => ({ team, details: { references: [{ name: 'members', added: [member] }] } })),
+    ...(teams?.removed ?? []).map((team) => ({
+      team,
+      details: { references: [{ name: 'members', removed: [member] }] },
+    })),
+  ];
+}
