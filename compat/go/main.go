@@ -479,6 +479,31 @@ func main() {
 		}
 		return check(len(teams) == 1 && teams[0].ID == team.ID, "teams tagged %+v", teams)
 	})
+	step("audit records: the current user's changes, page by page with the cursor, include the team's creation", func() error {
+		// ListAuditRecordsPaginated dereferences next_cursor, which is null on the last page (as PagerDuty
+		// sends it), and panics there: the pages are followed here instead (README, compatibility).
+		var records []pagerduty.AuditRecord
+		opts := pagerduty.ListAuditRecordsOptions{Limit: 5, ActorType: "user_reference", ActorID: me.ID}
+		for pages := 0; ; pages++ {
+			page, err := c.ListAuditRecords(ctx, opts)
+			if err != nil {
+				return err
+			}
+			records = append(records, page.Records...)
+			if page.NextCursor == nil {
+				break
+			}
+			if pages > 200 {
+				return fmt.Errorf("next_cursor never ends")
+			}
+			opts.Cursor = *page.NextCursor
+		}
+		created := false
+		for _, r := range records {
+			created = created || (r.RootResource.ID == team.ID && r.Action == "create" && r.Actors[0].ID == me.ID)
+		}
+		return check(created && len(records) > 5, "%d records, the team's creation among them: %v", len(records), created)
+	})
 	step("incidents: created through the REST API with priority P1", func() error {
 		prios, err := c.ListPrioritiesWithContext(ctx, pagerduty.ListPrioritiesOptions{})
 		if err != nil {

@@ -245,6 +245,21 @@ async function main(): Promise<void> {
     expect(tags.map((t) => t.label).join() === name('oncall'), `tags ${JSON.stringify(tags)}`);
     expect(ok(await pd.get(`/users/${s.user.id}/sessions`)).user_sessions.length === 0, 'sessions');
   });
+
+  await step("audit records: the current user's changes, paged with next_cursor", async () => {
+    // pdjs's next() looks for `cursor` in the answer, where PagerDuty puts `next_cursor`: paged here.
+    const seen: Json[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 200; page++) {
+      const query = { limit: '5', actor_type: 'user_reference', actor_id: s.me.id, ...(cursor ? { cursor } : {}) };
+      const body = ok(await pd.get('/audit/records', { queryParameters: query }));
+      seen.push(...(body.records as Json[]));
+      cursor = body.next_cursor ?? undefined;
+      if (!cursor) break;
+    }
+    const created = seen.some((r) => r.root_resource.id === s.user.id && r.action === 'create');
+    expect(seen.length > 5 && created && !cursor, `${seen.length} records, the user's creation among them: ${created}`);
+  });
 }
 
 main().then(

@@ -217,4 +217,20 @@ def run(lib, rest, events, change_event, http_error):
         expect(labels == [name("critical")], f"team tags {labels}")
         expect(rest.jget(f"/users/{state['user']['id']}/sessions") == {"user_sessions": []}, "sessions")
 
+    @step("audit records: the team's, then the account's, through cursor pagination (iter_cursor)")
+    def _():
+        # iter_cursor, not iter_all: both clients' iter_all yield nothing (pagerduty) or raise (pdpyras)
+        # on cursor-paginated paths, against PagerDuty too (README, compatibility).
+        team = state["team"]
+        rest.rput(team, json={"type": "team", "name": team["name"], "description": "audited"})
+        records = list(rest.iter_cursor(f"/teams/{team['id']}/audit/records", params={"limit": 1}))
+        actions = [(r["action"], r["root_resource"]["id"]) for r in records]
+        expect(actions == [("update", team["id"])] * 2 + [("create", team["id"])], f"team records {actions}")
+        field = records[0]["details"]["fields"][0]
+        expect(field == {"name": "description", "before_value": "", "value": "audited"}, f"change {field}")
+        members = records[1]["details"]["references"][0]
+        expect(members["name"] == "members" and members["added"][0]["id"] == state["user"]["id"], f"members {members}")
+        mine = rest.iter_cursor("/audit/records", params={"limit": 2, "root_resource_types[]": ["teams"]})
+        expect(any(r["root_resource"]["id"] == team["id"] for r in mine), "the team is not in the account's records")
+
     return failures

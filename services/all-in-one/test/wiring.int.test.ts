@@ -1,5 +1,6 @@
+import { subscribeTo } from '@klaxon/bus';
 import { catalogPlugin, loadCatalogConfig } from '@klaxon/catalog';
-import { allTopics } from '@klaxon/contracts';
+import { allTopics, type CatalogChange, topics } from '@klaxon/contracts';
 import { queryRows, sql } from '@klaxon/db';
 import { loadEscalationConfig } from '@klaxon/escalation';
 import { loadGroupingConfig } from '@klaxon/grouping';
@@ -46,6 +47,30 @@ describe('services meet through the bus', () => {
       sql`select entity_id, snapshot from ${sql.identifier(schema)}.catalog_replica where entity_type = 'user'`,
     );
 
+  const mountEverything = (a: FastifyInstance, ctx: ServiceContext) =>
+    mountAll(a, ctx, {
+      ingest: loadIngestConfig({}),
+      grouping: loadGroupingConfig({}),
+      escalation: loadEscalationConfig({}),
+      notify: loadNotifyConfig({}),
+      catalog: loadCatalogConfig({ KLAXON_BOOTSTRAP_TOKEN: token, KLAXON_BOOTSTRAP_EMAIL: 'sre@example.com' }),
+    });
+
+  /** A REST call with the bootstrap token, as a PagerDuty client makes it. */
+  const restCall = (app: FastifyInstance) => async (method: 'GET' | 'POST', url: string, body?: object) => {
+    const res = await app.inject({
+      method,
+      url,
+      headers: {
+        authorization: `Token token=${token}`,
+        accept: 'application/vnd.pagerduty+json;version=2',
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body ? { payload: JSON.stringify(body) } : {}),
+    });
+    return { status: res.statusCode, body: res.json() };
+  };
+
   beforeEach(async () => {
     database = await testDatabase();
   });
@@ -56,15 +81,7 @@ describe('services meet through the bus', () => {
   });
 
   it('all-in-one: the bootstrap owner created by catalog reaches notify and escalation', async () => {
-    const app = await newApp('all-in-one', `t${uniqueSuffix()}.`, (a, ctx) =>
-      mountAll(a, ctx, {
-        ingest: loadIngestConfig({}),
-        grouping: loadGroupingConfig({}),
-        escalation: loadEscalationConfig({}),
-        notify: loadNotifyConfig({}),
-        catalog: loadCatalogConfig({ KLAXON_BOOTSTRAP_TOKEN: token, KLAXON_BOOTSTRAP_EMAIL: 'sre@example.com' }),
-      }),
-    );
+    const app = await newApp('all-in-one', `t${uniqueSuffix()}.`, mountEverything);
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
 
@@ -90,20 +107,99 @@ describe('services meet through the bus', () => {
     expect(app.printRoutes().match(/webhook_subscriptions/g)).toHaveLength(1);
     const hooks = await waitFor(
       async () => {
-        const res = await app.inject({
-          method: 'GET',
-          url: '/webhook_subscriptions',
-          headers: { authorization: `Token token=${token}`, accept: 'application/vnd.pagerduty+json;version=2' },
-        });
-        return res.statusCode === 200 ? res : undefined;
+        const res = await restCall(app)('GET', '/webhook_subscriptions');
+        return res.status === 200 ? res : undefined;
       },
       { what: 'notify authenticates the bootstrap token', timeoutMs: 30_000 },
     );
-    expect(hooks.json()).toMatchObject({ webhook_subscriptions: [], limit: 25 });
+    expect(hooks.body).toMatchObject({ webhook_subscriptions: [], limit: 25 });
     // Catalog stores only the token's hash.
     const tokens = await queryRows<{ token_hash: string }>(database.db, sql`select token_hash from catalog.api_tokens`);
     expect(tokens).toHaveLength(1);
     expect(tokens[0]?.token_hash).not.toContain(token);
+  });
+
+  it('all-in-one: tag changes travel on catalog.changes, and every consumer passes them by and keeps up', async () => {
+    const prefix = `t${uniqueSuffix()}.`;
+    const app = await newApp('all-in-one', prefix, mountEverything);
+    const call = restCall(app);
+    // A reader of catalog.changes of its own, as any new consumer would be.
+    const seen: CatalogChange[] = [];
+    const reader = await testBus(database.db, { prefix });
+    closers.push(() => reader.close());
+    const subscription = await subscribeTo(reader, {
+      group: `test.tags.${uniqueSuffix()}`,
+      topic: topics.catalogChanges,
+      handler: async (change) => {
+        if (change.entityType === 'tag') seen.push(change);
+        return 'ok';
+      },
+    });
+    closers.unshift(() => subscription.stop());
+
+    const me = (await call('GET', '/users/me')).body.user;
+    const tag = (await call('POST', '/tags', { tag: { type: 'tag', label: 'on-the-bus' } })).body.tag;
+    expect(
+      (await call('POST', `/users/${me.id}/change_tags`, { add: [{ type: 'tag_reference', id: tag.id }] })).status,
+    ).toBe(200);
+    const published = await waitFor(() => (seen.length >= 2 ? seen : undefined), {
+      what: 'tag changes on catalog.changes',
+      timeoutMs: 30_000,
+    });
+    expect(published.map((c) => [c.entityId, c.version, JSON.parse(c.snapshotJson).users])).toEqual([
+      [tag.id, 1n, []],
+      [tag.id, 2n, [{ id: me.id, type: 'user_reference' }]],
+    ]);
+
+    // Changes published after the tags still reach every service: nothing stalled on the new kind.
+    const user = (
+      await call('POST', '/users', { user: { type: 'user', name: 'After Tags', email: 'after.tags@example.com' } })
+    ).body.user;
+    for (const schema of ['grouping', 'escalation', 'notify']) {
+      await waitFor(async () => (await replicatedUsers(schema)).some((r) => r.entity_id === user.id), {
+        what: `${schema} replica has the user made after the tags`,
+        timeoutMs: 30_000,
+      });
+      const tags = await queryRows(
+        database.db,
+        sql`select 1 from ${sql.identifier(schema)}.catalog_replica where entity_type = 'tag'`,
+      );
+      expect([schema, tags]).toEqual([schema, []]);
+    }
+    const policy = (
+      await call('POST', '/escalation_policies', {
+        escalation_policy: {
+          type: 'escalation_policy',
+          name: 'After Tags',
+          escalation_rules: [{ escalation_delay_in_minutes: 30, targets: [{ id: me.id, type: 'user_reference' }] }],
+        },
+      })
+    ).body.escalation_policy;
+    const service = (
+      await call('POST', '/services', {
+        service: {
+          type: 'service',
+          name: 'After Tags',
+          escalation_policy: { id: policy.id, type: 'escalation_policy_reference' },
+        },
+      })
+    ).body.service;
+    const integration = (
+      await call('POST', `/services/${service.id}/integrations`, {
+        integration: { type: 'events_api_v2_inbound_integration', name: 'After Tags' },
+      })
+    ).body.integration;
+    const event = await app.inject({
+      method: 'POST',
+      url: '/v2/enqueue',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({
+        routing_key: integration.integration_key,
+        event_action: 'trigger',
+        payload: { summary: 'after tags', source: 'test', severity: 'info' },
+      }),
+    });
+    expect(event.statusCode).toBe(202);
   });
 
   it('distributed: catalog and notify in separate apps with their own bus clients', async () => {

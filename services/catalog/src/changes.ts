@@ -1,6 +1,7 @@
 import { type EncodedMessage, encode, timestampFromDate, topics } from '@klaxon/contracts';
 import { type Executor, enqueueOutbox } from '@klaxon/db';
 import { newMessageId } from '@klaxon/ids';
+import { recordChange } from './audit-trail';
 import { outbox } from './db';
 
 /** The entity types the catalog publishes on catalog.changes. */
@@ -15,7 +16,8 @@ export type EntityType =
   | 'schedule_override'
   | 'service'
   | 'integration'
-  | 'maintenance_window';
+  | 'maintenance_window'
+  | 'tag';
 
 /** A catalog.changes message for the outbox: the entity's full snapshot after the change, or a tombstone. */
 export function catalogChange(
@@ -35,16 +37,18 @@ export function catalogChange(
 }
 
 /**
- * Queues the change in the transaction that made it, so state and message never diverge. A
- * tombstone (snapshot null) carries the deleted row's version + 1, so it outranks the last snapshot.
+ * Queues the change in the transaction that made it, so state and message never diverge, and
+ * records it in the audit trail there too. A tombstone (snapshot null) carries the deleted row's
+ * version + 1, so it outranks the last snapshot.
  */
-export function publishChange(
+export async function publishChange(
   tx: Executor,
   entity: { type: EntityType; id: string; version: number },
   snapshot: object | null,
   now: Date,
 ): Promise<void> {
-  return enqueueOutbox(tx, outbox, [catalogChange(entity, snapshot, now)]);
+  await enqueueOutbox(tx, outbox, [catalogChange(entity, snapshot, now)]);
+  await recordChange(tx, entity, snapshot, now);
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   watchRelay,
 } from '@klaxon/runtime';
 import type { FastifyPluginAsync } from 'fastify';
+import { auditRequests } from './audit-trail';
 import { bootstrapOwner } from './bootstrap';
 import type { CatalogConfig } from './config';
 import { incidentsChangedConsumer } from './consumers/incidents-changed.consumer';
@@ -20,6 +21,7 @@ import type { CatalogContext } from './context';
 import { outbox, outboxLease, principalByTokenHash, recordIncidentStates } from './db';
 import { abilityRoutes } from './http/abilities.routes';
 import { apiTokenRoutes } from './http/api-tokens.routes';
+import { auditRecordRoutes } from './http/audit-records.routes';
 import { contactMethodRoutes } from './http/contact-methods.routes';
 import { escalationPolicyRoutes } from './http/escalation-policies.routes';
 import { integrationRoutes } from './http/integrations.routes';
@@ -100,6 +102,7 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
     publicUrl: configuredUrl,
     trustedProxies: config.KLAXON_TRUSTED_PROXIES,
   });
+  auditRequests(app);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   userRoutes(app, ctx);
@@ -115,4 +118,5 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
   maintenanceWindowRoutes(app, ctx);
   abilityRoutes(app);
   tagRoutes(app, ctx);
+  auditRecordRoutes(app, ctx);
 };

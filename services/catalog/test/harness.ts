@@ -232,3 +232,20 @@ export const serviceBody = (policyId: string, extra: object = {}) => ({
     ...extra,
   },
 });
+
+/** A schedule with one daily layer of one user, from 2026-11-01. */
+export const scheduleBody = (userId: string, name = `Schedule ${uniqueSuffix()}`) => ({
+  schedule: {
+    type: 'schedule',
+    name,
+    time_zone: 'Etc/UTC',
+    schedule_layers: [
+      {
+        start: '2026-11-01T00:00:00Z',
+        rotation_virtual_start: '2026-11-01T00:00:00Z',
+        rotation_turn_length_seconds: 86400,
+        users: [{ user: { id: userId, type: 'user_reference' } }],
+      },
+    ],
+  },
+});

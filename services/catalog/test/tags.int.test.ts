@@ -1,4 +1,4 @@
-import { type CatalogHarness, catalogHarness } from './harness';
+import { type CatalogHarness, catalogHarness, policyBody } from './harness';
 
 // /tags and the tags of users, teams and escalation policies (issue 12 item 7): what works, what is
 // refused, who is refused.
@@ -6,9 +6,11 @@ import { type CatalogHarness, catalogHarness } from './harness';
 describe('tags', () => {
   let h: CatalogHarness;
   let teamId: string;
+  let policyId: string;
   beforeAll(async () => {
     h = await catalogHarness();
     teamId = (await h.owner.call('POST', '/teams', { team: { type: 'team', name: 'Payments' } })).body.team.id;
+    policyId = (await h.owner.call('POST', '/escalation_policies', policyBody(h.owner.id))).body.escalation_policy.id;
   });
   afterAll(() => h.close());
 
@@ -64,6 +66,46 @@ describe('tags', () => {
         (t: { label: string }) => t.label,
       );
       expect(after).toEqual(['eu-west']);
+    });
+    it('publishes each tag on catalog.changes with the entities it is on; a deleted tag is a tombstone', async () => {
+      const ofTag = (id: string) => h.changes().filter((c) => c.entityType === 'tag' && c.entityId === id);
+      const tag = (await h.owner.call('POST', '/tags', { tag: { type: 'tag', label: 'published' } })).body.tag;
+      expect(ofTag(tag.id)).toEqual([
+        {
+          entityType: 'tag',
+          entityId: tag.id,
+          version: 1n,
+          deleted: false,
+          snapshot: { ...tag, users: [], teams: [], escalation_policies: [] },
+        },
+      ]);
+      await h.owner.call('POST', `/teams/${teamId}/change_tags`, { add: [{ type: 'tag_reference', id: tag.id }] });
+      await h.owner.call('POST', `/users/${h.owner.id}/change_tags`, { add: [{ type: 'tag', label: 'PUBLISHED' }] });
+      // Adding it again changes nothing, so publishes nothing.
+      await h.owner.call('POST', `/users/${h.owner.id}/change_tags`, { add: [{ type: 'tag_reference', id: tag.id }] });
+      expect(ofTag(tag.id).map((c) => [c.version, c.snapshot?.teams, c.snapshot?.users])).toEqual([
+        [1n, [], []],
+        [2n, [{ id: teamId, type: 'team_reference' }], []],
+        [3n, [{ id: teamId, type: 'team_reference' }], [{ id: h.owner.id, type: 'user_reference' }]],
+      ]);
+      await h.owner.call('POST', `/teams/${teamId}/change_tags`, { remove: [{ type: 'tag_reference', id: tag.id }] });
+      expect(ofTag(tag.id).at(-1)).toMatchObject({ version: 4n, snapshot: { teams: [], users: [{ id: h.owner.id }] } });
+      await h.owner.call('DELETE', `/tags/${tag.id}`);
+      expect(ofTag(tag.id).at(-1)).toEqual({
+        entityType: 'tag',
+        entityId: tag.id,
+        version: 5n,
+        deleted: true,
+        snapshot: null,
+      });
+      // A tag made by label in change_tags is published once, already on the entity.
+      await h.owner.call('POST', `/escalation_policies/${policyId}/change_tags`, {
+        add: [{ type: 'tag', label: 'new-one' }],
+      });
+      const made = (await h.owner.call('GET', '/tags?query=new-one')).body.tags[0];
+      expect(ofTag(made.id).map((c) => [c.version, c.snapshot?.escalation_policies])).toEqual([
+        [1n, [{ id: policyId, type: 'escalation_policy_reference' }]],
+      ]);
     });
   });
 

@@ -1,4 +1,4 @@
-import { type CatalogHarness, catalogHarness, policyBody, serviceBody } from './harness';
+import { type CatalogHarness, catalogHarness, policyBody, scheduleBody, serviceBody } from './harness';
 
 describe('teams and escalation policies', () => {
   let h: CatalogHarness;
@@ -65,23 +65,7 @@ describe('teams and escalation policies', () => {
 
     it('creates a policy with user and schedule targets, updates, filters and deletes it once unused', async () => {
       const backend = await team('Backend');
-      const schedule = (
-        await h.owner.call('POST', '/schedules', {
-          schedule: {
-            type: 'schedule',
-            name: 'Primary',
-            time_zone: 'Etc/UTC',
-            schedule_layers: [
-              {
-                start: '2026-11-01T00:00:00Z',
-                rotation_virtual_start: '2026-11-01T00:00:00Z',
-                rotation_turn_length_seconds: 86400,
-                users: [{ user: { id: h.owner.id, type: 'user_reference' } }],
-              },
-            ],
-          },
-        })
-      ).body.schedule;
+      const schedule = (await h.owner.call('POST', '/schedules', scheduleBody(h.owner.id, 'Primary'))).body.schedule;
       const created = await h.owner.call('POST', '/escalation_policies', {
         escalation_policy: {
           type: 'escalation_policy',

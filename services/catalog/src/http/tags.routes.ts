@@ -1,10 +1,13 @@
+import type { Executor } from '@klaxon/db';
 import { newObjectId } from '@klaxon/ids';
 import { ensureAllowed, managesAccount, pageOf, paginationQuery, parsePage, principalOf } from '@klaxon/rest';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
+import { publishChange, publishTombstones } from '../changes';
 import type { CatalogContext } from '../context';
-import { entityTags, escalationPolicies, type TagRow, tags, teams, users } from '../db';
+import { entityTags, escalationPolicies, tags, teams, users } from '../db';
 import { invalid, notFound } from '../domain/checks';
+import { type TagConnections, tagSnapshot, tagView } from '../views/tag.view';
 import { idParams } from './common.schemas';
 import { ensureActsForUser } from './user-access';
 
@@ -60,19 +63,35 @@ type ChangeTags = {
 
 /**
  * Tags (/tags) and the tags of users, teams and escalation policies (`/{type}/{id}/tags`,
- * `/{type}/{id}/change_tags`), as PagerDuty has them. Tags are the catalog's own labels: nothing else
- * consumes them, so they are not published on catalog.changes.
+ * `/{type}/{id}/change_tags`), as PagerDuty has them. Each tag is published on catalog.changes
+ * (entity type `tag`) with the entities it is on, whenever it or they change; a deleted tag is a
+ * tombstone.
  */
 export function tagRoutes(app: FastifyInstance, ctx: CatalogContext): void {
   const { db, urls } = ctx;
-  const view = (tag: TagRow) => ({
-    id: tag.id,
-    type: 'tag',
-    summary: tag.label,
-    self: urls.self('tag', tag.id),
-    html_url: null,
-    label: tag.label,
-  });
+  const view = (tag: Parameters<typeof tagView>[1]) => tagView(urls, tag);
+
+  /** Publishes tags whose connections changed (bumping their version) or that were just created. */
+  async function publishTags(tx: Executor, changed: Iterable<string>, created: ReadonlySet<string>, now: Date) {
+    for (const id of new Set(changed)) {
+      const [tag] = created.has(id)
+        ? await tx.select().from(tags).where(eq(tags.id, id))
+        : await tx
+            .update(tags)
+            .set({ version: sql`${tags.version} + 1` })
+            .where(eq(tags.id, id))
+            .returning();
+      if (!tag) continue;
+      const rows = await tx
+        .select({ type: entityTags.entityType, id: entityTags.entityId })
+        .from(entityTags)
+        .where(eq(entityTags.tagId, id))
+        .orderBy(asc(entityTags.entityId));
+      const on: TagConnections = { users: [], teams: [], escalation_policies: [] };
+      for (const row of rows) if (row.type in on) on[row.type as EntityType].push(row.id);
+      await publishChange(tx, { type: 'tag', id, version: tag.version }, tagSnapshot(urls, tag, on), now);
+    }
+  }
   const findTag = async (id: string) => (await db.select().from(tags).where(eq(tags.id, id)))[0];
   const entityExists = async (type: EntityType, id: string) => {
     const { table } = taggable[type];
@@ -118,12 +137,18 @@ export function tagRoutes(app: FastifyInstance, ctx: CatalogContext): void {
     async (request, reply) => {
       ensureAllowed(managesAccount(principalOf(request)), 'Only account managers may create tags');
       const { label } = (request.body as { tag: { label: string } }).tag;
-      const [created] = await db
-        .insert(tags)
-        .values({ id: newObjectId(), label: label.trim() })
-        .onConflictDoNothing()
-        .returning();
-      if (!created) throw invalid(`A tag labelled ${label.trim()} already exists`);
+      const now = ctx.clock.now();
+      const created = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(tags)
+          .values({ id: newObjectId(), label: label.trim() })
+          .onConflictDoNothing()
+          .returning();
+        if (!row) throw invalid(`A tag labelled ${label.trim()} already exists`);
+        await publishTags(tx, [row.id], new Set([row.id]), now);
+        return row;
+      });
+      ctx.published();
       return reply.status(201).send({ tag: view(created) });
     },
   );
@@ -139,11 +164,17 @@ export function tagRoutes(app: FastifyInstance, ctx: CatalogContext): void {
     { schema: { tags: ['Tags'], summary: 'Delete a tag', params: idParams } },
     async (request, reply) => {
       ensureAllowed(managesAccount(principalOf(request)), 'Only account managers may delete tags');
-      const [deleted] = await db
-        .delete(tags)
-        .where(eq(tags.id, (request.params as { id: string }).id))
-        .returning();
-      if (!deleted) throw notFound('Tag');
+      const now = ctx.clock.now();
+      await db.transaction(async (tx) => {
+        // Its entity_tags rows go with it (cascade): the tombstone stands for them too.
+        const gone = await tx
+          .delete(tags)
+          .where(eq(tags.id, (request.params as { id: string }).id))
+          .returning({ id: tags.id, version: tags.version });
+        if (!gone.length) throw notFound('Tag');
+        await publishTombstones(tx, 'tag', gone, now);
+      });
+      ctx.published();
       return reply.status(204).send();
     },
   );
@@ -213,6 +244,7 @@ export function tagRoutes(app: FastifyInstance, ctx: CatalogContext): void {
         const principal = principalOf(request);
         const { id } = request.params as { id: string };
         const input = request.body as ChangeTags;
+        const now = ctx.clock.now();
         await db.transaction(async (tx) => {
           if (type === 'users') {
             const [user] = await tx.select({ id: users.id, role: users.role }).from(users).where(eq(users.id, id));
@@ -223,6 +255,7 @@ export function tagRoutes(app: FastifyInstance, ctx: CatalogContext): void {
             if (!(await entityExists(type, id))) throw notFound(what);
           }
           const add: string[] = [];
+          const created = new Set<string>();
           for (const item of input.add ?? []) {
             if (item.type === 'tag_reference') {
               if (!(await tx.select({ id: tags.id }).from(tags).where(eq(tags.id, item.id))).length) {
@@ -239,24 +272,43 @@ export function tagRoutes(app: FastifyInstance, ctx: CatalogContext): void {
               continue;
             }
             ensureAllowed(managesAccount(principal), 'Only account managers may create tags');
-            const [created] = await tx.insert(tags).values({ id: newObjectId(), label }).returning();
-            if (created) add.push(created.id);
+            const [row] = await tx.insert(tags).values({ id: newObjectId(), label }).returning();
+            if (row) {
+              add.push(row.id);
+              created.add(row.id);
+            }
           }
           const remove = (input.remove ?? []).map((r) => r.id);
-          if (remove.length > 0) {
-            await tx
-              .delete(entityTags)
-              .where(
-                and(eq(entityTags.entityType, type), eq(entityTags.entityId, id), inArray(entityTags.tagId, remove)),
-              );
-          }
-          if (add.length > 0) {
-            await tx
-              .insert(entityTags)
-              .values([...new Set(add)].map((tagId) => ({ tagId, entityType: type, entityId: id })))
-              .onConflictDoNothing();
-          }
+          const removed =
+            remove.length > 0
+              ? await tx
+                  .delete(entityTags)
+                  .where(
+                    and(
+                      eq(entityTags.entityType, type),
+                      eq(entityTags.entityId, id),
+                      inArray(entityTags.tagId, remove),
+                    ),
+                  )
+                  .returning({ tagId: entityTags.tagId })
+              : [];
+          const added =
+            add.length > 0
+              ? await tx
+                  .insert(entityTags)
+                  .values([...new Set(add)].map((tagId) => ({ tagId, entityType: type, entityId: id })))
+                  .onConflictDoNothing()
+                  .returning({ tagId: entityTags.tagId })
+              : [];
+          // Only tags whose entities changed (or that were just made) are published again.
+          await publishTags(
+            tx,
+            [...created, ...removed.map((r) => r.tagId), ...added.map((r) => r.tagId)],
+            created,
+            now,
+          );
         });
+        ctx.published();
         return {};
       },
     );
