@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import type { Bus } from '@klaxon/bus';
 import { loadCatalogConfig } from '@klaxon/catalog';
 import { allTopics } from '@klaxon/contracts';
@@ -22,12 +24,15 @@ import { mountAll } from '../src';
 
 // A poison event (one grouping can never store while a bug stands) is set aside, listed on
 // /dead_letters and counted on /metrics; once the cause is fixed, a replay makes it an incident;
-// a delete removes another for good. Only owners and admins see them. Embedded PostgreSQL and the
+// a delete removes another for good; through the REST API and `pnpm klaxon dead-letters`. Only
+// owners and admins see them. Embedded PostgreSQL and the
 // Postgres log under `pnpm test`; PostgreSQL and Kafka under `pnpm test:infra`.
 describe('dead letters', () => {
   let database: TestDatabase;
   let app: FastifyInstance;
   let bus: Bus;
+  let baseUrl: string;
+  const repoRoot = path.resolve(__dirname, '..', '..', '..');
   const token = `dl-${uniqueSuffix()}-${uniqueSuffix()}`;
   const email = 'sre@example.com';
 
@@ -68,6 +73,16 @@ describe('dead letters', () => {
     const res = await rest('GET', `/incidents?service_ids[]=${serviceId}&date_range=all`);
     return (res.body.incidents as { title: string }[]).map((i) => i.title);
   };
+  /** `pnpm klaxon dead-letters ...` against this app, as an operator runs it. */
+  const cli = (args: string[], as = token) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', path.join(repoRoot, 'scripts', 'klaxon.ts'), 'dead-letters', ...args],
+        { cwd: repoRoot, env: { ...process.env, KLAXON_URL: baseUrl, KLAXON_API_TOKEN: as } },
+        (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
   const kept = async () =>
     metricValue((await app.inject({ method: 'GET', url: '/metrics' })).body, 'klaxon_dead_letters_messages', {
       topic: 'events.accepted',
@@ -90,7 +105,7 @@ describe('dead letters', () => {
         notify: loadNotifyConfig({}),
       },
     );
-    await app.ready();
+    baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {
     await app.close();
@@ -144,8 +159,11 @@ describe('dead letters', () => {
 
     // The fix, then the replay: the event becomes an incident and the dead letter is gone.
     await database.db.execute(sql`alter table grouping.incidents drop constraint cursed`);
-    const replayed = await rest('POST', `/dead_letters/${letter?.id}/replay`);
-    expect(replayed.status).toBe(200);
+    const listing = await cli(['list', '--group', 'grouping.events']);
+    expect(listing).toMatchObject({ code: 0, stderr: '' });
+    expect(listing.stdout).toContain(`${letter?.id}\t`);
+    expect(listing.stdout).toContain('1 dead letter(s)');
+    expect(await cli(['replay', letter?.id ?? ''])).toMatchObject({ code: 0, stdout: `replayed ${letter?.id}\n` });
     await waitFor(async () => (await titles(service.id)).includes('cursed disk full'), {
       what: 'the replayed incident',
       timeoutMs: 60_000,
@@ -154,6 +172,7 @@ describe('dead letters', () => {
     expect(await listed()).toEqual([]);
     expect(await kept()).toBeUndefined();
     expect((await rest('POST', `/dead_letters/${letter?.id}/replay`)).status).toBe(404);
+    expect(await cli(['replay', letter?.id ?? ''])).toMatchObject({ code: 1 });
 
     // Another poison, deleted instead: gone from the list, and never an incident.
     await database.db.execute(
@@ -186,6 +205,10 @@ describe('dead letters', () => {
     expect(refused.status).toBe(403);
     expect(refused.body).toEqual({ error: expect.objectContaining({ code: 2010 }) });
     expect((await rest('POST', '/dead_letters/PXXXXXX/replay', undefined, limited.token)).status).toBe(403);
+    const cliRefused = await cli(['list'], limited.token);
+    expect(cliRefused.code).toBe(1);
+    expect(cliRefused.stderr).toMatch(/403/);
+    expect((await cli(['delete'])).code).toBe(2);
     expect((await rest('DELETE', '/dead_letters/PXXXXXX', undefined, limited.token)).status).toBe(403);
 
     const bad = await rest('GET', '/dead_letters?limit=0');
