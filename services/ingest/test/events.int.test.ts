@@ -534,6 +534,63 @@ describe('Events API endpoints', () => {
     });
   });
 
+  describe('a retry reaching another replica (issue 14 item 6)', () => {
+    it('is the same event as the 503 it retries, on whichever replica it lands', async () => {
+      // Replica A takes the first append but the bus acknowledges it only after A answered 503;
+      // the client's retry lands on replica B, sharing only the database with A.
+      let releaseFirst = () => {};
+      const held = new Promise<void>((resolve) => {
+        releaseFirst = resolve;
+      });
+      let appends = 0;
+      const replica = async (name: string, publish: Bus['publish']) => {
+        const app = createApp({ name, logger: silentLog });
+        await app.register(ingestPlugin, {
+          db: database.db,
+          bus: { ...bus, publish },
+          log: silentLog,
+          clock: systemClock,
+          instanceId: `${name}-${uniqueSuffix()}`,
+          config: loadIngestConfig({ KLAXON_INGEST_RATE_LIMIT: '1000', KLAXON_INGEST_PUBLISH_TIMEOUT_MS: '300' }),
+        });
+        await app.ready();
+        return app;
+      };
+      const a = await replica('ingest-a', async (topic, messages) => {
+        if (appends++ === 0) await held;
+        await bus.publish(topic, messages);
+      });
+      const b = await replica('ingest-b', (topic, messages) => bus.publish(topic, messages));
+      const send = (to: FastifyInstance, payload: object) =>
+        to.inject({
+          method: 'POST',
+          url: '/v2/enqueue',
+          headers: { 'content-type': 'application/json' },
+          payload: JSON.stringify(payload),
+        });
+      const event = trigger(V2_KEY, {
+        payload: { summary: `retried elsewhere ${uniqueSuffix()}`, source: 'a', severity: 'info' },
+      });
+      expect((await send(a, event)).statusCode).toBe(503);
+      const retry = await send(b, event);
+      expect(retry.statusCode).toBe(202);
+      releaseFirst();
+      // Sent again after its 202, it is a new event, as on PagerDuty.
+      const again = await send(b, event);
+      expect(again.statusCode).toBe(202);
+      const events = await drainTo();
+      await a.close();
+      await b.close();
+      expect(events).toHaveLength(3);
+      const retried = events.filter((e) => e.dedupKey === retry.json().dedup_key);
+      expect(retried).toHaveLength(2);
+      expect(retried[0]?.id).toBe(retried[1]?.id);
+      const fresh = events.filter((e) => e.dedupKey === again.json().dedup_key);
+      expect(fresh).toHaveLength(1);
+      expect(fresh[0]?.id).not.toBe(retried[0]?.id);
+    });
+  });
+
   describe('rate limiting', () => {
     let limited: FastifyInstance;
     beforeAll(async () => {
