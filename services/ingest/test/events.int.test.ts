@@ -78,8 +78,12 @@ describe('Events API endpoints', () => {
     return events.filter((e) => e.dedupKey !== marker);
   }
 
-  /** Another ingest replica on the same database and bus, whose appends go through `publish`; answers 503 after 300 ms. */
-  async function replicaWith(name: string, publish: Bus['publish']): Promise<FastifyInstance> {
+  /** Another ingest replica on the same database and bus, whose appends go through `publish`. */
+  async function replicaWith(
+    name: string,
+    publish: Bus['publish'],
+    publishTimeoutMs = 3_000,
+  ): Promise<FastifyInstance> {
     const replica = createApp({ name, logger: silentLog });
     await replica.register(ingestPlugin, {
       db: database.db,
@@ -87,7 +91,10 @@ describe('Events API endpoints', () => {
       log: silentLog,
       clock: systemClock,
       instanceId: `${name}-${uniqueSuffix()}`,
-      config: loadIngestConfig({ KLAXON_INGEST_RATE_LIMIT: '1000', KLAXON_INGEST_PUBLISH_TIMEOUT_MS: '300' }),
+      config: loadIngestConfig({
+        KLAXON_INGEST_RATE_LIMIT: '1000',
+        KLAXON_INGEST_PUBLISH_TIMEOUT_MS: String(publishTimeoutMs),
+      }),
     });
     await replica.ready();
     return replica;
@@ -522,7 +529,8 @@ describe('Events API endpoints', () => {
     it('answers 503 within the publish timeout, and a retry of that request is the same event if the first append lands late', async () => {
       // The first append is acknowledged only after the sender gave up; later ones at once.
       const first503 = heldFirstAppend();
-      const slow = await replicaWith('ingest-slow', first503.publish);
+      // A short timeout for the held append's 503, yet long enough for the retry's real append on a busy machine.
+      const slow = await replicaWith('ingest-slow', first503.publish, 1_000);
       const send = (payload: object) => sendTo(slow, payload);
       // No dedup_key: without remembering, a retry would be a second alert.
       const event = trigger(V2_KEY, {
@@ -554,7 +562,7 @@ describe('Events API endpoints', () => {
       // Replica A takes the first append but the bus acknowledges it only after A answered 503;
       // the client's retry lands on replica B, sharing only the database with A.
       const first503 = heldFirstAppend();
-      const a = await replicaWith('ingest-a', first503.publish);
+      const a = await replicaWith('ingest-a', first503.publish, 1_000);
       const b = await replicaWith('ingest-b', (topic, messages) => bus.publish(topic, messages));
       const send = sendTo;
       const event = trigger(V2_KEY, {

@@ -41,6 +41,10 @@ export function createSharedUnsettledEvents(options: {
   log: Pick<Logger, 'warn'>;
 }): SharedUnsettledEvents {
   const { memory, store, log } = options;
+  // Events whose retry this replica accepted, by fingerprint: a sync reading their row from before
+  // the settle reached the table (the overlap re-reads it) must not bring them back, or the client
+  // sending the same request again on purpose would get the old event instead of a new one.
+  const settledHere = new Map<string, { eventId: string; until: number }>();
   let since: Date | undefined;
   let lastPrune = 0;
   let syncing: Promise<void> | undefined;
@@ -49,8 +53,10 @@ export function createSharedUnsettledEvents(options: {
   const sync = async () => {
     const { at, rows } = await store.changes(since);
     since = new Date(at.getTime() - SYNC_OVERLAP_MS);
+    for (const [fingerprint, { until }] of settledHere) if (until <= at.getTime()) settledHere.delete(fingerprint);
     for (const row of rows) {
-      if (row.settled || row.expiresAt <= at) memory.forget(row.fingerprint);
+      const stale = settledHere.get(row.fingerprint)?.eventId === row.identity.id;
+      if (row.settled || stale || row.expiresAt <= at) memory.forget(row.fingerprint);
       else memory.remember(row.fingerprint, row.identity, row.expiresAt.getTime());
     }
     if (at.getTime() - lastPrune >= PRUNE_EVERY_MS) {
@@ -90,6 +96,8 @@ export function createSharedUnsettledEvents(options: {
       await new Promise((resolve) => setTimeout(resolve, 2 * options.syncMs));
     },
     forget(fingerprint) {
+      const eventId = memory.recall(fingerprint)?.id;
+      if (eventId) settledHere.set(fingerprint, { eventId, until: options.now().getTime() + options.windowMs });
       memory.forget(fingerprint);
       store.settle(fingerprint).catch((err: unknown) => log.warn({ err }, 'unsettled_event_settle_failed'));
     },
