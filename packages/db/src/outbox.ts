@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { Database, Executor } from './database';
 import { insertMany } from './insert-many';
 
-const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+/** A bytea column read as a plain Uint8Array. */
+export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => 'bytea',
   // node-postgres returns a Buffer (a view on a shared pool); callers get a plain Uint8Array.
   fromDriver: (value) => new Uint8Array(value),

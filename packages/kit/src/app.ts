@@ -19,6 +19,19 @@ declare module 'fastify' {
     metrics: Registry;
     /** Adds a dependency /readyz checks (a plugin's own: its outbox relay). */
     addReadyCheck(check: ReadyCheck): void;
+    /** Runs every readiness check; the names of those that failed (empty: ready), as /readyz lists them. */
+    readiness(log?: Logger): Promise<string[]>;
+  }
+}
+
+/**
+ * A readiness check's failure that names several parts (the all-in-one's background thread: each of
+ * its own failed checks), so /readyz lists `<check>/<part>` instead of the check alone.
+ */
+export class ReadinessFailures extends Error {
+  constructor(readonly failed: readonly string[]) {
+    super(`not ready: ${failed.join(', ')}`);
+    this.name = 'ReadinessFailures';
   }
 }
 
@@ -108,6 +121,19 @@ export function createApp(options: AppOptions): FastifyInstance {
   app.decorate('addReadyCheck', (check: ReadyCheck) => {
     checks.push(check);
   });
+  app.decorate('readiness', async (log: Logger = options.logger) => {
+    const results = await Promise.allSettled(checks.map((check) => runCheck(check, readyTimeoutMs)));
+    const failed: string[] = [];
+    results.forEach((result, index) => {
+      const check = checks[index];
+      if (result.status === 'fulfilled' || check === undefined) return;
+      const name = checkName(check, index);
+      const parts = result.reason instanceof ReadinessFailures ? result.reason.failed : [];
+      failed.push(...(parts.length > 0 ? parts.map((part) => `${name}/${part}`) : [name]));
+      log.warn({ err: result.reason, check: name }, 'readiness_check_failed');
+    });
+    return failed;
+  });
 
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(handleNotFound);
@@ -135,15 +161,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (request, reply) => {
-    const results = await Promise.allSettled(checks.map((check) => runCheck(check, readyTimeoutMs)));
-    const failed: string[] = [];
-    results.forEach((result, index) => {
-      const check = checks[index];
-      if (result.status === 'fulfilled' || check === undefined) return;
-      const name = checkName(check, index);
-      failed.push(name);
-      request.log.warn({ err: result.reason, check: name }, 'readiness_check_failed');
-    });
+    const failed = await app.readiness(request.log as Logger);
     if (failed.length > 0) return reply.status(503).send({ status: 'unavailable', failed });
     return { status: 'ok' };
   });

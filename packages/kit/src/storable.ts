@@ -15,6 +15,16 @@ export function unstorableText(v: string): string | undefined {
   return undefined;
 }
 
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
+/**
+ * The string with what PostgreSQL could never store replaced by U+FFFD: for text Klaxon keeps as
+ * it found it (a dead letter's error, quoting the bad value), where refusing is no option.
+ */
+export function storableText(v: string): string {
+  return v.replaceAll('\u0000', '\uFFFD').replace(LONE_SURROGATES, '\uFFFD');
+}
+
 export type Unstorable =
   /** A string value; `path` names it. */
   | { kind: 'text'; path: string; problem: string }

@@ -1,5 +1,5 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { createApp, createLogger, loadConfig, type MetricsJson } from '@klaxon/kit';
+import { createApp, createLogger, loadConfig, type MetricsJson, ReadinessFailures } from '@klaxon/kit';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { systemClock } from './clock';
@@ -12,17 +12,22 @@ interface BackgroundData {
   databaseUrl: string;
 }
 
-type ToBackground = { type: 'metrics'; id: number } | { type: 'stop' };
+type ToBackground = { type: 'metrics'; id: number } | { type: 'readiness'; id: number } | { type: 'stop' };
 type FromBackground =
   | { type: 'ready' }
   | { type: 'metrics'; id: number; metrics: MetricsJson }
+  | { type: 'readiness'; id: number; failed: string[] }
   | { type: 'failed'; message: string };
 
 export interface BackgroundThread {
   /** The thread's metrics (labelled `thread="background"`), for the serving thread's /metrics. */
   metrics(): Promise<MetricsJson>;
-  /** Resolves while the thread runs its plugins; rejects while it starts or once it has exited. */
-  alive(): Promise<void>;
+  /**
+   * Resolves while the thread runs its plugins and its own readiness checks pass (the relays it
+   * runs: grouping's, escalation's, notify's); rejects while it starts, once it has exited, or with
+   * ReadinessFailures naming the checks of its own that failed.
+   */
+  ready(): Promise<void>;
   /** Drains the thread's consumers and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -49,6 +54,7 @@ export function startBackgroundThread(
       )
     : new Worker(module, { workerData: data });
   const pending = new Map<number, (metrics: MetricsJson) => void>();
+  const pendingReadiness = new Map<number, (failed: string[]) => void>();
   let nextId = 0;
   let state: 'starting' | 'running' | 'stopping' | 'exited' = 'starting';
   let failure = '';
@@ -56,6 +62,9 @@ export function startBackgroundThread(
     if (message.type === 'metrics') {
       pending.get(message.id)?.(message.metrics);
       pending.delete(message.id);
+    } else if (message.type === 'readiness') {
+      pendingReadiness.get(message.id)?.(message.failed);
+      pendingReadiness.delete(message.id);
     } else if (message.type === 'failed') {
       failure = message.message;
     } else if (state === 'starting') {
@@ -70,6 +79,8 @@ export function startBackgroundThread(
     state = 'exited';
     for (const answer of pending.values()) answer([]);
     pending.clear();
+    for (const answer of pendingReadiness.values()) answer(['exited']);
+    pendingReadiness.clear();
     if (!asked) onExit(code, failure || 'exited');
   });
   return {
@@ -81,8 +92,14 @@ export function startBackgroundThread(
             pending.set(id, answer);
             worker.postMessage({ type: 'metrics', id } satisfies ToBackground);
           }),
-    alive: async () => {
+    ready: async () => {
       if (state !== 'running') throw new Error(`background thread ${state}`);
+      const failed = await new Promise<string[]>((answer) => {
+        const id = nextId++;
+        pendingReadiness.set(id, answer);
+        worker.postMessage({ type: 'readiness', id } satisfies ToBackground);
+      });
+      if (failed.length > 0) throw new ReadinessFailures(failed);
     },
     stop: async () => {
       if (state === 'exited') return;
@@ -143,6 +160,10 @@ export async function runBackground(options: RunBackgroundOptions): Promise<void
         void app.metrics
           .getMetricsAsJSON()
           .then((metrics) => port.postMessage({ type: 'metrics', id: message.id, metrics }));
+      } else if (message.type === 'readiness') {
+        void app
+          .readiness()
+          .then((failed) => port.postMessage({ type: 'readiness', id: message.id, failed } satisfies FromBackground));
       } else {
         // Consumers drain in the plugins' onClose hooks, then the bus and the pool close; in a
         // worker, process.exit ends this thread only.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { type Bus, createKafkaBus, createPostgresLogBus } from '@klaxon/bus';
+import { type Bus, createKafkaBus, createPostgresLogBus, deadLetterTopicSpecs } from '@klaxon/bus';
 import { allTopics } from '@klaxon/contracts';
 import { type DatabaseHandle, type EmbeddedPostgres, openDatabase, startEmbeddedPostgres } from '@klaxon/db';
 import type { Logger } from 'pino';
@@ -46,7 +46,8 @@ export async function openInfrastructure(config: InfrastructureConfig, log: Logg
             log,
             ...(config.shareAppends ? { appendsChannel: 'klaxon:bus:appends' } : {}),
           });
-    await bus.ensureTopics(allTopics);
+    // Each topic's dead-letter topic too: catalog keeps their messages (see catalog's dead letters).
+    await bus.ensureTopics([...allTopics, ...deadLetterTopicSpecs(allTopics)]);
     log.info({ database: embedded ? 'embedded-postgres' : 'postgres', bus: bus.kind }, 'infrastructure_opened');
     const opened = database;
     return {

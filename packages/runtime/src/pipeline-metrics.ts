@@ -17,6 +17,8 @@ export interface PipelineMetrics {
   measured<M, R>(group: string, handler: (batch: M[]) => R): (batch: M[]) => R;
   /** A durable timer fired this late. */
   timerFired(service: string, kind: string, lateMs: number): void;
+  /** Reports the dead letters kept, per origin topic and consumer group, at every scrape. */
+  watchDeadLetters(count: () => Promise<readonly { topic: string; group: string; n: number }[]>): void;
 }
 
 const perRegistry = new WeakMap<Registry, PipelineMetrics>();
@@ -64,6 +66,19 @@ export function pipelineMetrics(registry: Registry): PipelineMetrics {
       for (const { service, relay } of outboxes) this.inc({ owner: service }, relay.health.errors);
     },
   });
+  const deadLetterSources: (() => Promise<readonly { topic: string; group: string; n: number }[]>)[] = [];
+  new Gauge({
+    name: 'klaxon_dead_letters_messages',
+    help: 'Messages a consumer group set aside as dead letters and nobody has replayed or deleted yet.',
+    labelNames: ['topic', 'group'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const count of deadLetterSources) {
+        for (const { topic, group, n } of await count().catch(() => [])) this.set({ topic, group }, n);
+      }
+    },
+  });
   const batchSize = new Histogram({
     name: 'klaxon_consumer_batch_size_messages',
     help: 'Messages a consumer took in one batch (one transaction).',
@@ -85,6 +100,7 @@ export function pipelineMetrics(registry: Registry): PipelineMetrics {
       batchSize.observe({ group }, batch.length);
       return handler(batch);
     },
+    watchDeadLetters: (count) => deadLetterSources.push(count),
     timerFired: (service, kind, lateMs) => lateness.observe({ owner: service, kind }, Math.max(0, lateMs) / 1000),
   };
   perRegistry.set(registry, metrics);

@@ -52,7 +52,9 @@ export async function runService(options: RunServiceOptions): Promise<FastifyIns
       ready: [
         { name: 'database', check: infra.database.ping },
         { name: 'bus', check: () => infra.bus.ping() },
-        ...(options.background ? [{ name: 'background', check: async () => background?.alive() }] : []),
+        // The worker's relays (outbox depth growing behind a failing relay) count here too: a
+        // supervisor reading /readyz sees them as it would in a service run alone.
+        ...(options.background ? [{ name: 'background', check: async () => background?.ready() }] : []),
       ],
       ...(options.background ? { moreMetrics: async () => (await background?.metrics()) ?? [] } : {}),
     });

@@ -1,4 +1,4 @@
-import { createKafkaBus } from '@klaxon/bus';
+import { createKafkaBus, deadLetterTopicSpecs } from '@klaxon/bus';
 import { allTopics } from '@klaxon/contracts';
 import { createLogger, loadConfig } from '@klaxon/kit';
 import { brokerList, infrastructureConfigSchema } from './config';
@@ -16,8 +16,9 @@ async function main(): Promise<number> {
   }
   const bus = await createKafkaBus({ brokers, clientId: 'klaxon-topics', log });
   try {
-    await bus.ensureTopics(allTopics);
-    log.info({ topics: allTopics.map((t) => t.name) }, 'topics_ready');
+    const all = [...allTopics, ...deadLetterTopicSpecs(allTopics)];
+    await bus.ensureTopics(all);
+    log.info({ topics: all.map((t) => t.name) }, 'topics_ready');
     return 0;
   } catch (err) {
     log.fatal({ err }, 'topics_failed');

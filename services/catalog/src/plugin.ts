@@ -1,7 +1,7 @@
 import path from 'node:path';
 import swagger from '@fastify/swagger';
-import { subscribeTo } from '@klaxon/bus';
-import { topics } from '@klaxon/contracts';
+import { deadLetterTopicSpecs, subscribeTo } from '@klaxon/bus';
+import { allTopics, topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
 import { createRateLimiter, defaultPublicUrl, registerRestConventions, restUrls } from '@klaxon/rest';
 import {
@@ -16,13 +16,22 @@ import type { FastifyPluginAsync } from 'fastify';
 import { auditRequests } from './audit-trail';
 import { bootstrapOwner } from './bootstrap';
 import type { CatalogConfig } from './config';
+import { deadLettersConsumer } from './consumers/dead-letters.consumer';
 import { incidentsChangedConsumer } from './consumers/incidents-changed.consumer';
 import type { CatalogContext } from './context';
-import { outbox, outboxLease, principalByTokenHash, recordIncidentStates } from './db';
+import {
+  deadLetterCounts,
+  keepDeadLetters,
+  outbox,
+  outboxLease,
+  principalByTokenHash,
+  recordIncidentStates,
+} from './db';
 import { abilityRoutes } from './http/abilities.routes';
 import { apiTokenRoutes } from './http/api-tokens.routes';
 import { auditRecordRoutes } from './http/audit-records.routes';
 import { contactMethodRoutes } from './http/contact-methods.routes';
+import { deadLetterRoutes } from './http/dead-letters.routes';
 import { escalationPolicyRoutes } from './http/escalation-policies.routes';
 import { integrationRoutes } from './http/integrations.routes';
 import { maintenanceWindowRoutes } from './http/maintenance-windows.routes';
@@ -61,9 +70,20 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
     });
     metrics.watchLag(bus, 'catalog.incidents', [topics.incidentsChanged.name]);
     app.addHook('onClose', () => incidents.stop());
+
+    // Every service's dead letters, kept in catalog.dead_letters until replayed or deleted (/dead_letters).
+    const deadLetterTopics = deadLetterTopicSpecs(allTopics);
+    await bus.ensureTopics(deadLetterTopics);
+    const deadLetters = await bus.subscribe({
+      group: 'catalog.dead-letters',
+      topics: deadLetterTopics.map((t) => t.name),
+      batchHandler: deadLettersConsumer({ keep: (letters) => keepDeadLetters(db, letters), log }),
+    });
+    app.addHook('onClose', () => deadLetters.stop());
   }
   if (!servesHttp(options)) return;
   watchRelay(app, 'catalog', options, outbox, relay);
+  metrics.watchDeadLetters(() => deadLetterCounts(db));
   // An empty KLAXON_PUBLIC_URL (as compose files write it) is unset: links follow each request.
   const configuredUrl = config.KLAXON_PUBLIC_URL || undefined;
   const urls = restUrls(configuredUrl ?? defaultPublicUrl);
@@ -119,4 +139,5 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
   abilityRoutes(app);
   tagRoutes(app, ctx);
   auditRecordRoutes(app, ctx);
+  deadLetterRoutes(app, ctx);
 };

@@ -17,7 +17,11 @@ import { alertBody, startAlertmanager } from './alertmanager-peer';
 // Needs KLAXON_TEST_DATABASE_URL and KLAXON_TEST_KAFKA_BROKERS (scripts/bench.sh starts both).
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+/**
+ * A checkout of other code (another commit, installed) to measure ingest on Kafka against in the same
+ * run: its runs and this checkout's alternate, twice each, and the report gives this / baseline.
+ */
+const BASELINE_ROOT = process.env.BENCH_BASELINE_ROOT;
 const log = createLogger({ level: 'warn', name: 'bench' });
 const KEYS = 1000;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -61,9 +65,10 @@ interface Target {
   peer?: boolean;
 }
 
-async function start(name: string, script: string, env: Record<string, string>): Promise<Target> {
+async function start(name: string, script: string, env: Record<string, string>, root = repoRoot): Promise<Target> {
   const port = await freePort();
-  const child = spawn(tsx, [path.join(repoRoot, script)], {
+  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, script)], {
+    cwd: root,
     env: { ...process.env, KLAXON_PORT: String(port), KLAXON_HOST: '127.0.0.1', KLAXON_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -256,14 +261,39 @@ async function main(): Promise<void> {
   await kafkaBus.ensureTopics(allTopics);
   await publishTo(kafkaBus, topics.catalogChanges, seedMessages());
   await kafkaBus.close();
-  const kafka = await start('ingest on Kafka', 'services/ingest/src/main.ts', {
-    KLAXON_DATABASE_URL: await freshDatabase(),
-    KLAXON_KAFKA_BROKERS: brokers.join(','),
-    KLAXON_INGEST_RATE_LIMIT: '100000000',
-  });
-  await warmUp(kafka.port);
-  rows.push(await measure(kafka));
-  await stop(kafka);
+  const ingestOnKafka = async (name: string, root?: string) => {
+    const kafka = await start(
+      name,
+      'services/ingest/src/main.ts',
+      {
+        KLAXON_DATABASE_URL: await freshDatabase(),
+        KLAXON_KAFKA_BROKERS: brokers.join(','),
+        KLAXON_INGEST_RATE_LIMIT: '100000000',
+      },
+      root,
+    );
+    await warmUp(kafka.port);
+    const row = await measure(kafka);
+    await stop(kafka);
+    return row;
+  };
+  if (BASELINE_ROOT) {
+    // Alternating, so a change in the machine's load meets both alike.
+    const pairs: [Row, Row][] = [];
+    for (let round = 1; round <= 2; round++) {
+      const baseline = await ingestOnKafka(`ingest on Kafka, baseline, run ${round}`, BASELINE_ROOT);
+      const current = await ingestOnKafka(`ingest on Kafka, this code, run ${round}`);
+      rows.push(baseline, current);
+      pairs.push([baseline, current]);
+    }
+    const ratio = (f: (r: Row) => number) => pairs.map(([b, c]) => (f(c) / f(b)).toFixed(2)).join(', ');
+    process.stdout.write(
+      `this code / baseline, per round: max events/s ${ratio((r) => r.max.rps)}; p99 at max ${ratio((r) => r.max.p99)}; ` +
+        `p99 at ${FIXED_RATE}/s ${ratio((r) => r.fixed[0]?.figures.p99 ?? Number.NaN)}\n`,
+    );
+  } else {
+    rows.push(await ingestOnKafka('ingest on Kafka'));
+  }
 
   if (process.env.BENCH_SKIP_ALL_IN_ONE) return report(rows);
   // All-in-one as `pnpm start` runs it: the embedded PostgreSQL and the Postgres-log bus, the 1,000

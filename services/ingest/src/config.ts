@@ -42,6 +42,13 @@ export const ingestConfigSchema = {
       minimum: 0,
       default: 600,
     },
+    KLAXON_INGEST_RETRY_SYNC_MS: {
+      type: 'integer',
+      description:
+        'How often each ingest replica reads the events the others answered 503 (ms); a 503 is answered two of these after it is shared, so a retry on any replica is the same event.',
+      minimum: 20,
+      default: 250,
+    },
   },
 } as const satisfies EnvSchema;
 

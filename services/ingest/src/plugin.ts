@@ -12,6 +12,8 @@ import { createUnsettledEvents } from './domain/unsettled-events';
 import { eventsRoutes } from './http/events.routes';
 import { createPgRateStore } from './rate-limit/pg-rate-store';
 import { createRateLimiter } from './rate-limit/rate-limiter';
+import { createPgUnsettledStore } from './unsettled/pg-unsettled-store';
+import { createSharedUnsettledEvents } from './unsettled/shared-unsettled-events';
 
 export interface IngestOptions extends ServiceContext {
   config: IngestConfig;
@@ -23,7 +25,8 @@ const RATE_WINDOW_MS = 60_000;
 
 /**
  * Ingest: the Events API v1/v2 endpoints in front of an in-memory routing table that every replica
- * rebuilds from catalog.changes. Nothing durable but the shared rate-limit counters.
+ * rebuilds from catalog.changes. Nothing durable but the state its replicas share: rate-limit
+ * counters and the events answered 503 whose retries must be the same event.
  */
 export const ingestPlugin: FastifyPluginAsync<IngestOptions> = async (app, options) => {
   const { db, bus, clock, log, config } = options;
@@ -52,11 +55,20 @@ export const ingestPlugin: FastifyPluginAsync<IngestOptions> = async (app, optio
     now: () => clock.now(),
     catchUp: () => subscription.caughtUp(config.KLAXON_INGEST_CATCH_UP_TIMEOUT_MS),
   });
-  const unsettled = createUnsettledEvents({
-    windowMs: config.KLAXON_INGEST_RETRY_WINDOW_S * 1000,
-    // Bounds memory through a long outage; past it the oldest attempts are forgotten first.
-    maxEntries: 50_000,
+  const windowMs = config.KLAXON_INGEST_RETRY_WINDOW_S * 1000;
+  // Shared by the replicas: a client's retry of a 503'd event is the same event on any of them.
+  const unsettled = createSharedUnsettledEvents({
+    memory: createUnsettledEvents({
+      windowMs,
+      // Bounds memory through a long outage; past it the oldest attempts are forgotten first.
+      maxEntries: 50_000,
+      now: () => clock.now(),
+    }),
+    store: createPgUnsettledStore(db),
+    windowMs,
+    syncMs: config.KLAXON_INGEST_RETRY_SYNC_MS,
     now: () => clock.now(),
+    log,
   });
   await app.register(eventsRoutes, {
     bus,
@@ -70,5 +82,6 @@ export const ingestPlugin: FastifyPluginAsync<IngestOptions> = async (app, optio
   app.addHook('onClose', async () => {
     await subscription.stop();
     await limiter.stop();
+    await unsettled.stop();
   });
 };

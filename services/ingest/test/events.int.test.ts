@@ -36,6 +36,9 @@ describe('Events API endpoints', () => {
   const LIMITED_KEY = keyOf(3);
   const LIMITED_SERVICE_MARKER_KEY = keyOf(7);
   const SHARED_KEY = keyOf(8);
+  // The limit test's own v1 key: counts are shared through the database, and its fixed clock's
+  // window would otherwise take in V1_KEY's events from the other tests (whose clock runs later).
+  const LIMITED_V1_KEY = keyOf(9);
   const SERVICE = 'PSVC001';
 
   async function catalog(entityType: string, entityId: string, snapshot: object) {
@@ -75,6 +78,50 @@ describe('Events API endpoints', () => {
     return events.filter((e) => e.dedupKey !== marker);
   }
 
+  /** Another ingest replica on the same database and bus, whose appends go through `publish`. */
+  async function replicaWith(
+    name: string,
+    publish: Bus['publish'],
+    publishTimeoutMs = 3_000,
+  ): Promise<FastifyInstance> {
+    const replica = createApp({ name, logger: silentLog });
+    await replica.register(ingestPlugin, {
+      db: database.db,
+      bus: { ...bus, publish },
+      log: silentLog,
+      clock: systemClock,
+      instanceId: `${name}-${uniqueSuffix()}`,
+      config: loadIngestConfig({
+        KLAXON_INGEST_RATE_LIMIT: '1000',
+        KLAXON_INGEST_PUBLISH_TIMEOUT_MS: String(publishTimeoutMs),
+      }),
+    });
+    await replica.ready();
+    return replica;
+  }
+  const sendTo = (replica: FastifyInstance, payload: object) =>
+    replica.inject({
+      method: 'POST',
+      url: '/v2/enqueue',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify(payload),
+    });
+  /** An append the bus takes at once but acknowledges only when released: a broker coming back mid-request. */
+  function heldFirstAppend(): { publish: Bus['publish']; release: () => void } {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let appends = 0;
+    return {
+      publish: async (topic, messages) => {
+        if (appends++ === 0) await held;
+        await bus.publish(topic, messages);
+      },
+      release: () => release(),
+    };
+  }
+
   beforeAll(async () => {
     database = await testDatabase();
     bus = await testBus(database.db);
@@ -84,6 +131,7 @@ describe('Events API endpoints', () => {
     await integration('PINT003', LIMITED_KEY, 'events_api_v2_inbound_integration', 'PSVC003');
     await integration('PINT007', LIMITED_SERVICE_MARKER_KEY, 'events_api_v2_inbound_integration', 'PSVC003');
     await integration('PINT008', SHARED_KEY, 'events_api_v2_inbound_integration', 'PSVC008');
+    await integration('PINT009', LIMITED_V1_KEY, 'generic_events_api_inbound_integration', 'PSVC003');
     app = createApp({ name: 'ingest', logger: silentLog });
     await app.register(ingestPlugin, {
       db: database.db,
@@ -479,36 +527,11 @@ describe('Events API endpoints', () => {
       expect((await drainTo()).map((e) => e.dedupKey)).toEqual(['during-outage']);
     });
     it('answers 503 within the publish timeout, and a retry of that request is the same event if the first append lands late', async () => {
-      // A bus that takes the first append but acknowledges it only after the sender gave up: what a
-      // broker coming back mid-request does. Later appends go through at once.
-      let releaseFirst = () => {};
-      const held = new Promise<void>((resolve) => {
-        releaseFirst = resolve;
-      });
-      let appends = 0;
-      const slow = createApp({ name: 'ingest-slow', logger: silentLog });
-      await slow.register(ingestPlugin, {
-        db: database.db,
-        bus: {
-          ...bus,
-          publish: async (topic, messages) => {
-            if (appends++ === 0) await held;
-            await bus.publish(topic, messages);
-          },
-        },
-        log: silentLog,
-        clock: systemClock,
-        instanceId: `ingest-${uniqueSuffix()}`,
-        config: loadIngestConfig({ KLAXON_INGEST_RATE_LIMIT: '1000', KLAXON_INGEST_PUBLISH_TIMEOUT_MS: '300' }),
-      });
-      await slow.ready();
-      const send = (payload: object) =>
-        slow.inject({
-          method: 'POST',
-          url: '/v2/enqueue',
-          headers: { 'content-type': 'application/json' },
-          payload: JSON.stringify(payload),
-        });
+      // The first append is acknowledged only after the sender gave up; later ones at once.
+      const first503 = heldFirstAppend();
+      // A short timeout for the held append's 503, yet long enough for the retry's real append on a busy machine.
+      const slow = await replicaWith('ingest-slow', first503.publish, 1_000);
+      const send = (payload: object) => sendTo(slow, payload);
       // No dedup_key: without remembering, a retry would be a second alert.
       const event = trigger(V2_KEY, {
         payload: { summary: `retried ${uniqueSuffix()}`, source: 'a', severity: 'info' },
@@ -517,7 +540,7 @@ describe('Events API endpoints', () => {
       expect(first.statusCode).toBe(503);
       const retry = await send(event);
       expect(retry.statusCode).toBe(202);
-      releaseFirst();
+      first503.release();
       // The same request once more after its 202 is a new event, as on PagerDuty.
       const again = await send(event);
       expect(again.statusCode).toBe(202);
@@ -525,6 +548,37 @@ describe('Events API endpoints', () => {
       await slow.close();
       expect(events).toHaveLength(3);
       // The late first append and the retry: one event (one id, one dedup key), which consumers apply once.
+      const retried = events.filter((e) => e.dedupKey === retry.json().dedup_key);
+      expect(retried).toHaveLength(2);
+      expect(retried[0]?.id).toBe(retried[1]?.id);
+      const fresh = events.filter((e) => e.dedupKey === again.json().dedup_key);
+      expect(fresh).toHaveLength(1);
+      expect(fresh[0]?.id).not.toBe(retried[0]?.id);
+    });
+  });
+
+  describe('a retry reaching another replica (issue 14 item 6)', () => {
+    it('is the same event as the 503 it retries, on whichever replica it lands', async () => {
+      // Replica A takes the first append but the bus acknowledges it only after A answered 503;
+      // the client's retry lands on replica B, sharing only the database with A.
+      const first503 = heldFirstAppend();
+      const a = await replicaWith('ingest-a', first503.publish, 1_000);
+      const b = await replicaWith('ingest-b', (topic, messages) => bus.publish(topic, messages));
+      const send = sendTo;
+      const event = trigger(V2_KEY, {
+        payload: { summary: `retried elsewhere ${uniqueSuffix()}`, source: 'a', severity: 'info' },
+      });
+      expect((await send(a, event)).statusCode).toBe(503);
+      const retry = await send(b, event);
+      expect(retry.statusCode).toBe(202);
+      first503.release();
+      // Sent again after its 202, it is a new event, as on PagerDuty.
+      const again = await send(b, event);
+      expect(again.statusCode).toBe(202);
+      const events = await drainTo();
+      await a.close();
+      await b.close();
+      expect(events).toHaveLength(3);
       const retried = events.filter((e) => e.dedupKey === retry.json().dedup_key);
       expect(retried).toHaveLength(2);
       expect(retried[0]?.id).toBe(retried[1]?.id);
@@ -564,7 +618,7 @@ describe('Events API endpoints', () => {
       const v1 = async () =>
         (
           await send('/generic/2010-04-15/create_event.json', {
-            service_key: V1_KEY,
+            service_key: LIMITED_V1_KEY,
             event_type: 'trigger',
             description: 'x',
           })

@@ -4,6 +4,8 @@ export * from './audit-records.repository';
 export * from './audit-records.table';
 export * from './audited-states.table';
 export * from './contact-methods.table';
+export * from './dead-letters.repository';
+export * from './dead-letters.table';
 export * from './entity-tags.table';
 export * from './escalation-policies.repository';
 export * from './escalation-policies.table';

@@ -1,7 +1,5 @@
-import { bigint, integer, pgSchema, primaryKey, text } from 'drizzle-orm/pg-core';
-
-/** Ingest keeps nothing durable but these short-lived counters, shared by its replicas. */
-export const ingestSchema = pgSchema('ingest');
+import { bigint, integer, primaryKey, text } from 'drizzle-orm/pg-core';
+import { ingestSchema } from './schema';
 
 /**
  * Events each ingest replica accepted per integration per one-second bucket. A replica reads the

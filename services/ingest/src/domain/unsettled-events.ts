@@ -14,12 +14,17 @@ export interface EventIdentity {
  * alert, since every consumer applies a message id once. A 202 forgets the fingerprint: a client
  * sending the same event again on purpose gets a new alert, as on PagerDuty.
  *
- * Per process: a retry that reaches another ingest replica is not recognised (README: Events API).
+ * This is one process's memory; shared-unsettled-events.ts shares it with the other ingest replicas,
+ * so a retry reaching another replica is recognised too.
  */
 export interface UnsettledEvents {
   /** Identity of an earlier unsettled attempt of this request, if one is remembered. */
   recall(fingerprint: string): EventIdentity | undefined;
-  remember(fingerprint: string, identity: EventIdentity): void;
+  /**
+   * Remembers until `until` (ms since the epoch; default: now + the window). The shared memory
+   * resolves once the other replicas can know it: a 503 is answered after that.
+   */
+  remember(fingerprint: string, identity: EventIdentity, until?: number): void | Promise<void>;
   forget(fingerprint: string): void;
   /** Whether anything is remembered: a request needs its fingerprint only then, or once it fails. */
   readonly empty: boolean;
@@ -51,13 +56,16 @@ export function createUnsettledEvents(options: {
   };
   return {
     recall(fingerprint) {
-      expire(options.now().getTime());
-      return entries.get(fingerprint)?.identity;
+      const now = options.now().getTime();
+      expire(now);
+      // Expiry stops at the first live entry; one shared by another replica may be older behind it.
+      const entry = entries.get(fingerprint);
+      return entry && entry.until > now ? entry.identity : undefined;
     },
-    remember(fingerprint, identity) {
+    remember(fingerprint, identity, until) {
       const now = options.now().getTime();
       entries.delete(fingerprint);
-      entries.set(fingerprint, { identity, until: now + options.windowMs });
+      entries.set(fingerprint, { identity, until: until ?? now + options.windowMs });
       expire(now);
     },
     forget(fingerprint) {

@@ -156,7 +156,7 @@ export async function eventsRoutes(app: FastifyInstance, options: EventsRoutesOp
     } catch (err) {
       log.error({ err, integrationId: route.integrationId }, 'event_publish_failed');
       // The append may still land: a retry of this request must be the same event, not a second one.
-      unsettled.remember(fingerprint(), identity);
+      await unsettled.remember(fingerprint(), identity);
       return send(reply, unavailable);
     }
     if (earlier) unsettled.forget(fingerprint());
