@@ -25,7 +25,15 @@ export async function startKlaxon(
 ): Promise<KlaxonProcess> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: repoRoot,
-    env: { ...process.env, ...env, KLAXON_PORT: String(port), KLAXON_HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      // The suite's sender is one client address standing for many monitoring hosts: no per-address
+      // connection cap, whose 429s would leave events uncounted.
+      KLAXON_HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0',
+      ...env,
+      KLAXON_PORT: String(port),
+      KLAXON_HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = createWriteStream(logFile, { flags: 'a' });
