@@ -22,6 +22,7 @@ import { abilityRoutes } from './http/abilities.routes';
 import { apiTokenRoutes } from './http/api-tokens.routes';
 import { contactMethodRoutes } from './http/contact-methods.routes';
 import { escalationPolicyRoutes } from './http/escalation-policies.routes';
+import { handoffRuleRoutes } from './http/handoff-rules.routes';
 import { integrationRoutes } from './http/integrations.routes';
 import { maintenanceWindowRoutes } from './http/maintenance-windows.routes';
 import { openApiOptions } from './http/openapi';
@@ -106,6 +107,7 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
   userSessionRoutes(app, ctx);
   apiTokenRoutes(app, ctx);
   contactMethodRoutes(app, ctx);
+  handoffRuleRoutes(app, ctx);
   teamRoutes(app, ctx);
   escalationPolicyRoutes(app, ctx);
   scheduleRoutes(app, ctx);
