@@ -1,4 +1,4 @@
-import type { ChannelKind } from '../db';
+import type { ChannelKind, HandoffFacts } from '../db';
 
 /** One incident as a notification describes it. */
 export interface IncidentSummary {
@@ -23,6 +23,8 @@ export interface Notification {
   channel: ChannelKind;
   address: string;
   incidents: IncidentSummary[];
+  /** Set instead of incidents for an on-call handoff notification. */
+  handoff?: HandoffFacts;
 }
 
 export type SendResult =

@@ -1,6 +1,13 @@
 import { type Executor, insertMany, queryRows, sql } from '@klaxon/db';
 import type { RuleWithMethod } from '../domain/rules';
-import { type AttemptRow, attempts, type ChannelKind, channelWindows, type NewAttempt } from './attempts.table';
+import {
+  type AttemptRow,
+  attempts,
+  type ChannelKind,
+  channelWindows,
+  type HandoffFacts,
+  type NewAttempt,
+} from './attempts.table';
 import { catalogReplica } from './tables';
 
 interface RuleSql {
@@ -84,6 +91,7 @@ interface AttemptSql {
   incident_number: string;
   tries: number;
   due_at: Date;
+  handoff: HandoffFacts | null;
 }
 
 export interface ClaimedAttempt {
@@ -100,6 +108,8 @@ export interface ClaimedAttempt {
   incidentTitle: string;
   incidentNumber: number;
   tries: number;
+  /** Set for an on-call handoff notification. */
+  handoff: HandoffFacts | null;
 }
 
 /**
@@ -123,7 +133,7 @@ export async function claimDueAttempts(
                lease_until = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz
         from due where a.id = due.id
         returning a.id, a.request_id, a.incident_id, a.user_id, a.rule_id, a.contact_method_id, a.channel, a.address,
-                  a.urgency, a.service_id, a.incident_title, a.incident_number, a.tries, a.due_at`,
+                  a.urgency, a.service_id, a.incident_title, a.incident_number, a.tries, a.due_at, a.handoff`,
   );
   return rows
     .sort((a, b) => new Date(a.due_at).getTime() - new Date(b.due_at).getTime())
@@ -141,6 +151,7 @@ export async function claimDueAttempts(
       incidentTitle: r.incident_title,
       incidentNumber: Number(r.incident_number),
       tries: r.tries,
+      handoff: r.handoff,
     }));
 }
 

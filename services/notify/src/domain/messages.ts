@@ -1,6 +1,7 @@
 import type { IncidentSummary } from '../channels/channel';
 
-const esc = (s: string) =>
+/** Escapes text for HTML and XML (emails, TwiML). */
+export const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /** `#12 Database down` */
