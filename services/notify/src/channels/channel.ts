@@ -12,6 +12,8 @@ export interface IncidentSummary {
   /** One-click links acting as the notified user; empty when action links are not configured. */
   acknowledgeUrl: string;
   resolveUrl: string;
+  /** For a responder request: one-click links accepting or declining it as the notified user. */
+  respondUrls?: { accept: string; decline: string };
 }
 
 /**

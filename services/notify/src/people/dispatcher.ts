@@ -217,11 +217,16 @@ export function createAttemptDispatcher(deps: DispatcherDeps) {
       all.filter((a) => !a.handoff),
     );
     for (const send of sends) {
-      const ids = [...new Set(send.attempts.map((a) => a.incidentId))];
+      // A bundle lists its incidents oldest first: attempts the storm window held share one due time.
+      const ids = [
+        ...new Set([...send.attempts].sort((a, b) => a.incidentNumber - b.incidentNumber).map((a) => a.incidentId)),
+      ];
       const userId = send.attempts[0]?.userId ?? '';
+      // A responder is asked to accept or decline, as well as to act on the incident.
+      const asked = new Set(send.attempts.filter((a) => a.reason === 'responder_request').map((a) => a.incidentId));
       send.notification.incidents = ids.flatMap((id) => {
         const s = summaries.get(id);
-        return s ? [withActionLinks(s, userId, deps.publicUrl, deps.actionLinks, now)] : [];
+        return s ? [withActionLinks(s, userId, deps.publicUrl, deps.actionLinks, now, asked.has(id))] : [];
       });
     }
     // Outcomes are stored as their providers answer, not after the whole batch, so a process killed
