@@ -1,11 +1,18 @@
-import { sql } from '@klaxon/db';
+import { type Executor, sql } from '@klaxon/db';
 import { newObjectId } from '@klaxon/ids';
 import { principalOf } from '@klaxon/rest';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { publishChange, publishTombstones } from '../changes';
 import type { CatalogContext } from '../context';
-import { deleteHandoffRules, findHandoffRule, findUser, handoffRules, handoffRulesOf } from '../db';
+import {
+  deleteHandoffRules,
+  findHandoffRule,
+  findUser,
+  type HandoffRuleRow,
+  handoffRules,
+  handoffRulesOf,
+} from '../db';
 import { invalid, notFound } from '../domain/checks';
 import type { UserRecord } from '../views/user.view';
 import { handoffRuleSnapshot, handoffRuleView } from '../views/user.view';
@@ -43,6 +50,12 @@ export function handoffRuleRoutes(app: FastifyInstance, ctx: CatalogContext): vo
     if (!rule) throw notFound('Handoff notification rule');
     return rule;
   }
+  /** Queues the rule's snapshot on catalog.changes in the writing transaction; returns its view. */
+  async function publishRule(tx: Executor, row: HandoffRuleRow, record: UserRecord, now: Date) {
+    const snapshot = handoffRuleSnapshot(urls, row, record.contactMethods);
+    await publishChange(tx, { type: ROOT, id: row.id, version: row.version }, snapshot, now);
+    return handoffRuleView(urls, row, record.contactMethods);
+  }
   const ensureOwnMethod = (record: UserRecord, methodId: string) => {
     if (!record.contactMethods.some((m) => m.id === methodId))
       throw invalid('contact_method must be one of the user’s contact methods');
@@ -78,13 +91,7 @@ export function handoffRuleRoutes(app: FastifyInstance, ctx: CatalogContext): vo
           })
           .returning();
         if (!row) throw new Error('handoff rule insert returned nothing');
-        await publishChange(
-          tx,
-          { type: ROOT, id: row.id, version: row.version },
-          handoffRuleSnapshot(urls, row, record.contactMethods),
-          now,
-        );
-        return handoffRuleView(urls, row, record.contactMethods);
+        return publishRule(tx, row, record, now);
       });
       ctx.published();
       return reply.status(201).send({ [ROOT]: view });
@@ -125,13 +132,7 @@ export function handoffRuleRoutes(app: FastifyInstance, ctx: CatalogContext): vo
           .where(eq(handoffRules.id, current.id))
           .returning();
         if (!row) throw notFound('Handoff notification rule');
-        await publishChange(
-          tx,
-          { type: ROOT, id: row.id, version: row.version },
-          handoffRuleSnapshot(urls, row, record.contactMethods),
-          now,
-        );
-        return handoffRuleView(urls, row, record.contactMethods);
+        return publishRule(tx, row, record, now);
       });
       ctx.published();
       return { [ROOT]: view };

@@ -70,24 +70,13 @@ export async function requestResponders(
     .returning();
   if (!request) throw new Error('responder request insert returned nothing');
   await addResponders(tx, row.id, request.id, userIds, null, at);
-  const [updated] = await tx
-    .update(incidents)
-    .set({ version: sql`${incidents.version} + 1`, updatedAt: at })
-    .where(eq(incidents.id, row.id))
-    .returning();
-  const current = updated ?? row;
-  const view = await renderIncident(tx, ctx.urls, current);
-  await enqueueOutbox(tx, outbox, [
-    changeMessage(current, [], at, view, '', {
-      responderRequest: {
-        id: request.id,
-        requesterId: request.requesterId,
-        message: request.message,
-        userIds,
-        escalationPolicyIds: policyIds,
-      },
-    }),
-  ]);
+  await publishSnapshot(tx, ctx, row, at, {
+    id: request.id,
+    requesterId: request.requesterId,
+    message: request.message,
+    userIds,
+    escalationPolicyIds: policyIds,
+  });
   return request;
 }
 
@@ -202,15 +191,27 @@ export async function answerResponderRequest(
   return true;
 }
 
-/** A new version of the incident, whose snapshot shows its responders as they are now. */
-async function publishSnapshot(tx: Executor, ctx: Pick<GroupingContext, 'urls'>, row: IncidentRow, at: Date) {
+/**
+ * A new version of the incident, whose snapshot shows its responders as they are now; with a
+ * request just made, published as RESPONDERS_REQUESTED for escalation to notify.
+ */
+async function publishSnapshot(
+  tx: Executor,
+  ctx: Pick<GroupingContext, 'urls'>,
+  row: IncidentRow,
+  at: Date,
+  responderRequest?: NonNullable<Parameters<typeof changeMessage>[5]>['responderRequest'],
+) {
   const [updated] = await tx
     .update(incidents)
     .set({ version: sql`${incidents.version} + 1`, updatedAt: at })
     .where(eq(incidents.id, row.id))
     .returning();
   const current = updated ?? row;
-  await enqueueOutbox(tx, outbox, [changeMessage(current, [], at, await renderIncident(tx, ctx.urls, current), '')]);
+  const view = await renderIncident(tx, ctx.urls, current);
+  await enqueueOutbox(tx, outbox, [
+    changeMessage(current, [], at, view, '', responderRequest ? { responderRequest } : {}),
+  ]);
 }
 
 /** ADD_RESPONDERS: the on-call escalation resolved for a requested policy joins the request's responders. */
