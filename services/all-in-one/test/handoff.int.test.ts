@@ -36,6 +36,7 @@ describe('on-call handoff notifications', () => {
       clock,
       instanceId: `${name}-${uniqueSuffix()}`,
       timerPollMs: 50,
+      handoffPollMs: 50,
     });
     await app.ready();
     replicas.push(app);

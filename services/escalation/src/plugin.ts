@@ -49,8 +49,14 @@ export interface EscalationOptions extends ServiceContext {
   trustedProxies?: string;
   /** REST requests per minute per API token (PagerDuty: 960). */
   apiRateLimit?: number;
-  /** How often escalation and handoff timers are polled, in ms; 0 = never (tests fire them). Default 1000. */
+  /** How often escalation timers are polled, in ms; 0 = never (tests fire them). Default 1000. */
   timerPollMs?: number;
+  /**
+   * How often handoff notifications are planned and fired, in ms (default 1000; 0 = never). Apart
+   * from timerPollMs: a handoff is due on the minute, so tests polling escalations fast need not
+   * plan handoffs as often.
+   */
+  handoffPollMs?: number;
 }
 
 /**
@@ -118,7 +124,7 @@ async function startBackground(
     pollMs: options.timerPollMs ?? 1000,
     onFired: (lateMs) => metrics.timerFired('escalation', 'escalation_delay', lateMs),
   });
-  const handoffs = startHandoffTimers(ctx, { pollMs: options.timerPollMs ?? 1000 });
+  const handoffs = startHandoffTimers(ctx, { pollMs: options.handoffPollMs ?? 1000 });
   return {
     async stop() {
       await changes.stop();
