@@ -2,14 +2,14 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { EnvSchema } from '@klaxon/kit';
 
 /**
- * One-click incident actions in notifications: a link that acknowledges or resolves an incident as
- * the notified user, without an API token. Notify signs the link; grouping, which owns incidents,
+ * One-click incident actions in notifications: a link that acknowledges or resolves an incident, or
+ * accepts or declines a request to respond to it, as the notified user, without an API token. Notify signs the link; grouping, which owns incidents,
  * verifies it and acts. Both read the same key (`KLAXON_ACTION_LINK_SECRET`).
  *
- * Token: `<incident>.<user>.<a|r>.<expiry, unix seconds base 36>.<HMAC-SHA256, 128 bits, base64url>`:
+ * Token: `<incident>.<user>.<a|r|j|d>.<expiry, unix seconds base 36>.<HMAC-SHA256, 128 bits, base64url>`:
  * short enough for an SMS, and every part covered by the signature.
  */
-export type IncidentAction = 'acknowledge' | 'resolve';
+export type IncidentAction = 'acknowledge' | 'resolve' | 'accept' | 'decline';
 
 export interface ActionGrant {
   incidentId: string;
@@ -37,8 +37,8 @@ export const actionLinkConfigSchema = {
   },
 } as const satisfies EnvSchema;
 
-const CODES: Record<IncidentAction, string> = { acknowledge: 'a', resolve: 'r' };
-const ACTIONS: Record<string, IncidentAction> = { a: 'acknowledge', r: 'resolve' };
+const CODES: Record<IncidentAction, string> = { acknowledge: 'a', resolve: 'r', accept: 'j', decline: 'd' };
+const ACTIONS: Record<string, IncidentAction> = { a: 'acknowledge', r: 'resolve', j: 'accept', d: 'decline' };
 // Ids are Klaxon's prefixed alphanumerics: nothing that could carry the separator.
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
 

@@ -20,12 +20,14 @@ const isUser = (type: string) => type === 'user' || type === 'user_reference';
  * Resolves one escalation level's targets to the users they reach at `instant`: a user target is
  * that user; a schedule target is whoever is on call on it then (nobody when the schedule has a
  * gap or is unknown). Each user is listed once, by the first target reaching them; target order
- * is kept. Other target types (v3 schedules) reach nobody.
+ * is kept. Other target types (v3 schedules) reach nobody. `onCall` answers who a schedule has on
+ * call (a caller resolving many levels at one instant passes a memo of onCallAt: rendering is the cost).
  */
 export function usersForTargets(
   targets: readonly TargetRef[],
   instant: Date | number,
   scheduleOf: (id: string) => Schedule | undefined,
+  onCall: (schedule: Schedule, instant: Date | number, scheduleId: string) => string[] = onCallAt,
 ): ResolvedTarget[] {
   const out: ResolvedTarget[] = [];
   const seen = new Set<string>();
@@ -38,7 +40,7 @@ export function usersForTargets(
     if (isUser(target.type)) add(target.id, null);
     else if (isSchedule(target.type)) {
       const schedule = scheduleOf(target.id);
-      if (schedule) for (const userId of onCallAt(schedule, instant)) add(userId, target.id);
+      if (schedule) for (const userId of onCall(schedule, instant, target.id)) add(userId, target.id);
     }
   }
   return out;

@@ -10,6 +10,7 @@ export type EntityType =
   | 'api_token'
   | 'contact_method'
   | 'notification_rule'
+  | 'oncall_handoff_notification_rule'
   | 'team'
   | 'escalation_policy'
   | 'schedule'

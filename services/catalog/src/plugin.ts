@@ -33,6 +33,7 @@ import { auditRecordRoutes } from './http/audit-records.routes';
 import { contactMethodRoutes } from './http/contact-methods.routes';
 import { deadLetterRoutes } from './http/dead-letters.routes';
 import { escalationPolicyRoutes } from './http/escalation-policies.routes';
+import { handoffRuleRoutes } from './http/handoff-rules.routes';
 import { integrationRoutes } from './http/integrations.routes';
 import { maintenanceWindowRoutes } from './http/maintenance-windows.routes';
 import { openApiOptions } from './http/openapi';
@@ -129,6 +130,7 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
   userSessionRoutes(app, ctx);
   apiTokenRoutes(app, ctx);
   contactMethodRoutes(app, ctx);
+  handoffRuleRoutes(app, ctx);
   teamRoutes(app, ctx);
   escalationPolicyRoutes(app, ctx);
   scheduleRoutes(app, ctx);

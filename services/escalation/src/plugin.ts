@@ -18,6 +18,7 @@ import { incidentsChangedConsumer } from './consumers/incidents-changed.consumer
 import { catalogReplica, outbox, outboxLease } from './db';
 import { applyIncidentChanges } from './escalations/apply-changes';
 import type { EscalationContext } from './escalations/context';
+import { startHandoffTimers } from './escalations/handoffs';
 import { startEscalationTimers } from './escalations/timer-poller';
 import { lookupToken } from './http/auth';
 import { onCallRoutes } from './http/oncalls.routes';
@@ -35,6 +36,7 @@ export const escalationCatalogTypes = [
   'team',
   'service',
   'api_token',
+  'oncall_handoff_notification_rule',
 ] as const;
 
 /** The consumer group of escalation's catalog replica. */
@@ -49,6 +51,12 @@ export interface EscalationOptions extends ServiceContext {
   apiRateLimit?: number;
   /** How often escalation timers are polled, in ms; 0 = never (tests fire them). Default 1000. */
   timerPollMs?: number;
+  /**
+   * How often handoff notifications are planned and fired, in ms (default 1000; 0 = never). Apart
+   * from timerPollMs: a handoff is due on the minute, so tests polling escalations fast need not
+   * plan handoffs as often.
+   */
+  handoffPollMs?: number;
 }
 
 /**
@@ -56,7 +64,8 @@ export interface EscalationOptions extends ServiceContext {
  * (`GET /schedules/{id}`, `/schedules/{id}/users`, `POST /schedules/preview`) and `GET /oncalls` from
  * its catalog replica; consumes incidents.changed to run each triggered incident's policy (runs and
  * durable timers in its schema), asking grouping for assignments on incidents.assignments and for
- * notifications on notifications.requested, through its outbox.
+ * notifications on notifications.requested, through its outbox. Plans users' on-call handoff
+ * notifications from the rendered schedules (durable timers too) and asks notify to send them.
  */
 export const escalationPlugin: FastifyPluginAsync<EscalationOptions> = async (app, options) => {
   const { db, log, clock } = options;
@@ -84,7 +93,7 @@ export const escalationPlugin: FastifyPluginAsync<EscalationOptions> = async (ap
   drainOnClose(app, relay, background);
 };
 
-/** The catalog replica, the incidents.changed consumer and the escalation timers. */
+/** The catalog replica, the incidents.changed consumer, the escalation timers and the handoff notifications. */
 async function startBackground(
   app: FastifyInstance,
   options: EscalationOptions,
@@ -115,10 +124,12 @@ async function startBackground(
     pollMs: options.timerPollMs ?? 1000,
     onFired: (lateMs) => metrics.timerFired('escalation', 'escalation_delay', lateMs),
   });
+  const handoffs = startHandoffTimers(ctx, { pollMs: options.handoffPollMs ?? 1000 });
   return {
     async stop() {
       await changes.stop();
       await timers.stop();
+      await handoffs.stop();
       await catalog.stop();
     },
   };

@@ -155,6 +155,8 @@ export async function notifyHarness(extra: Extra = {}, start = new Date('2027-03
     title?: string;
     priority?: { id: string; type: string; summary: string } | null;
     detail?: { agentJson: string; noteId: string; noteContent: string };
+    /** The incident's responders and their answers, as the snapshot's incidents_responders. */
+    responders?: { userId: string; state: string }[];
   }) {
     const serviceId = c.serviceId ?? 'PSVC001';
     const view = {
@@ -178,6 +180,10 @@ export async function notifyHarness(extra: Extra = {}, start = new Date('2027-03
       teams: [],
       priority: c.priority ?? null,
       urgency: 'high',
+      incidents_responders: (c.responders ?? []).map((r) => ({
+        state: r.state,
+        user: { id: r.userId, type: 'user_reference' },
+      })),
     };
     await publishTo(bus, topics.incidentsChanged, [
       {

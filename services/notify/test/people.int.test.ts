@@ -226,6 +226,42 @@ describe('notification rules', () => {
     expect((await planned('PINC006', 3)).map((a) => a.state)).toEqual(['cancelled', 'cancelled', 'cancelled']);
   });
 
+  it('a responder is asked to accept or decline, and is no longer asked once they answer or are cancelled', async () => {
+    await h.request({ userId: ALICE.id, incidentId: 'PINC017', reason: 'responder_request', number: 17 });
+    await h.request({ userId: CAROL.id, incidentId: 'PINC017', reason: 'responder_request', number: 17 });
+    expect((await planned('PINC017', 4)).map((a) => a.state)).toEqual(['pending', 'pending', 'pending', 'pending']);
+    const before = smtp.mails.length;
+    await h.sendDue();
+    const mail = await waitFor(() => smtp.mails.slice(before).find((m) => m.subject?.includes('#17')), {
+      what: "Alice's responder email",
+    });
+    // Signed links acting as Alice: accept or decline the request, or act on the incident.
+    expect(actionLinks(mail.text ?? '').map((l) => l.ok && l.grant.action)).toEqual([
+      'accept',
+      'decline',
+      'acknowledge',
+      'resolve',
+    ]);
+    // Alice accepted, Carol's request was cancelled: their later rules (SMS, call) are not sent.
+    await h.incidentChanged({
+      incidentId: 'PINC017',
+      status: 'triggered',
+      changes: [],
+      version: 2,
+      responders: [
+        { userId: ALICE.id, state: 'joined' },
+        { userId: CAROL.id, state: 'user_cancelled' },
+      ],
+    });
+    await waitFor(async () => (await attemptsOf('PINC017')).every((a) => a.state !== 'pending'), {
+      what: 'the answers stopping them',
+    });
+    expect((await attemptsOf('PINC017')).filter((a) => a.state === 'cancelled').map((a) => a.detail)).toEqual([
+      'responder request answered or cancelled',
+      'responder request answered or cancelled',
+    ]);
+  });
+
   it('a responder is asked on an acknowledged incident, and only its resolve stops asking', async () => {
     await h.incidentChanged({
       incidentId: 'PINC007',

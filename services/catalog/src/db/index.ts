@@ -10,6 +10,8 @@ export * from './entity-tags.table';
 export * from './escalation-policies.repository';
 export * from './escalation-policies.table';
 export * from './escalation-targets.table';
+export * from './handoff-rules.repository';
+export * from './handoff-rules.table';
 export * from './incident-states.repository';
 export * from './incident-states.table';
 export * from './integrations.table';

@@ -1,11 +1,18 @@
 import { type Executor, sql } from '@klaxon/db';
 import { newObjectId } from '@klaxon/ids';
-import { administersAccount, ensureAllowed, type Principal, parseInclude, principalOf } from '@klaxon/rest';
+import { parseInclude, principalOf } from '@klaxon/rest';
 import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { publishChange, publishTombstones } from '../changes';
 import type { CatalogContext } from '../context';
-import { type ContactMethodRow, contactMethods, findUser, notificationRules } from '../db';
+import {
+  type ContactMethodRow,
+  contactMethods,
+  deleteHandoffRules,
+  findUser,
+  handoffRules,
+  notificationRules,
+} from '../db';
 import { invalid, notFound } from '../domain/checks';
 import { validateContactAddress } from '../domain/contact-methods';
 import { republishUser } from '../snapshots';
@@ -20,6 +27,7 @@ import {
   updateContactMethodSchema,
   updateNotificationRuleSchema,
 } from './contact-methods.schemas';
+import { ensureOwnOrAdmin } from './user-access';
 
 interface MethodInput {
   type?: string;
@@ -44,8 +52,6 @@ export function contactMethodRoutes(app: FastifyInstance, ctx: CatalogContext): 
     if (!record) throw notFound('User');
     return record;
   }
-  const ensureOwnOrAdmin = (p: Principal, userId: string) =>
-    ensureAllowed(p.userId === userId || administersAccount(p), 'You may only change your own contact settings');
 
   async function methodOf(ex: Executor, userId: string, id: string): Promise<ContactMethodRow> {
     const [row] = await ex
@@ -145,6 +151,8 @@ export function contactMethodRoutes(app: FastifyInstance, ctx: CatalogContext): 
           .where(eq(notificationRules.contactMethodId, current.id))
           .returning({ id: notificationRules.id, version: notificationRules.version });
         await publishTombstones(tx, 'notification_rule', rules, now);
+        const handoffs = await deleteHandoffRules(tx, eq(handoffRules.contactMethodId, current.id));
+        await publishTombstones(tx, 'oncall_handoff_notification_rule', handoffs, now);
         const gone = await tx
           .delete(contactMethods)
           .where(eq(contactMethods.id, current.id))

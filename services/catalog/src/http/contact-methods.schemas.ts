@@ -8,7 +8,7 @@ export const contactMethodTypes = [
   'whatsapp_contact_method',
 ] as const;
 
-const childParams = (child: string) =>
+export const childParams = (child: string) =>
   ({
     type: 'object',
     required: ['id', child],

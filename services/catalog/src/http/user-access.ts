@@ -1,4 +1,4 @@
-import { ensureAllowed, type Principal } from '@klaxon/rest';
+import { administersAccount, ensureAllowed, type Principal } from '@klaxon/rest';
 import { actForUser } from '../domain/user-abilities';
 
 /**
@@ -10,3 +10,7 @@ export function ensureActsForUser(p: Principal, user: { id: string; role: string
   ensureAllowed(outcome !== 'not_administrator', notAdministrator);
   ensureAllowed(outcome !== 'above_caller', 'You may not act for a user whose role is above yours');
 }
+
+/** A user's own contact settings (methods, notification and handoff rules): the user, or an owner/admin. */
+export const ensureOwnOrAdmin = (p: Principal, userId: string): void =>
+  ensureAllowed(p.userId === userId || administersAccount(p), 'You may only change your own contact settings');

@@ -17,9 +17,11 @@ import {
   apiTokens,
   contactMethods,
   countUsers,
+  deleteHandoffRules,
   escalationTargets,
   findUser,
   findUserByEmail,
+  handoffRules,
   listUsers,
   notificationRules,
   scheduleUsers,
@@ -181,6 +183,8 @@ export function userRoutes(app: FastifyInstance, ctx: CatalogContext): void {
         .where(eq(notificationRules.userId, id))
         .returning({ id: notificationRules.id, version: notificationRules.version });
       await publishTombstones(tx, 'notification_rule', rules, now);
+      const handoffs = await deleteHandoffRules(tx, eq(handoffRules.userId, id));
+      await publishTombstones(tx, 'oncall_handoff_notification_rule', handoffs, now);
       const methods = await tx
         .delete(contactMethods)
         .where(eq(contactMethods.userId, id))

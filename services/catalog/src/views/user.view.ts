@@ -1,5 +1,5 @@
 import type { Urls } from '@klaxon/rest';
-import type { ContactMethodRow, NotificationRuleRow, TeamRow, UserRow } from '../db';
+import type { ContactMethodRow, HandoffRuleRow, NotificationRuleRow, TeamRow, UserRow } from '../db';
 import { teamView } from './team.view';
 
 export interface UserRecord {
@@ -87,3 +87,22 @@ export function userView(urls: Urls, record: UserRecord, include: ReadonlySet<st
     ),
   };
 }
+
+/** An on-call handoff notification rule as REST API v2 renders it (PagerDuty's HandoffNotificationRule). */
+export function handoffRuleView(urls: Urls, rule: HandoffRuleRow, methods: readonly ContactMethodRow[]) {
+  const method = methods.find((m) => m.id === rule.contactMethodId);
+  return {
+    id: rule.id,
+    handoff_type: rule.handoffType,
+    notify_advance_in_minutes: rule.notifyAdvanceInMinutes,
+    contact_method: method
+      ? contactMethodRef(urls, method)
+      : { id: rule.contactMethodId, type: 'contact_method_reference' },
+  };
+}
+
+/** What catalog.changes carries of a handoff rule: its view and whose it is. */
+export const handoffRuleSnapshot = (urls: Urls, rule: HandoffRuleRow, methods: readonly ContactMethodRow[]) => ({
+  ...handoffRuleView(urls, rule, methods),
+  user: { id: rule.userId, type: 'user_reference' },
+});

@@ -1,4 +1,4 @@
-import { type Executor, insertMany, sql } from '@klaxon/db';
+import { type Executor, insertMany, queryRows, sql } from '@klaxon/db';
 import { asc, inArray } from 'drizzle-orm';
 import { type RunRow, runs } from './runs.table';
 
@@ -33,4 +33,13 @@ export async function saveRuns(ex: Executor, rows: readonly RunRow[]): Promise<v
     onConflict: sql`(incident_id) do update set policy = excluded.policy, level = excluded.level, cycle = excluded.cycle, assignee_ids = excluded.assignee_ids,
       active = excluded.active, due_at = excluded.due_at, updated_at = excluded.updated_at`,
   });
+}
+
+/** When the next run's timer falls due after `now` (the poller sleeps until then). */
+export async function nextRunDueAt(ex: Executor, now: Date): Promise<Date | undefined> {
+  const [row] = await queryRows<{ due_at: Date | null }>(
+    ex,
+    sql`select min(due_at) due_at from ${runs} where due_at > ${now.toISOString()}::timestamptz`,
+  );
+  return row?.due_at ? new Date(row.due_at) : undefined;
 }

@@ -1,6 +1,6 @@
 import { enqueueOutbox } from '@klaxon/db';
 import { type DueTimerPoller, startDueTimerPoller } from '@klaxon/runtime';
-import { claimDueRuns, outbox, saveRuns } from '../db';
+import { claimDueRuns, nextRunDueAt, outbox, saveRuns } from '../db';
 import { decideTimer } from '../domain/incident-change';
 import type { EscalationContext } from './context';
 import { commandMessage, runRowOf, runStateOf } from './messages';
@@ -67,5 +67,7 @@ export function startEscalationTimers(
     fireBatch: (now, limit) => fireBatch(ctx, now, limit, options.onFired),
     published: ctx.published,
     failure: 'escalation_timer_poll_failed',
+    // A level's delay ends at its minute, not up to a poll later (bench:escalation measures it).
+    nextDueAt: (now) => nextRunDueAt(ctx.db, now),
   });
 }

@@ -4,13 +4,24 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { findIncident, findUser } from '../db';
 import type { GroupingContext } from '../incidents/context';
 import { manageIncident } from '../incidents/manage';
+import { answerResponderRequest } from '../incidents/responders';
 import { mayChangeIncidents } from './auth';
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
-const VERB: Record<IncidentAction, string> = { acknowledge: 'Acknowledge', resolve: 'Resolve' };
-const DONE: Record<IncidentAction, string> = { acknowledge: 'acknowledged', resolve: 'resolved' };
+const VERB: Record<IncidentAction, string> = {
+  acknowledge: 'Acknowledge incident',
+  resolve: 'Resolve incident',
+  accept: 'Accept the request to respond to incident',
+  decline: 'Decline the request to respond to incident',
+};
+const DONE: Record<IncidentAction, string> = {
+  acknowledge: 'acknowledged',
+  resolve: 'resolved',
+  accept: 'joined: you are a responder',
+  decline: 'declined',
+};
 
 function page(reply: FastifyReply, status: number, title: string, body: string) {
   return reply
@@ -35,7 +46,8 @@ const tokenSchema = {
  * The acknowledge/resolve links of emails and SMS (signed by notify, see @klaxon/rest action-links):
  * no API token, the signature says who acts. GET answers a page that submits itself (a browser acts
  * in one click) while a mail scanner fetching the link changes nothing; POST acts as the notified
- * user through the same manageIncident path as PUT /incidents/{id}.
+ * user through the same manageIncident path as PUT /incidents/{id}, or answers their pending
+ * responder request (PagerDuty's API has no endpoint for that: responders answer in its apps).
  */
 export function actionLinkRoutes(
   app: FastifyInstance,
@@ -63,8 +75,8 @@ export function actionLinkRoutes(
     return page(
       reply,
       200,
-      `${verb} incident`,
-      `<form id="act" method="post" action="${esc(actionLinkPath(token))}"><button type="submit">${verb} incident ${esc(grant.incidentId)}</button></form>
+      verb,
+      `<form id="act" method="post" action="${esc(actionLinkPath(token))}"><button type="submit">${verb} ${esc(grant.incidentId)}</button></form>
 <script>document.getElementById('act').submit()</script>`,
     );
   });
@@ -81,12 +93,18 @@ export function actionLinkRoutes(
         if (!user || !mayChangeIncidents(user.role)) return 'forbidden' as const;
         const row = await findIncident(tx, grant.incidentId, true);
         if (!row) return 'missing' as const;
+        if (grant.action === 'accept' || grant.action === 'decline') {
+          const answered = await answerResponderRequest(tx, ctx, row, user.id, grant.action, at);
+          return answered ? row.number : ('not_pending' as const);
+        }
         const status = grant.action === 'acknowledge' ? 'acknowledged' : 'resolved';
         const done = await manageIncident(tx, ctx, row, { status }, { type: 'user', id: user.id }, at);
         return done.number;
       });
       if (number === 'forbidden') return page(reply, 403, 'You may not change this incident', link);
       if (number === 'missing') return page(reply, 404, 'Incident not found', '');
+      if (number === 'not_pending')
+        return page(reply, 409, 'No request to respond is waiting for your answer on this incident', link);
       ctx.published();
       request.log.info({ incidentId: grant.incidentId, action: grant.action }, 'incident_action_link_used');
       return page(reply, 200, `Incident #${number} ${DONE[grant.action]}`, link);

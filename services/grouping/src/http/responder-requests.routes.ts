@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type EscalationPolicySnapshot, findEntities, findIncident, type UserSnapshot } from '../db';
 import type { GroupingContext } from '../incidents/context';
-import { type ResponderRequestInput, requestResponders } from '../incidents/responders';
+import { cancelResponders, type ResponderRequestInput, requestResponders } from '../incidents/responders';
 import { loadResponders, respondersRefIds, respondersView } from '../views/responders.view';
 import { requester } from './auth';
 import { notFound } from './errors';
@@ -34,10 +34,38 @@ const responderRequestSchema = {
   },
 } as const;
 
+const cancelSchema = {
+  body: {
+    type: 'object',
+    required: ['requester_id', 'responder_request_targets'],
+    properties: {
+      requester_id: { type: 'string', minLength: 1 },
+      responder_request_targets: {
+        type: 'array',
+        minItems: 1,
+        items: {
+          type: 'object',
+          required: ['type', 'id'],
+          properties: {
+            type: { type: 'string', enum: ['user_reference', 'escalation_policy_reference'] },
+            id: { type: 'string', minLength: 1 },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+interface CancelInput {
+  requester_id: string;
+  responder_request_targets: { type: 'user_reference' | 'escalation_policy_reference'; id: string }[];
+}
+
 /**
  * `POST /incidents/{id}/responder_requests`: asks users, or whoever escalation policies have on call,
  * to help with an incident. Answers PagerDuty's 200 with the request; escalation notifies the
  * responders (high urgency), and those reached through a policy appear once it has resolved them.
+ * `PUT /incidents/{id}/responder_requests/cancel` cancels the pending ones.
  */
 export function responderRequestRoutes(app: FastifyInstance, ctx: GroupingContext): void {
   const { db, urls } = ctx;
@@ -67,5 +95,27 @@ export function responderRequestRoutes(app: FastifyInstance, ctx: GroupingContex
     });
     ctx.published();
     return { responder_request: view };
+  });
+
+  // PagerDuty's cancel: pending responders stop being asked (`user_cancelled`); each target answers
+  // cancelled, joined, declined or not_found.
+  app.put('/incidents/:id/responder_requests/cancel', { schema: cancelSchema }, async (request) => {
+    const { id } = request.params as { id: string };
+    const input = request.body as CancelInput;
+    const at = ctx.clock.now();
+    const targets = input.responder_request_targets.map((t) => ({
+      type: t.type === 'user_reference' ? ('user' as const) : ('escalation_policy' as const),
+      id: t.id,
+    }));
+    const results = await db.transaction(async (tx) => {
+      await requester(tx, request);
+      const row = await findIncident(tx, id, true);
+      if (!row) throw notFound('Incident');
+      return cancelResponders(tx, ctx, row, targets, at);
+    });
+    ctx.published();
+    return {
+      responder_request_targets: results.map((r, i) => ({ ...input.responder_request_targets[i], result: r.result })),
+    };
   });
 }

@@ -2,10 +2,11 @@ import type { IncidentAssignmentCommand } from '@klaxon/contracts';
 import { type Executor, enqueueOutbox, sql } from '@klaxon/db';
 import { newObjectId } from '@klaxon/ids';
 import { httpError } from '@klaxon/kit';
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import {
   type EscalationPolicySnapshot,
   findEntities,
+  type IncidentResponderRow,
   type IncidentRow,
   incidentResponders,
   incidents,
@@ -69,24 +70,13 @@ export async function requestResponders(
     .returning();
   if (!request) throw new Error('responder request insert returned nothing');
   await addResponders(tx, row.id, request.id, userIds, null, at);
-  const [updated] = await tx
-    .update(incidents)
-    .set({ version: sql`${incidents.version} + 1`, updatedAt: at })
-    .where(eq(incidents.id, row.id))
-    .returning();
-  const current = updated ?? row;
-  const view = await renderIncident(tx, ctx.urls, current);
-  await enqueueOutbox(tx, outbox, [
-    changeMessage(current, [], at, view, '', {
-      responderRequest: {
-        id: request.id,
-        requesterId: request.requesterId,
-        message: request.message,
-        userIds,
-        escalationPolicyIds: policyIds,
-      },
-    }),
-  ]);
+  await publishSnapshot(tx, ctx, row, at, {
+    id: request.id,
+    requesterId: request.requesterId,
+    message: request.message,
+    userIds,
+    escalationPolicyIds: policyIds,
+  });
   return request;
 }
 
@@ -120,6 +110,108 @@ async function addResponders(
         updatedAt: sql`excluded.updated_at`,
       },
     });
+}
+
+/** The outcome of cancelling one target, as PUT /incidents/{id}/responder_requests/cancel answers it. */
+export type CancelResult = 'cancelled' | 'joined' | 'declined' | 'not_found';
+
+/** What cancelling a target does to the responders it reached, per PagerDuty's cancel endpoint. */
+export function cancelOutcome(states: readonly IncidentResponderRow['state'][]): CancelResult {
+  if (states.length === 0) return 'not_found';
+  if (states.some((s) => s === 'pending' || s === 'user_cancelled')) return 'cancelled';
+  return states.includes('joined') ? 'joined' : 'declined';
+}
+
+/**
+ * Cancels the pending responders these targets reached: a user directly, or every pending user an
+ * escalation policy brought (`user_cancelled`; those who joined or declined keep their answer).
+ * When anything changed, the incident's new snapshot goes out on incidents.changed, and notify
+ * stops paging the cancelled users. Returns each target's result.
+ */
+export async function cancelResponders(
+  tx: Executor,
+  ctx: Pick<GroupingContext, 'urls'>,
+  row: IncidentRow,
+  targets: readonly ResponderTarget[],
+  at: Date,
+): Promise<{ target: ResponderTarget; result: CancelResult }[]> {
+  const current = await tx
+    .select()
+    .from(incidentResponders)
+    .where(eq(incidentResponders.incidentId, row.id))
+    .for('update');
+  const reached = (t: ResponderTarget) =>
+    current.filter((r) => (t.type === 'user' ? r.userId === t.id : r.policyIds.includes(t.id)));
+  const results = targets.map((target) => ({ target, result: cancelOutcome(reached(target).map((r) => r.state)) }));
+  const cancelling = [
+    ...new Set(
+      targets.flatMap((t) =>
+        reached(t)
+          .filter((r) => r.state === 'pending')
+          .map((r) => r.userId),
+      ),
+    ),
+  ];
+  if (cancelling.length === 0) return results;
+  await tx
+    .update(incidentResponders)
+    .set({ state: 'user_cancelled', updatedAt: at })
+    .where(and(eq(incidentResponders.incidentId, row.id), inArray(incidentResponders.userId, cancelling)));
+  await publishSnapshot(tx, ctx, row, at);
+  return results;
+}
+
+/**
+ * A responder's answer to the request pending for them: `joined` (accept) or `declined`. Returns
+ * false when nothing is pending for the user (answered already, cancelled, never asked, or the
+ * incident resolved).
+ */
+export async function answerResponderRequest(
+  tx: Executor,
+  ctx: Pick<GroupingContext, 'urls'>,
+  row: IncidentRow,
+  userId: string,
+  answer: 'accept' | 'decline',
+  at: Date,
+): Promise<boolean> {
+  if (row.status === 'resolved') return false;
+  const answered = await tx
+    .update(incidentResponders)
+    .set({ state: answer === 'accept' ? 'joined' : 'declined', updatedAt: at })
+    .where(
+      and(
+        eq(incidentResponders.incidentId, row.id),
+        eq(incidentResponders.userId, userId),
+        eq(incidentResponders.state, 'pending'),
+      ),
+    )
+    .returning({ userId: incidentResponders.userId });
+  if (answered.length === 0) return false;
+  await publishSnapshot(tx, ctx, row, at);
+  return true;
+}
+
+/**
+ * A new version of the incident, whose snapshot shows its responders as they are now; with a
+ * request just made, published as RESPONDERS_REQUESTED for escalation to notify.
+ */
+async function publishSnapshot(
+  tx: Executor,
+  ctx: Pick<GroupingContext, 'urls'>,
+  row: IncidentRow,
+  at: Date,
+  responderRequest?: NonNullable<Parameters<typeof changeMessage>[5]>['responderRequest'],
+) {
+  const [updated] = await tx
+    .update(incidents)
+    .set({ version: sql`${incidents.version} + 1`, updatedAt: at })
+    .where(eq(incidents.id, row.id))
+    .returning();
+  const current = updated ?? row;
+  const view = await renderIncident(tx, ctx.urls, current);
+  await enqueueOutbox(tx, outbox, [
+    changeMessage(current, [], at, view, '', responderRequest ? { responderRequest } : {}),
+  ]);
 }
 
 /** ADD_RESPONDERS: the on-call escalation resolved for a requested policy joins the request's responders. */

@@ -1,4 +1,4 @@
-import type { ChannelKind } from '../db';
+import type { ChannelKind, HandoffFacts } from '../db';
 
 /** One incident as a notification describes it. */
 export interface IncidentSummary {
@@ -12,6 +12,8 @@ export interface IncidentSummary {
   /** One-click links acting as the notified user; empty when action links are not configured. */
   acknowledgeUrl: string;
   resolveUrl: string;
+  /** For a responder request: one-click links accepting or declining it as the notified user. */
+  respondUrls?: { accept: string; decline: string };
 }
 
 /**
@@ -23,6 +25,8 @@ export interface Notification {
   channel: ChannelKind;
   address: string;
   incidents: IncidentSummary[];
+  /** Set instead of incidents for an on-call handoff notification. */
+  handoff?: HandoffFacts;
 }
 
 export type SendResult =

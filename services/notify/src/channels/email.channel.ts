@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import { handoffEmail } from '../domain/handoff-messages';
 import { emailContent } from '../domain/messages';
 import type { ChannelAdapter } from './channel';
 
@@ -14,7 +15,7 @@ const transient = (err: unknown): boolean => {
   return code === undefined || (code >= 400 && code < 500);
 };
 
-/** Email over SMTP (nodemailer): one message per incident, never bundled. */
+/** Email over SMTP (nodemailer): one message per incident (or handoff), never bundled. */
 export function emailChannel(settings: EmailSettings): ChannelAdapter {
   // Pooled: a storm's emails reuse up to 16 connections (the dispatcher's concurrency) instead of a
   // TCP (and TLS) handshake and EHLO each; measured by bench:notify.
@@ -22,8 +23,8 @@ export function emailChannel(settings: EmailSettings): ChannelAdapter {
   return {
     async send(n) {
       const incident = n.incidents[0];
-      if (!incident) return { ok: false, retry: false, detail: 'nothing to send' };
-      const content = emailContent(incident);
+      const content = n.handoff ? handoffEmail(n.handoff) : incident && emailContent(incident);
+      if (!content) return { ok: false, retry: false, detail: 'nothing to send' };
       try {
         const info = await transport.sendMail({
           from: settings.from,

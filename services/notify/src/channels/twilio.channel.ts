@@ -1,3 +1,4 @@
+import { handoffSms, handoffTwiml } from '../domain/handoff-messages';
 import { smsText, voiceTwiml } from '../domain/messages';
 import type { ChannelAdapter, SendResult } from './channel';
 
@@ -69,7 +70,7 @@ export function smsChannel(settings: TwilioSettings): ChannelAdapter {
       post(settings, 'Messages', n.key, {
         To: n.address,
         From: settings.from,
-        Body: smsText(n.incidents),
+        Body: n.handoff ? handoffSms(n.handoff) : smsText(n.incidents),
         ...callbackOf(settings, n.key),
       }),
   };
@@ -85,7 +86,7 @@ export function voiceChannel(settings: TwilioSettings): ChannelAdapter {
       post(settings, 'Calls', n.key, {
         To: n.address,
         From: settings.from,
-        Twiml: voiceTwiml(n.incidents),
+        Twiml: n.handoff ? handoffTwiml(n.handoff) : voiceTwiml(n.incidents),
         ...callbackOf(settings, n.key),
       }),
   };

@@ -1,6 +1,13 @@
 import { type Executor, insertMany, queryRows, sql } from '@klaxon/db';
 import type { RuleWithMethod } from '../domain/rules';
-import { type AttemptRow, attempts, type ChannelKind, channelWindows, type NewAttempt } from './attempts.table';
+import {
+  type AttemptRow,
+  attempts,
+  type ChannelKind,
+  channelWindows,
+  type HandoffFacts,
+  type NewAttempt,
+} from './attempts.table';
 import { catalogReplica } from './tables';
 
 interface RuleSql {
@@ -84,6 +91,8 @@ interface AttemptSql {
   incident_number: string;
   tries: number;
   due_at: Date;
+  handoff: HandoffFacts | null;
+  reason: string;
 }
 
 export interface ClaimedAttempt {
@@ -100,6 +109,10 @@ export interface ClaimedAttempt {
   incidentTitle: string;
   incidentNumber: number;
   tries: number;
+  /** Set for an on-call handoff notification. */
+  handoff: HandoffFacts | null;
+  /** Why the user is notified (assigned, escalated, responder_request, ...). */
+  reason: string;
 }
 
 /**
@@ -123,7 +136,7 @@ export async function claimDueAttempts(
                lease_until = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz
         from due where a.id = due.id
         returning a.id, a.request_id, a.incident_id, a.user_id, a.rule_id, a.contact_method_id, a.channel, a.address,
-                  a.urgency, a.service_id, a.incident_title, a.incident_number, a.tries, a.due_at`,
+                  a.urgency, a.service_id, a.incident_title, a.incident_number, a.tries, a.due_at, a.handoff, a.reason`,
   );
   return rows
     .sort((a, b) => new Date(a.due_at).getTime() - new Date(b.due_at).getTime())
@@ -141,6 +154,8 @@ export async function claimDueAttempts(
       incidentTitle: r.incident_title,
       incidentNumber: Number(r.incident_number),
       tries: r.tries,
+      handoff: r.handoff,
+      reason: r.reason,
     }));
 }
 
@@ -208,26 +223,34 @@ export interface IncidentCancel {
   assignedUserIds: string[];
   /** Whether the change (re)assigned the incident: then users no longer assigned lose their rules. */
   reassigned: boolean;
+  /** Responders no longer pending (joined, declined, cancelled): nobody asks them any more. */
+  answeredResponderIds: string[];
 }
 
 /**
  * Cancels pending rule timers: all of an acknowledged or resolved incident's, and those of users a
- * reassignment or escalation left out. Returns how many were cancelled.
+ * reassignment or escalation left out; a responder's, once the incident is resolved or they are no
+ * longer a pending responder. Returns how many were cancelled.
  */
 export async function cancelPending(ex: Executor, changes: readonly IncidentCancel[], now: Date): Promise<number> {
   if (changes.length === 0) return 0;
   const rows = await queryRows<{ id: string }>(
     ex,
     sql`update ${attempts} a set state = 'cancelled', finished_at = ${now.toISOString()}::timestamptz,
-               detail = case when c.status <> 'triggered' then 'incident ' || c.status else 'user no longer assigned' end
+               detail = case when a.reason = 'responder_request' and c.status <> 'resolved'
+                               then 'responder request answered or cancelled'
+                             when c.status <> 'triggered' then 'incident ' || c.status else 'user no longer assigned' end
         from unnest(${sql.param(changes.map((c) => c.incidentId))}::text[], ${sql.param(changes.map((c) => c.status))}::text[],
                     ${sql.param(changes.map((c) => JSON.stringify(c.assignedUserIds)))}::jsonb[],
-                    ${sql.param(changes.map((c) => c.reassigned))}::boolean[]) as c(incident_id, status, assigned, reassigned)
+                    ${sql.param(changes.map((c) => c.reassigned))}::boolean[],
+                    ${sql.param(changes.map((c) => JSON.stringify(c.answeredResponderIds)))}::jsonb[])
+             as c(incident_id, status, assigned, reassigned, answered)
         where a.incident_id = c.incident_id and a.state = 'pending' and a.reason not in ('acknowledged', 'resolved')
-          -- A responder is not an assignee: only the resolve stops asking them (domain/rules.ts stopsNotification).
-          and (a.reason <> 'responder_request' or c.status = 'resolved')
-          and (c.status <> 'triggered'
-               or (c.reassigned and jsonb_array_length(c.assigned) > 0 and not (c.assigned ? a.user_id)))
+          -- A responder is not an assignee: the resolve, or their answer (or its cancelling), stops asking
+          -- them (domain/rules.ts stopsNotification).
+          and case when a.reason = 'responder_request' then c.status = 'resolved' or c.answered ? a.user_id
+                   else c.status <> 'triggered'
+                        or (c.reassigned and jsonb_array_length(c.assigned) > 0 and not (c.assigned ? a.user_id)) end
         returning a.id`,
   );
   return rows.length;

@@ -1,4 +1,4 @@
-import { bigint, index, integer, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { notifySchema } from './schema';
 
 /** The channels a contact method maps to; `unknown` is a type notify cannot deliver to. */
@@ -9,6 +9,18 @@ export type ChannelKind = 'email' | 'sms' | 'phone' | 'push' | 'unknown';
  * sending: claimed by a dispatcher until lease_until; an expired lease is claimed again.
  * sent / failed / cancelled / unsupported: final.
  */
+/** An on-call handoff an attempt tells of (it has no incident): PagerDuty's on-call handoff notification. */
+export interface HandoffFacts {
+  kind: 'oncall' | 'offcall';
+  scheduleId: string;
+  scheduleName: string;
+  /** ISO 8601 instants of the shift. */
+  shiftStart: string;
+  shiftEnd: string;
+  /** The schedule's zone, which messages show the times in. */
+  timeZone: string;
+}
+
 export type AttemptState = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled' | 'unsupported';
 
 /**
@@ -48,6 +60,8 @@ export const attempts = notifySchema.table(
     providerStatusAt: timestamp('provider_status_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /** Set for an on-call handoff notification (incident_id is then empty). */
+    handoff: jsonb('handoff').$type<HandoffFacts>(),
   },
   (t) => [
     uniqueIndex('attempts_key_idx').on(t.incidentId, t.userId, t.ruleId, t.escalationCycle),

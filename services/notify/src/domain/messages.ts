@@ -1,6 +1,7 @@
 import type { IncidentSummary } from '../channels/channel';
 
-const esc = (s: string) =>
+/** Escapes text for HTML and XML (emails, TwiML). */
+export const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /** `#12 Database down` */
@@ -19,7 +20,11 @@ export function smsText(incidents: readonly IncidentSummary[]): string {
   if (!first) return '';
 
   if (rest.length === 0) {
-    const ack = first.acknowledgeUrl ? ` Ack: ${first.acknowledgeUrl}` : '';
+    const ack = first.respondUrls
+      ? ` Accept: ${first.respondUrls.accept}`
+      : first.acknowledgeUrl
+        ? ` Ack: ${first.acknowledgeUrl}`
+        : '';
     return `Klaxon ${first.urgency}-urgency incident ${label(first)} on ${first.serviceName}. ${first.detailsUrl}${ack}`;
   }
   // Only the incidents a storm window held back are bundled: the user was paged about another one.
@@ -53,8 +58,12 @@ export function emailContent(i: IncidentSummary): EmailContent {
     `Status: ${i.status}`,
     '',
     `Details: ${i.detailsUrl}`,
+    ...(i.respondUrls ? [`Accept: ${i.respondUrls.accept}`, `Decline: ${i.respondUrls.decline}`] : []),
     ...(i.acknowledgeUrl ? [`Acknowledge: ${i.acknowledgeUrl}`, `Resolve: ${i.resolveUrl}`] : []),
   ].join('\n');
+  const respond = i.respondUrls
+    ? ` &middot; <a href="${esc(i.respondUrls.accept)}">Accept</a> &middot; <a href="${esc(i.respondUrls.decline)}">Decline</a>`
+    : '';
   const actions = i.acknowledgeUrl
     ? ` &middot; <a href="${esc(i.acknowledgeUrl)}">Acknowledge</a> &middot; <a href="${esc(i.resolveUrl)}">Resolve</a>`
     : '';
@@ -65,7 +74,7 @@ export function emailContent(i: IncidentSummary): EmailContent {
 <tr><th align="left">Urgency</th><td>${esc(i.urgency)}</td></tr>
 <tr><th align="left">Status</th><td>${esc(i.status)}</td></tr>
 </table>
-<p><a href="${esc(i.detailsUrl)}">View details</a>${actions}</p>
+<p><a href="${esc(i.detailsUrl)}">View details</a>${respond}${actions}</p>
 </body></html>`;
   return { subject, text, html };
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { recordProviderStatus } from '../db';
 import { outbox } from '../db/tables';
 import { providerStatusOf, statusRank, validTwilioSignature } from '../domain/twilio-status';
-import { deliveredMessage } from '../people/delivered';
+import { deliveredMessages } from '../people/delivered';
 
 /** Where Twilio posts an attempt's status: the notification key is the attempt's id. */
 export const twilioStatusPath = (key: string) => `/twilio/status/${encodeURIComponent(key)}`;
@@ -59,13 +59,11 @@ export function twilioStatusRoutes(app: FastifyInstance, deps: TwilioStatusDeps)
         const now = deps.now();
         const result = await deps.db.transaction(async (tx) => {
           const r = await recordProviderStatus(tx, key, status, statusRank, status.rank, now);
-          if (r.failed.length > 0) {
-            await enqueueOutbox(
-              tx,
-              outbox,
-              r.failed.map((a) => deliveredMessage({ ...a, ok: false }, now)),
-            );
-          }
+          const delivered = deliveredMessages(
+            r.failed.map((a) => ({ ...a, ok: false })),
+            now,
+          );
+          if (delivered.length > 0) await enqueueOutbox(tx, outbox, delivered);
           return r;
         });
         if (result.failed.length > 0) deps.published();

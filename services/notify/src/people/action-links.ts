@@ -9,7 +9,8 @@ export interface ActionLinkSettings {
 
 /**
  * The summary with acknowledge/resolve links that act as `userId`, the person notified, until
- * `ttlHours` after `now`. Without settings the links stay empty and messages show only the details link.
+ * `ttlHours` after `now`, and for a responder request accept/decline links too. Without settings
+ * the links stay empty and messages show only the details link.
  */
 export function withActionLinks(
   summary: IncidentSummary,
@@ -17,10 +18,16 @@ export function withActionLinks(
   base: string,
   settings: ActionLinkSettings | undefined,
   now: Date,
+  responderRequest = false,
 ): IncidentSummary {
   if (!settings) return summary;
   const expiresAt = new Date(now.getTime() + settings.ttlHours * 3_600_000);
   const link = (action: IncidentAction) =>
     `${base.replace(/\/$/, '')}${actionLinkPath(signActionToken(settings.key, { incidentId: summary.id, userId, action, expiresAt }))}`;
-  return { ...summary, acknowledgeUrl: link('acknowledge'), resolveUrl: link('resolve') };
+  return {
+    ...summary,
+    acknowledgeUrl: link('acknowledge'),
+    resolveUrl: link('resolve'),
+    ...(responderRequest ? { respondUrls: { accept: link('accept'), decline: link('decline') } } : {}),
+  };
 }

@@ -15,8 +15,15 @@ export interface DeliveredFacts {
   detail: string;
 }
 
-/** The notifications.delivered message of an attempt's final outcome (grouping logs it as notify_log_entry). */
-export function deliveredMessage(f: DeliveredFacts, at: Date): OutboxMessage {
+/**
+ * The notifications.delivered messages of attempts' final outcomes (grouping logs each as a
+ * notify_log_entry on its incident). An attempt without an incident (an on-call handoff) has no
+ * log to go to and publishes nothing.
+ */
+export const deliveredMessages = (facts: readonly DeliveredFacts[], at: Date): OutboxMessage[] =>
+  facts.filter((f) => f.incidentId !== '').map((f) => deliveredMessage(f, at));
+
+function deliveredMessage(f: DeliveredFacts, at: Date): OutboxMessage {
   return encode(topics.notificationsDelivered, {
     id: newMessageId(at),
     requestId: f.requestId,

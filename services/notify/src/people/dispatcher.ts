@@ -1,4 +1,4 @@
-import { type Database, enqueueOutbox, type OutboxMessage } from '@klaxon/db';
+import { type Database, enqueueOutbox } from '@klaxon/db';
 import type { Logger } from 'pino';
 import type { ChannelAdapter, Notification, SendResult } from '../channels/channel';
 import {
@@ -14,7 +14,7 @@ import {
 } from '../db';
 import { retryDelayMs } from '../domain/rules';
 import { type ActionLinkSettings, withActionLinks } from './action-links';
-import { deliveredMessage } from './delivered';
+import { type DeliveredFacts, deliveredMessages } from './delivered';
 import { incidentSummaries } from './incident-summaries';
 
 export type Channels = Record<ChannelKind, ChannelAdapter>;
@@ -103,7 +103,8 @@ export function createAttemptDispatcher(deps: DispatcherDeps) {
       const groups = new Map<string, ClaimedAttempt[]>();
       const singles: ClaimedAttempt[] = [];
       for (const a of claimed) {
-        if (deps.stormWindowMs > 0 && THROTTLED.has(a.channel)) {
+        // A handoff is not an incident: never bundled with one, nor held by its storm window.
+        if (deps.stormWindowMs > 0 && THROTTLED.has(a.channel) && !a.handoff) {
           const key = `${a.userId}/${a.channel}`;
           groups.set(key, [...(groups.get(key) ?? []), a]);
         } else singles.push(a);
@@ -143,12 +144,18 @@ export function createAttemptDispatcher(deps: DispatcherDeps) {
 
   function emptyNotification(group: ClaimedAttempt[]): Notification {
     const first = group[0] as ClaimedAttempt;
-    return { key: first.id, channel: first.channel, address: first.address, incidents: [] };
+    return {
+      key: first.id,
+      channel: first.channel,
+      address: first.address,
+      incidents: [],
+      ...(first.handoff ? { handoff: first.handoff } : {}),
+    };
   }
 
   async function settle(sends: readonly Send[], results: readonly SendResult[], now: Date): Promise<void> {
     const updates: AttemptUpdate[] = [];
-    const delivered: OutboxMessage[] = [];
+    const delivered: DeliveredFacts[] = [];
     const released: { userId: string; channel: ChannelKind }[] = [];
     for (const [i, send] of sends.entries()) {
       const result = results[i] as SendResult;
@@ -183,19 +190,20 @@ export function createAttemptDispatcher(deps: DispatcherDeps) {
           finishedAt: now,
           untry: false,
         });
-        delivered.push(deliveredMessage({ ...a, ok: result.ok, detail }, now));
+        delivered.push({ ...a, ok: result.ok, detail });
         deps.log.info(
           { attemptId: a.id, incidentId: a.incidentId, userId: a.userId, channel: a.channel, ok: result.ok },
           result.ok ? 'notification_sent' : 'notification_failed',
         );
       }
     }
+    const messages = deliveredMessages(delivered, now);
     await deps.db.transaction(async (tx) => {
       await finishAttempts(tx, updates);
       await releaseWindows(tx, released, now);
-      if (delivered.length > 0) await enqueueOutbox(tx, outbox, delivered);
+      if (messages.length > 0) await enqueueOutbox(tx, outbox, messages);
     });
-    if (delivered.length > 0) deps.published();
+    if (messages.length > 0) deps.published();
   }
 
   /** Claims and sends one batch of due attempts; returns how many attempts it handled. */
@@ -203,13 +211,22 @@ export function createAttemptDispatcher(deps: DispatcherDeps) {
     const { sends, deferred } = await claim(now);
     if (sends.length === 0) return deferred;
     const all = sends.flatMap((s) => s.attempts);
-    const summaries = await incidentSummaries(deps.db, deps.publicUrl, all);
+    const summaries = await incidentSummaries(
+      deps.db,
+      deps.publicUrl,
+      all.filter((a) => !a.handoff),
+    );
     for (const send of sends) {
-      const ids = [...new Set(send.attempts.map((a) => a.incidentId))];
+      // A bundle lists its incidents oldest first: attempts the storm window held share one due time.
+      const ids = [
+        ...new Set([...send.attempts].sort((a, b) => a.incidentNumber - b.incidentNumber).map((a) => a.incidentId)),
+      ];
       const userId = send.attempts[0]?.userId ?? '';
+      // A responder is asked to accept or decline, as well as to act on the incident.
+      const asked = new Set(send.attempts.filter((a) => a.reason === 'responder_request').map((a) => a.incidentId));
       send.notification.incidents = ids.flatMap((id) => {
         const s = summaries.get(id);
-        return s ? [withActionLinks(s, userId, deps.publicUrl, deps.actionLinks, now)] : [];
+        return s ? [withActionLinks(s, userId, deps.publicUrl, deps.actionLinks, now, asked.has(id))] : [];
       });
     }
     // Outcomes are stored as their providers answer, not after the whole batch, so a process killed

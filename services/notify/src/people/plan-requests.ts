@@ -1,9 +1,19 @@
-import type { NotificationRequested } from '@klaxon/contracts';
+import type { NotificationRequested, OnCallHandoff } from '@klaxon/contracts';
 import { claimMessages, type Database, enqueueOutbox, queryRows, sql } from '@klaxon/db';
 import { newMessageId } from '@klaxon/ids';
-import { inbox, incidentState, insertAttempts, loadRules, type NewAttempt, outbox } from '../db';
+import { type HandoffFacts, inbox, incidentState, insertAttempts, loadRules, type NewAttempt, outbox } from '../db';
 import { planAttempts, stopsNotification } from '../domain/rules';
-import { deliveredMessage } from './delivered';
+import { deliveredMessages } from './delivered';
+
+/** What an on-call handoff notification says, as the attempt keeps it. */
+const handoffOf = (h: OnCallHandoff): HandoffFacts => ({
+  kind: h.kind === 'offcall' ? 'offcall' : 'oncall',
+  scheduleId: h.scheduleId,
+  scheduleName: h.scheduleName,
+  shiftStart: dateOf(h.shiftStart, new Date(0)).toISOString(),
+  shiftEnd: dateOf(h.shiftEnd, new Date(0)).toISOString(),
+  timeZone: h.timeZone || 'UTC',
+});
 
 const dateOf = (ts: { seconds: bigint; nanos: number } | undefined, fallback: Date): Date =>
   ts ? new Date(Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1e6)) : fallback;
@@ -69,18 +79,16 @@ export async function planRequests(
           createdAt: now,
           finishedAt: a.failure || closedAs ? now : null,
           leaseUntil: null,
+          handoff: r.handoff ? handoffOf(r.handoff) : null,
         });
       }
     }
     const inserted = await insertAttempts(tx, rows);
-    const failed = inserted.filter((a) => a.state === 'failed');
-    if (failed.length > 0) {
-      await enqueueOutbox(
-        tx,
-        outbox,
-        failed.map((a) => deliveredMessage({ ...a, ok: false, detail: a.detail ?? 'failed' }, now)),
-      );
-    }
+    const failed = deliveredMessages(
+      inserted.filter((a) => a.state === 'failed').map((a) => ({ ...a, ok: false, detail: a.detail ?? 'failed' })),
+      now,
+    );
+    if (failed.length > 0) await enqueueOutbox(tx, outbox, failed);
     return inserted.length;
   });
 }

@@ -43,6 +43,18 @@ const dateOf = (m: IncidentChanged, fallback: Date) =>
  * queues one webhooks v3 post per matching subscription and event (and the chat posts), in the
  * order of the changes. Redelivered messages are left out by the inbox.
  */
+/** Users whose responder request the incident's snapshot shows answered or cancelled (not pending). */
+function answeredResponders(snapshotJson: string): string[] {
+  try {
+    const view = JSON.parse(snapshotJson || '{}') as {
+      incidents_responders?: { state?: string; user?: { id?: string } }[];
+    };
+    return (view.incidents_responders ?? []).flatMap((r) => (r.state !== 'pending' && r.user?.id ? [r.user.id] : []));
+  } catch {
+    return [];
+  }
+}
+
 export async function applyIncidentChanges(deps: IncidentChangeDeps, messages: readonly IncidentChanged[], now: Date) {
   return deps.db.transaction(async (tx) => {
     const todo = await claimMessages(tx, inbox, messages);
@@ -94,6 +106,7 @@ export async function applyIncidentChanges(deps: IncidentChangeDeps, messages: r
           m.changes.includes(IncidentChangeKind.REASSIGNED) ||
           m.changes.includes(IncidentChangeKind.ESCALATED) ||
           m.changes.includes(IncidentChangeKind.DELEGATED),
+        answeredResponderIds: answeredResponders(m.snapshotJson),
       })),
       now,
     );

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file klaxon/v1/notifications.proto.
  */
 export const file_klaxon_v1_notifications: GenFile = /*@__PURE__*/
-  fileDesc("Ch1rbGF4b24vdjEvbm90aWZpY2F0aW9ucy5wcm90bxIJa2xheG9uLnYxIs0CChVOb3RpZmljYXRpb25SZXF1ZXN0ZWQSCgoCaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIZChFjb250YWN0X21ldGhvZF9pZBgDIAEoCRIbChNjb250YWN0X21ldGhvZF90eXBlGAQgASgJEhMKC2luY2lkZW50X2lkGAUgASgJEg4KBnJlYXNvbhgGIAEoCRIYChBlc2NhbGF0aW9uX2xldmVsGAcgASgFEjAKDHJlcXVlc3RlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHdXJnZW5jeRgJIAEoCRISCgpzZXJ2aWNlX2lkGAogASgJEhgKEGVzY2FsYXRpb25fY3ljbGUYCyABKAUSFgoOaW5jaWRlbnRfdGl0bGUYDCABKAkSFwoPaW5jaWRlbnRfbnVtYmVyGA0gASgDIroCChVOb3RpZmljYXRpb25EZWxpdmVyZWQSCgoCaWQYASABKAkSEgoKcmVxdWVzdF9pZBgCIAEoCRITCgtpbmNpZGVudF9pZBgDIAEoCRIPCgd1c2VyX2lkGAQgASgJEhsKE2NvbnRhY3RfbWV0aG9kX3R5cGUYBSABKAkSKwoHb3V0Y29tZRgGIAEoDjIaLmtsYXhvbi52MS5EZWxpdmVyeU91dGNvbWUSDgoGZGV0YWlsGAcgASgJEjAKDGRlbGl2ZXJlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGQoRY29udGFjdF9tZXRob2RfaWQYCSABKAkSDwoHYWRkcmVzcxgKIAEoCRISCgpzZXJ2aWNlX2lkGAsgASgJEg8KB3J1bGVfaWQYDCABKAkqcAoPRGVsaXZlcnlPdXRjb21lEiAKHERFTElWRVJZX09VVENPTUVfVU5TUEVDSUZJRUQQABIeChpERUxJVkVSWV9PVVRDT01FX0RFTElWRVJFRBABEhsKF0RFTElWRVJZX09VVENPTUVfRkFJTEVEEAJiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("Ch1rbGF4b24vdjEvbm90aWZpY2F0aW9ucy5wcm90bxIJa2xheG9uLnYxIvgCChVOb3RpZmljYXRpb25SZXF1ZXN0ZWQSCgoCaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIZChFjb250YWN0X21ldGhvZF9pZBgDIAEoCRIbChNjb250YWN0X21ldGhvZF90eXBlGAQgASgJEhMKC2luY2lkZW50X2lkGAUgASgJEg4KBnJlYXNvbhgGIAEoCRIYChBlc2NhbGF0aW9uX2xldmVsGAcgASgFEjAKDHJlcXVlc3RlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHdXJnZW5jeRgJIAEoCRISCgpzZXJ2aWNlX2lkGAogASgJEhgKEGVzY2FsYXRpb25fY3ljbGUYCyABKAUSFgoOaW5jaWRlbnRfdGl0bGUYDCABKAkSFwoPaW5jaWRlbnRfbnVtYmVyGA0gASgDEikKB2hhbmRvZmYYDiABKAsyGC5rbGF4b24udjEuT25DYWxsSGFuZG9mZiK8AQoNT25DYWxsSGFuZG9mZhIMCgRraW5kGAEgASgJEhMKC3NjaGVkdWxlX2lkGAIgASgJEhUKDXNjaGVkdWxlX25hbWUYAyABKAkSLwoLc2hpZnRfc3RhcnQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi0KCXNoaWZ0X2VuZBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJdGltZV96b25lGAYgASgJIroCChVOb3RpZmljYXRpb25EZWxpdmVyZWQSCgoCaWQYASABKAkSEgoKcmVxdWVzdF9pZBgCIAEoCRITCgtpbmNpZGVudF9pZBgDIAEoCRIPCgd1c2VyX2lkGAQgASgJEhsKE2NvbnRhY3RfbWV0aG9kX3R5cGUYBSABKAkSKwoHb3V0Y29tZRgGIAEoDjIaLmtsYXhvbi52MS5EZWxpdmVyeU91dGNvbWUSDgoGZGV0YWlsGAcgASgJEjAKDGRlbGl2ZXJlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGQoRY29udGFjdF9tZXRob2RfaWQYCSABKAkSDwoHYWRkcmVzcxgKIAEoCRISCgpzZXJ2aWNlX2lkGAsgASgJEg8KB3J1bGVfaWQYDCABKAkqcAoPRGVsaXZlcnlPdXRjb21lEiAKHERFTElWRVJZX09VVENPTUVfVU5TUEVDSUZJRUQQABIeChpERUxJVkVSWV9PVVRDT01FX0RFTElWRVJFRBABEhsKF0RFTElWRVJZX09VVENPTUVfRkFJTEVEEAJiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * Topic notifications.requested, keyed by user_id. Escalation asks for a user to be notified of an
@@ -97,6 +97,14 @@ export type NotificationRequested = Message<"klaxon.v1.NotificationRequested"> &
    * @generated from field: int64 incident_number = 13;
    */
   incidentNumber: bigint;
+
+  /**
+   * Set for an on-call handoff notification (reason "oncall_handoff"): no incident, the contact
+   * method named by the user's handoff rule.
+   *
+   * @generated from field: klaxon.v1.OnCallHandoff handoff = 14;
+   */
+  handoff?: OnCallHandoff | undefined;
 };
 
 /**
@@ -105,6 +113,56 @@ export type NotificationRequested = Message<"klaxon.v1.NotificationRequested"> &
  */
 export const NotificationRequestedSchema: GenMessage<NotificationRequested> = /*@__PURE__*/
   messageDesc(file_klaxon_v1_notifications, 0);
+
+/**
+ * A user going on or off call on a schedule (PagerDuty's on-call handoff notification).
+ *
+ * @generated from message klaxon.v1.OnCallHandoff
+ */
+export type OnCallHandoff = Message<"klaxon.v1.OnCallHandoff"> & {
+  /**
+   * "oncall" (the shift starts) or "offcall" (it ends).
+   *
+   * @generated from field: string kind = 1;
+   */
+  kind: string;
+
+  /**
+   * @generated from field: string schedule_id = 2;
+   */
+  scheduleId: string;
+
+  /**
+   * @generated from field: string schedule_name = 3;
+   */
+  scheduleName: string;
+
+  /**
+   * The user's shift on the schedule's final layer.
+   *
+   * @generated from field: google.protobuf.Timestamp shift_start = 4;
+   */
+  shiftStart?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp shift_end = 5;
+   */
+  shiftEnd?: Timestamp | undefined;
+
+  /**
+   * The schedule's IANA time zone, which messages show the times in.
+   *
+   * @generated from field: string time_zone = 6;
+   */
+  timeZone: string;
+};
+
+/**
+ * Describes the message klaxon.v1.OnCallHandoff.
+ * Use `create(OnCallHandoffSchema)` to create a new message.
+ */
+export const OnCallHandoffSchema: GenMessage<OnCallHandoff> = /*@__PURE__*/
+  messageDesc(file_klaxon_v1_notifications, 1);
 
 /**
  * Topic notifications.delivered, keyed by incident_id.
@@ -186,7 +244,7 @@ export type NotificationDelivered = Message<"klaxon.v1.NotificationDelivered"> &
  * Use `create(NotificationDeliveredSchema)` to create a new message.
  */
 export const NotificationDeliveredSchema: GenMessage<NotificationDelivered> = /*@__PURE__*/
-  messageDesc(file_klaxon_v1_notifications, 1);
+  messageDesc(file_klaxon_v1_notifications, 2);
 
 /**
  * @generated from enum klaxon.v1.DeliveryOutcome

@@ -1,0 +1,1 @@
+ALTER TABLE "notify"."attempts" ADD COLUMN "handoff" jsonb;
