@@ -1,5 +1,4 @@
 import path from 'node:path';
-import swagger from '@fastify/swagger';
 import { subscribeTo } from '@klaxon/bus';
 import { topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
@@ -24,7 +23,6 @@ import { contactMethodRoutes } from './http/contact-methods.routes';
 import { escalationPolicyRoutes } from './http/escalation-policies.routes';
 import { integrationRoutes } from './http/integrations.routes';
 import { maintenanceWindowRoutes } from './http/maintenance-windows.routes';
-import { openApiOptions } from './http/openapi';
 import { scheduleRoutes } from './http/schedules.routes';
 import { serviceRoutes } from './http/services.routes';
 import { tagRoutes } from './http/tags.routes';
@@ -92,7 +90,6 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
     }
     return payload;
   });
-  await app.register(swagger, openApiOptions(configuredUrl ?? defaultPublicUrl));
   registerRestConventions(app, {
     lookupToken: (tokenHash) => principalByTokenHash(db, tokenHash),
     rateLimiter: createRateLimiter({ limit: config.KLAXON_API_RATE_LIMIT }),
@@ -100,7 +97,6 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
     publicUrl: configuredUrl,
     trustedProxies: config.KLAXON_TRUSTED_PROXIES,
   });
-  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   userRoutes(app, ctx);
   userSessionRoutes(app, ctx);
