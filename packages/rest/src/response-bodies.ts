@@ -48,16 +48,16 @@ export function objectBody(
 export const objectOrReference = (body: object) => ({ anyOf: [body, referenceBody] }) as const;
 
 /** `{"<key>": <body>}`: one object, wrapped in its singular name. */
-export function wrappedBody(key: string, body: object, description?: string) {
-  return { type: 'object', required: [key], properties: { [key]: body }, ...(description ? { description } : {}) };
+export function wrappedBody(key: string, body: object, description = `The ${key.replace(/_/g, ' ')}`) {
+  return { type: 'object', required: [key], properties: { [key]: body }, description };
 }
 
 /** The classic pagination envelope (pagination.ts): `{<key>: [...], limit, offset, more, total}`. */
-export function listBody(key: string, item: object, description?: string) {
+export function listBody(key: string, item: object, description = `A page of ${key.replace(/_/g, ' ')}`) {
   return {
     type: 'object',
     required: [key, 'limit', 'offset', 'more', 'total'],
     properties: { [key]: arrayOf(item), limit: integer, offset: integer, more: boolean, total: nullableInteger },
-    ...(description ? { description } : {}),
+    description,
   };
 }

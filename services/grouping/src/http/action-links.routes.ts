@@ -5,7 +5,7 @@ import { findIncident, findUser } from '../db';
 import type { GroupingContext } from '../incidents/context';
 import { manageIncident } from '../incidents/manage';
 import { mayChangeIncidents } from './auth';
-import { htmlPage } from './bodies.schemas';
+import { htmlPage, htmlPageOrError } from './bodies.schemas';
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -28,7 +28,7 @@ function page(reply: FastifyReply, status: number, title: string, body: string) 
 const linkPages = (ok: string) => ({
   200: htmlPage(ok),
   403: htmlPage('The link is not valid, or its user may not change incidents'),
-  404: htmlPage('Action links are not enabled, or the incident does not exist'),
+  404: htmlPageOrError('Action links are not enabled, the incident does not exist, or the token is too long'),
   410: htmlPage('The link has expired'),
 });
 

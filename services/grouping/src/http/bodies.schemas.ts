@@ -1,3 +1,4 @@
+import { pagerDutyErrorSchema } from '@klaxon/kit';
 import {
   anyObject,
   arrayOf,
@@ -150,4 +151,10 @@ export const responderRequestBody = {
 export const htmlPage = (description: string) => ({
   description,
   content: { 'text/html': { schema: { type: 'string' } } },
+});
+
+/** A page, or PagerDuty's JSON error when the router refuses first (a token longer than any token). */
+export const htmlPageOrError = (description: string) => ({
+  description,
+  content: { 'text/html': { schema: { type: 'string' } }, 'application/json': { schema: pagerDutyErrorSchema } },
 });
