@@ -33,7 +33,7 @@ const info = {
 
 /**
  * /openapi.json (the document) and /docs (Swagger UI) on the root of `app`, built by @fastify/swagger
- * from every route registered after this call, in every plugin scope: each route's request schemas
+ * from every route of the plugins registered after this call (services' plugins), in every scope: each route's request schemas
  * (which validate) and response schemas (which serialize, see response-schemas.ts) are the document.
  * The all-in-one holds every route, so its document is whole; a service alone describes its own part,
  * and with `sources` (the console behind the gateway) the parts are fetched and merged.
