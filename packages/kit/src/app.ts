@@ -8,9 +8,11 @@ import {
 } from 'fastify';
 import type { Logger } from 'pino';
 import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue, type Registry } from 'prom-client';
+import { type ApiDocsOptions, registerApiDocs } from './api-docs';
 import { handleClientError, handleError, handleFrameworkError, handleNotFound } from './error-handler';
 import { capConnectionsPerAddress, defaultHttpLimits, type HttpLimits, serverTimeouts } from './http-limits';
 import { createHttpMetrics } from './metrics';
+import { responseSerializerCompiler } from './response-schemas';
 import type { TlsFiles } from './tls';
 
 declare module 'fastify' {
@@ -54,6 +56,10 @@ export interface AppOptions {
   moreMetrics?: () => Promise<MetricsJson>;
   /** Serve HTTPS (HTTP/1.1) with this certificate instead of plain HTTP. */
   tls?: TlsFiles;
+  /** /openapi.json and /docs: this app's routes, or the merged parts of other processes. */
+  apiDocs?: ApiDocsOptions;
+  /** Validate every answer against its route's response schema (tests): a mismatch fails the request. */
+  checkResponses?: boolean;
 }
 
 /** A registry's metrics as `getMetricsAsJSON()` gives them: what crosses between threads. */
@@ -137,6 +143,8 @@ export function createApp(options: AppOptions): FastifyInstance {
 
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(handleNotFound);
+  app.setSerializerCompiler(responseSerializerCompiler(options.checkResponses ?? false));
+  registerApiDocs(app, options.apiDocs);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -158,15 +166,17 @@ export function createApp(options: AppOptions): FastifyInstance {
     );
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  // Probes and metrics are for the platform, not API clients: left out of the API document.
+  const probe = { schema: { hide: true } };
+  app.get('/healthz', probe, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', async (request, reply) => {
+  app.get('/readyz', probe, async (request, reply) => {
     const failed = await app.readiness(request.log as Logger);
     if (failed.length > 0) return reply.status(503).send({ status: 'unavailable', failed });
     return { status: 'ok' };
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', probe, async (_request, reply) => {
     const registry = options.moreMetrics ? await merged(metrics.registry, options.moreMetrics) : metrics.registry;
     return reply.type(registry.contentType).send(await registry.metrics());
   });

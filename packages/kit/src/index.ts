@@ -1,3 +1,4 @@
+export * from './api-docs';
 export * from './app';
 export * from './config';
 export * from './error-handler';
@@ -6,6 +7,7 @@ export * from './http-limits';
 export * from './logger';
 export * from './metrics';
 export * from './query-errors';
+export * from './response-schemas';
 export * from './shutdown';
 export * from './storable';
 export * from './tls';

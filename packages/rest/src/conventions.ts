@@ -2,6 +2,7 @@ import { httpError } from '@klaxon/kit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from './abilities';
 import { hashToken, type LookupToken, tokenFromHeader } from './auth';
+import { documentRestErrors } from './error-responses';
 import { defaultPublicUrl, rebaseLinks, requestBase, trustedProxies } from './public-url';
 import type { RateLimiter } from './rate-limit';
 import { normalizeBody } from './request-bodies';
@@ -68,8 +69,9 @@ export function registerRestConventions(app: FastifyInstance, options: RestConve
     done(null, parsed);
   });
 
-  // Every route's integers are bounded by PostgreSQL's integer unless its schema bounds them itself.
+  // Every route's error answers documented; its integers bounded by PostgreSQL's integer unless its schema bounds them itself.
   app.addHook('onRoute', (route) => {
+    documentRestErrors(route);
     const schema = route.schema;
     if (!schema) return;
     route.schema = {

@@ -76,7 +76,7 @@ describe.each(['one app', 'split over a serving and a background app'])('events 
     const mounted = async (role: ServiceRole, options: { moreMetrics?: () => Promise<MetricsJson> } = {}) => {
       const bus = await testBus(database.db, { prefix, appendsChannel });
       await bus.ensureTopics(allTopics);
-      const mountedApp = createApp({ name: 'all-in-one', logger: silentLog, ...options });
+      const mountedApp = createApp({ name: 'all-in-one', logger: silentLog, checkResponses: true, ...options });
       if (role === 'background') mountedApp.metrics.setDefaultLabels({ service: 'all-in-one', thread: 'background' });
       const ctx = { db: database.db, bus, log: silentLog, clock: systemClock, instanceId: `aio-${uniqueSuffix()}` };
       await mountAll(mountedApp, { ...ctx, role }, config);

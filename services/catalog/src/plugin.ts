@@ -1,5 +1,4 @@
 import path from 'node:path';
-import swagger from '@fastify/swagger';
 import { deadLetterTopicSpecs, subscribeTo } from '@klaxon/bus';
 import { allTopics, topics } from '@klaxon/contracts';
 import { runMigrations } from '@klaxon/db';
@@ -36,7 +35,6 @@ import { escalationPolicyRoutes } from './http/escalation-policies.routes';
 import { handoffRuleRoutes } from './http/handoff-rules.routes';
 import { integrationRoutes } from './http/integrations.routes';
 import { maintenanceWindowRoutes } from './http/maintenance-windows.routes';
-import { openApiOptions } from './http/openapi';
 import { scheduleRoutes } from './http/schedules.routes';
 import { serviceRoutes } from './http/services.routes';
 import { tagRoutes } from './http/tags.routes';
@@ -115,7 +113,6 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
     }
     return payload;
   });
-  await app.register(swagger, openApiOptions(configuredUrl ?? defaultPublicUrl));
   registerRestConventions(app, {
     lookupToken: (tokenHash) => principalByTokenHash(db, tokenHash),
     rateLimiter: createRateLimiter({ limit: config.KLAXON_API_RATE_LIMIT }),
@@ -124,7 +121,6 @@ export const catalogPlugin: FastifyPluginAsync<CatalogOptions> = async (app, opt
     trustedProxies: config.KLAXON_TRUSTED_PROXIES,
   });
   auditRequests(app);
-  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   userRoutes(app, ctx);
   userSessionRoutes(app, ctx);

@@ -126,7 +126,7 @@ export async function catalogHarness(env: Record<string, string> = {}): Promise<
   };
   const bus = recordingBus();
   const ownerToken = `owner${uniqueSuffix()}${uniqueSuffix()}`;
-  const app = createApp({ name: 'catalog', logger: silentLog });
+  const app = createApp({ name: 'catalog', logger: silentLog, checkResponses: true });
   await app.register(catalogPlugin, {
     db: database.db,
     bus,

@@ -18,6 +18,9 @@ const securityHeaders = {
   'x-frame-options': 'DENY',
 };
 
+// The console's pages are for people, not part of the API document.
+const hidden = { schema: { hide: true } };
+
 function send(reply: FastifyReply, asset: Asset): FastifyReply {
   // index.html is tiny and names the bundle: always revalidated so an upgrade shows at once.
   return reply.headers(securityHeaders).header('cache-control', 'no-cache').type(asset.contentType).send(asset.body);
@@ -31,7 +34,7 @@ async function console(app: FastifyInstance, options: ConsoleOptions): Promise<v
   const assets = loadAssets(options.distDir ?? defaultDistDir);
   if (assets === null) {
     app.log.warn('console_not_built');
-    app.get('/', async (_request, reply) =>
+    app.get('/', hidden, async (_request, reply) =>
       reply
         .status(503)
         .type('text/plain; charset=utf-8')
@@ -40,8 +43,8 @@ async function console(app: FastifyInstance, options: ConsoleOptions): Promise<v
     return;
   }
   const page = assets.get('index.html') as Asset;
-  app.get('/', async (_request, reply) => send(reply, page));
-  app.get<{ Params: { file: string } }>('/console/:file', async (request, reply) => {
+  app.get('/', hidden, async (_request, reply) => send(reply, page));
+  app.get<{ Params: { file: string } }>('/console/:file', hidden, async (request, reply) => {
     const asset = request.params.file === 'index.html' ? undefined : assets.get(request.params.file);
     if (asset === undefined) return reply.callNotFound();
     return send(reply, asset);

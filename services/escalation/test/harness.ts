@@ -17,7 +17,7 @@ export async function escalationHarness(start = new Date('2027-01-04T12:00:00Z')
   await bus.ensureTopics(allTopics);
   let now = start.getTime();
   const clock = { now: () => new Date(now) };
-  const app: FastifyInstance = createApp({ name: 'escalation', logger: silentLog });
+  const app: FastifyInstance = createApp({ name: 'escalation', logger: silentLog, checkResponses: true });
   await app.register(escalationPlugin, {
     db: database.db,
     bus,

@@ -77,7 +77,7 @@ export async function groupingHarness(options: { timerPollMs?: number; actionLin
   const instanceId = `grouping-${uniqueSuffix()}`;
 
   async function start() {
-    app = createApp({ name: 'grouping', logger: silentLog });
+    app = createApp({ name: 'grouping', logger: silentLog, checkResponses: true });
     await app.register(groupingPlugin, {
       db: database.db,
       bus,

@@ -31,7 +31,7 @@ export async function notifyHarness(extra: Extra = {}, start = new Date('2027-03
   let now = start.getTime();
   const clock = { now: () => new Date(now) };
   let workers: NotifyWorkers | undefined;
-  const app: FastifyInstance = createApp({ name: 'notify', logger: silentLog });
+  const app: FastifyInstance = createApp({ name: 'notify', logger: silentLog, checkResponses: true });
   await app.register(notifyPlugin, {
     db: database.db,
     bus,

@@ -1,5 +1,17 @@
 import { newObjectId, newSecret32 } from '@klaxon/ids';
-import { administersAccount, ensureAllowed, listEnvelope, parsePage, principalOf } from '@klaxon/rest';
+import { noContent } from '@klaxon/kit';
+import {
+  administersAccount,
+  ensureAllowed,
+  listBody,
+  listEnvelope,
+  objectBody,
+  parsePage,
+  principalOf,
+  referenceBody,
+  text,
+  wrappedBody,
+} from '@klaxon/rest';
 import { asc, count, eq, inArray, or } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { publishChange, publishTombstones } from '../changes';
@@ -13,6 +25,14 @@ import { ensureActsForUser } from './user-access';
 
 const tags = ['Klaxon'];
 
+/** An API token as rendered (views/api-token.view.ts); never the token itself, except once on creation. */
+const tokenBody = objectBody('api_token', {
+  description: text,
+  access: { type: 'string', enum: ['full_access', 'read_only'] },
+  user: referenceBody,
+  created_at: text,
+});
+
 /**
  * API tokens (Klaxon addition: PagerDuty manages keys only in its web app). Everyone manages their
  * own tokens; owners and admins those of users whose role is not above theirs (an admin never the
@@ -23,7 +43,14 @@ export function apiTokenRoutes(app: FastifyInstance, ctx: CatalogContext): void 
 
   app.get(
     '/api_tokens',
-    { schema: { tags, summary: 'List API tokens (Klaxon addition)', querystring: listQuery([]) } },
+    {
+      schema: {
+        tags,
+        summary: 'List API tokens (Klaxon addition)',
+        querystring: listQuery([]),
+        response: { 200: listBody('api_tokens', tokenBody) },
+      },
+    },
     async (request) => {
       const p = principalOf(request);
       const page = parsePage(request.query as { limit?: number; offset?: number; total?: string });
@@ -71,6 +98,9 @@ export function apiTokenRoutes(app: FastifyInstance, ctx: CatalogContext): void 
             user: refInput,
           },
         }),
+        response: {
+          201: wrappedBody('api_token', { ...tokenBody, properties: { ...tokenBody.properties, token: text } }),
+        },
       },
     },
     async (request, reply) => {
@@ -106,7 +136,14 @@ export function apiTokenRoutes(app: FastifyInstance, ctx: CatalogContext): void 
 
   app.delete(
     '/api_tokens/:id',
-    { schema: { tags, summary: 'Revoke an API token (Klaxon addition)', params: idParams } },
+    {
+      schema: {
+        tags,
+        summary: 'Revoke an API token (Klaxon addition)',
+        params: idParams,
+        response: { 204: noContent },
+      },
+    },
     async (request, reply) => {
       const p = principalOf(request);
       const { id } = request.params as { id: string };

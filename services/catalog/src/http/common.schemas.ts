@@ -1,4 +1,12 @@
-import { includeQuery, paginationQuery } from '@klaxon/rest';
+import {
+  arrayOf,
+  includeQuery,
+  objectBody,
+  objectOrReference,
+  paginationQuery,
+  referenceBody,
+  text,
+} from '@klaxon/rest';
 
 /** `{id}` path parameter. */
 export const idParams = {
@@ -42,3 +50,14 @@ export const queryText = {
   type: 'string',
   description: 'Filters the result, showing only records whose name matches.',
 };
+
+/** A team as rendered (views/team.view.ts); services, policies and users embed it with `include[]=teams`. */
+export const teamBody = objectBody('team', {
+  name: text,
+  description: text,
+  default_role: text,
+  parent: { ...referenceBody, nullable: true },
+});
+
+/** A list of teams or their references, as `include[]=teams` decides. */
+export const teamsBody = arrayOf(objectOrReference(teamBody));

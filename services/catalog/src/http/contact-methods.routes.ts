@@ -21,6 +21,8 @@ import {
   contactMethodSchema,
   createContactMethodSchema,
   createNotificationRuleSchema,
+  deleteContactMethodSchema,
+  deleteNotificationRuleSchema,
   listContactMethodsSchema,
   listNotificationRulesSchema,
   notificationRuleSchema,
@@ -139,7 +141,7 @@ export function contactMethodRoutes(app: FastifyInstance, ctx: CatalogContext): 
 
   app.delete(
     '/users/:id/contact_methods/:contact_method_id',
-    { schema: contactMethodSchema },
+    { schema: deleteContactMethodSchema },
     async (request, reply) => {
       const { id, contact_method_id } = request.params as Params;
       ensureOwnOrAdmin(principalOf(request), id);
@@ -269,7 +271,7 @@ export function contactMethodRoutes(app: FastifyInstance, ctx: CatalogContext): 
 
   app.delete(
     '/users/:id/notification_rules/:notification_rule_id',
-    { schema: notificationRuleSchema },
+    { schema: deleteNotificationRuleSchema },
     async (request, reply) => {
       const { id, notification_rule_id } = request.params as Params;
       ensureOwnOrAdmin(principalOf(request), id);

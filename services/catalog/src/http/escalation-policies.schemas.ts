@@ -1,5 +1,16 @@
-import { idsQuery } from '@klaxon/rest';
-import { idParams, listQuery, queryText, refInput, showQuery, wrapped } from './common.schemas';
+import { noContent } from '@klaxon/kit';
+import {
+  anyObject,
+  arrayOf,
+  idsQuery,
+  integer,
+  listBody,
+  objectBody,
+  referenceBody,
+  text,
+  wrappedBody,
+} from '@klaxon/rest';
+import { idParams, listQuery, queryText, refInput, showQuery, teamsBody, wrapped } from './common.schemas';
 
 export const policyIncludes = ['services', 'teams', 'targets', 'escalation_rule_assignment_strategies'] as const;
 
@@ -46,6 +57,28 @@ const policyFields = {
   teams: { type: 'array', nullable: true, maxItems: 1, items: refInput },
 } as const;
 
+/** An escalation policy as rendered (views/escalation-policy.view.ts). */
+export const policyBody = objectBody('escalation_policy', {
+  name: text,
+  description: text,
+  num_loops: integer,
+  on_call_handoff_notifications: text,
+  escalation_rules: arrayOf({
+    type: 'object',
+    required: ['id', 'escalation_delay_in_minutes', 'targets'],
+    properties: {
+      id: text,
+      escalation_delay_in_minutes: integer,
+      targets: arrayOf(referenceBody),
+      escalation_rule_assignment_strategy: anyObject,
+    },
+  }),
+  services: arrayOf(referenceBody),
+  teams: teamsBody,
+});
+
+const onePolicy = wrappedBody('escalation_policy', policyBody);
+
 export const listPoliciesSchema = {
   tags: ['Escalation Policies'],
   summary: 'List escalation policies',
@@ -55,6 +88,7 @@ export const listPoliciesSchema = {
     'team_ids[]': idsQuery,
     sort_by: { type: 'string', enum: ['name', 'name:asc', 'name:desc'] },
   }),
+  response: { 200: listBody('escalation_policies', policyBody) },
 };
 export const createPolicySchema = {
   tags: ['Escalation Policies'],
@@ -64,21 +98,25 @@ export const createPolicySchema = {
     required: ['name', 'escalation_rules'],
     properties: policyFields,
   }),
+  response: { 201: onePolicy },
 };
 export const showPolicySchema = {
   tags: ['Escalation Policies'],
   summary: 'Get an escalation policy',
   params: idParams,
   querystring: showQuery(policyIncludes),
+  response: { 200: onePolicy },
 };
 export const updatePolicySchema = {
   tags: ['Escalation Policies'],
   summary: 'Update an escalation policy',
   params: idParams,
   body: wrapped('escalation_policy', { type: 'object', properties: policyFields }),
+  response: { 200: onePolicy },
 };
 export const deletePolicySchema = {
   tags: ['Escalation Policies'],
   summary: 'Delete an escalation policy (refused while a service uses it)',
   params: idParams,
+  response: { 204: noContent },
 };

@@ -1,5 +1,8 @@
+import { noContent } from '@klaxon/kit';
+import { anyObject, arrayOf, objectBody, objectOrReference, referenceBody, text, wrappedBody } from '@klaxon/rest';
 import { integrationTypes } from '../domain/integrations';
 import { refInput, showQuery, wrapped } from './common.schemas';
+import { vendorBody } from './vendors.schemas';
 
 export const integrationParams = {
   type: 'object',
@@ -39,11 +42,26 @@ const integrationFields = {
   email_parsing_fallback: { type: 'string', enum: ['open_new_incident', 'discard'] },
 } as const;
 
+/** An integration as rendered (views/integration.view.ts). */
+export const integrationBody = objectBody(integrationTypes, {
+  name: text,
+  service: referenceBody,
+  created_at: text,
+  vendor: objectOrReference(vendorBody),
+  integration_key: text,
+  integration_email: text,
+  email_filters: arrayOf(anyObject),
+  email_parsers: arrayOf(anyObject),
+});
+
+const oneIntegration = wrappedBody('integration', integrationBody);
+
 export const createIntegrationSchema = {
   tags: ['Services'],
   summary: 'Create an integration on a service',
   params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1 } } },
   body: wrapped('integration', { type: 'object', properties: integrationFields }),
+  response: { 201: oneIntegration },
 };
 
 export const showIntegrationSchema = {
@@ -51,6 +69,7 @@ export const showIntegrationSchema = {
   summary: 'Get an integration',
   params: integrationParams,
   querystring: showQuery(['services', 'vendors']),
+  response: { 200: oneIntegration },
 };
 
 export const updateIntegrationSchema = {
@@ -58,12 +77,14 @@ export const updateIntegrationSchema = {
   summary: 'Update an integration (name and email settings)',
   params: integrationParams,
   body: wrapped('integration', { type: 'object', properties: integrationFields }),
+  response: { 200: oneIntegration },
 };
 
 export const deleteIntegrationSchema = {
   tags: ['Services'],
   summary: 'Delete an integration (its incidents stay)',
   params: integrationParams,
+  response: { 204: noContent },
 };
 
 export const regenerateKeySchema = {
@@ -71,6 +92,7 @@ export const regenerateKeySchema = {
   summary: "Regenerate an integration's key (Klaxon addition)",
   description: 'Gives the integration a new random 32-character `integration_key`; the old key stops working at once.',
   params: integrationParams,
+  response: { 200: oneIntegration },
 };
 
 export const moveIntegrationSchema = {
@@ -80,4 +102,11 @@ export const moveIntegrationSchema = {
     "The key stays the same and its incidents follow. Refused (400, code 2019) while the integration has more than 8,000 open incidents, or when the target service already has 250 integrations. The answer lists `warnings` where the two services' settings differ.",
   params: integrationParams,
   body: wrapped('service', refInput),
+  response: {
+    200: {
+      type: 'object',
+      required: ['integration', 'warnings'],
+      properties: { integration: integrationBody, warnings: arrayOf(text) },
+    },
+  },
 };

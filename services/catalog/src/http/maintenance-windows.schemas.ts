@@ -1,6 +1,29 @@
-import { idsQuery } from '@klaxon/rest';
+import { errorResponse, noContent } from '@klaxon/kit';
+import {
+  arrayOf,
+  dateTime,
+  idsQuery,
+  integer,
+  listBody,
+  objectBody,
+  referenceBody,
+  text,
+  wrappedBody,
+} from '@klaxon/rest';
 import { windowFilters } from '../domain/maintenance';
 import { idParams, listQuery, queryText, refInput, showQuery, wrapped } from './common.schemas';
+
+/** A maintenance window as rendered (views/maintenance-window.view.ts). */
+export const windowBody = objectBody('maintenance_window', {
+  sequence_number: integer,
+  start_time: dateTime,
+  end_time: dateTime,
+  description: text,
+  created_by: { ...referenceBody, nullable: true },
+  services: arrayOf(referenceBody),
+  teams: arrayOf(referenceBody),
+});
+const oneWindow = wrappedBody('maintenance_window', windowBody);
 
 const windowFields = {
   type: { type: 'string', enum: ['maintenance_window'] },
@@ -21,6 +44,7 @@ export const listWindowsSchema = {
     'service_ids[]': idsQuery,
     'team_ids[]': idsQuery,
   }),
+  response: { 200: listBody('maintenance_windows', windowBody) },
 };
 export const createWindowSchema = {
   tags: ['Maintenance Windows'],
@@ -30,21 +54,25 @@ export const createWindowSchema = {
     required: ['start_time', 'end_time', 'services'],
     properties: windowFields,
   }),
+  response: { 201: oneWindow },
 };
 export const showWindowSchema = {
   tags: ['Maintenance Windows'],
   summary: 'Get a maintenance window',
   params: idParams,
   querystring: showQuery(includes),
+  response: { 200: oneWindow },
 };
 export const updateWindowSchema = {
   tags: ['Maintenance Windows'],
   summary: 'Update a maintenance window',
   params: idParams,
   body: wrapped('maintenance_window', { type: 'object', properties: windowFields }),
+  response: { 200: oneWindow },
 };
 export const deleteWindowSchema = {
   tags: ['Maintenance Windows'],
   summary: 'Delete a future maintenance window or end an ongoing one (a finished one: 405)',
   params: idParams,
+  response: { 204: noContent, 405: errorResponse('maintenance_window_ended') },
 };

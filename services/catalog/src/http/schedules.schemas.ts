@@ -1,4 +1,48 @@
+import { noContent } from '@klaxon/kit';
+import {
+  anyObject,
+  arrayOf,
+  dateTime,
+  integer,
+  listBody,
+  objectBody,
+  referenceBody,
+  text,
+  wrappedBody,
+} from '@klaxon/rest';
 import { idParams, listQuery, queryText, refInput, wrapped } from './common.schemas';
+
+/** A schedule as the catalog renders it (views/schedule.view.ts); escalation renders GET /schedules/{id}. */
+export const scheduleBody = objectBody('schedule', {
+  name: text,
+  description: text,
+  time_zone: text,
+  schedule_layers: arrayOf({
+    type: 'object',
+    required: ['id', 'start', 'users'],
+    properties: {
+      id: text,
+      name: text,
+      start: text,
+      end: text,
+      rotation_virtual_start: text,
+      rotation_turn_length_seconds: integer,
+      users: arrayOf({ type: 'object', required: ['user'], properties: { user: referenceBody } }),
+      restrictions: arrayOf(anyObject),
+      rendered_schedule_entries: arrayOf(anyObject),
+    },
+  }),
+  escalation_policies: arrayOf(referenceBody),
+  users: arrayOf(referenceBody),
+  teams: arrayOf(referenceBody),
+});
+
+/** An override as rendered (views/schedule.view.ts). */
+export const overrideBody = {
+  type: 'object',
+  required: ['id', 'start', 'end', 'user'],
+  properties: { id: text, start: dateTime, end: dateTime, user: referenceBody },
+} as const;
 
 const restriction = {
   type: 'object',
@@ -42,22 +86,26 @@ export const listSchedulesSchema = {
   tags: ['Schedules'],
   summary: 'List schedules',
   querystring: listQuery(['schedule_layers', 'overrides_subschedule', 'final_schedule'], { query: queryText }),
+  response: { 200: listBody('schedules', scheduleBody) },
 };
 export const createScheduleSchema = {
   tags: ['Schedules'],
   summary: 'Create a schedule',
   body: wrapped('schedule', { type: 'object', required: ['time_zone', 'schedule_layers'], properties: scheduleFields }),
+  response: { 201: wrappedBody('schedule', scheduleBody) },
 };
 export const updateScheduleSchema = {
   tags: ['Schedules'],
   summary: 'Update a schedule',
   params: idParams,
   body: wrapped('schedule', { type: 'object', properties: scheduleFields }),
+  response: { 200: wrappedBody('schedule', scheduleBody) },
 };
 export const deleteScheduleSchema = {
   tags: ['Schedules'],
   summary: 'Delete a schedule (refused while an escalation policy targets it)',
   params: idParams,
+  response: { 204: noContent },
 };
 
 const overrideInput = {
@@ -80,6 +128,7 @@ export const listOverridesSchema = {
       overflow: { type: 'string' },
     },
   },
+  response: { 200: { type: 'object', required: ['overrides'], properties: { overrides: arrayOf(overrideBody) } } },
 };
 export const createOverridesSchema = {
   tags: ['Schedules'],
@@ -92,6 +141,20 @@ export const createOverridesSchema = {
       override: overrideInput,
     },
   },
+  response: {
+    201: {
+      description:
+        'One override (`{override}`), or one result per override given in `overrides` (each 201 with the override, or 400 with its errors)',
+      anyOf: [
+        wrappedBody('override', overrideBody),
+        arrayOf({
+          type: 'object',
+          required: ['status'],
+          properties: { status: integer, override: overrideBody, errors: arrayOf(text) },
+        }),
+      ],
+    },
+  },
 };
 export const deleteOverrideSchema = {
   tags: ['Schedules'],
@@ -101,4 +164,5 @@ export const deleteOverrideSchema = {
     required: ['id', 'override_id'],
     properties: { id: { type: 'string' }, override_id: { type: 'string' } },
   },
+  response: { 200: { type: 'null', description: 'The override was in progress: it now ends' }, 204: noContent },
 };

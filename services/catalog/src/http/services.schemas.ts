@@ -1,6 +1,20 @@
-import { idsQuery } from '@klaxon/rest';
+import { noContent } from '@klaxon/kit';
+import {
+  anyObject,
+  arrayOf,
+  dateTime,
+  idsQuery,
+  listBody,
+  nullableInteger,
+  objectBody,
+  objectOrReference,
+  text,
+  wrappedBody,
+} from '@klaxon/rest';
 import { alertGroupingTypes } from '../domain/service-settings';
-import { idParams, listQuery, queryText, refInput, showQuery, wrapped } from './common.schemas';
+import { idParams, listQuery, queryText, refInput, showQuery, teamsBody, wrapped } from './common.schemas';
+import { policyBody } from './escalation-policies.schemas';
+import { integrationBody } from './integrations.schemas';
 
 export const serviceIncludes = [
   'escalation_policies',
@@ -79,6 +93,28 @@ const serviceFields = {
   },
 } as const;
 
+/** A service as rendered (views/service.view.ts); `include[]` expands its references. */
+export const serviceBody = objectBody('service', {
+  name: text,
+  description: text,
+  auto_resolve_timeout: nullableInteger,
+  acknowledgement_timeout: nullableInteger,
+  created_at: dateTime,
+  status: { type: 'string', enum: ['active', 'warning', 'critical', 'maintenance', 'disabled'] },
+  escalation_policy: objectOrReference(policyBody),
+  teams: teamsBody,
+  integrations: arrayOf(objectOrReference(integrationBody)),
+  incident_urgency_rule: anyObject,
+  support_hours: anyObject,
+  scheduled_actions: arrayOf(anyObject),
+  addons: arrayOf(anyObject),
+  alert_creation: text,
+  alert_grouping_parameters: anyObject,
+  auto_pause_notifications_parameters: anyObject,
+});
+
+const oneService = wrappedBody('service', serviceBody);
+
 export const listServicesSchema = {
   tags: ['Services'],
   summary: 'List services',
@@ -89,6 +125,7 @@ export const listServicesSchema = {
     time_zone: { type: 'string' },
     sort_by: { type: 'string', enum: ['name', 'name:asc', 'name:desc'] },
   }),
+  response: { 200: listBody('services', serviceBody) },
 };
 
 export const createServiceSchema = {
@@ -97,6 +134,7 @@ export const createServiceSchema = {
   description:
     'Without `escalation_policy`, Klaxon creates a policy named after the service whose first level is the requester (the token’s user; `From` never chooses the actor), as the web app offers.',
   body: wrapped('service', { type: 'object', required: ['name'], properties: serviceFields }),
+  response: { 201: oneService },
 };
 
 export const showServiceSchema = {
@@ -104,6 +142,7 @@ export const showServiceSchema = {
   summary: 'Get a service',
   params: idParams,
   querystring: showQuery(serviceIncludes),
+  response: { 200: oneService },
 };
 
 export const updateServiceSchema = {
@@ -111,6 +150,12 @@ export const updateServiceSchema = {
   summary: 'Update a service',
   params: idParams,
   body: wrapped('service', { type: 'object', properties: serviceFields }),
+  response: { 200: oneService },
 };
 
-export const deleteServiceSchema = { tags: ['Services'], summary: 'Delete a service', params: idParams };
+export const deleteServiceSchema = {
+  tags: ['Services'],
+  summary: 'Delete a service',
+  params: idParams,
+  response: { 204: noContent },
+};

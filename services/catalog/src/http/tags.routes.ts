@@ -1,6 +1,23 @@
 import type { Executor } from '@klaxon/db';
 import { newObjectId } from '@klaxon/ids';
-import { ensureAllowed, managesAccount, pageOf, paginationQuery, parsePage, principalOf } from '@klaxon/rest';
+import { noContent } from '@klaxon/kit';
+import {
+  arrayOf,
+  boolean,
+  ensureAllowed,
+  integer,
+  listBody,
+  managesAccount,
+  nullableInteger,
+  objectBody,
+  pageOf,
+  paginationQuery,
+  parsePage,
+  principalOf,
+  referenceBody,
+  text,
+  wrappedBody,
+} from '@klaxon/rest';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { publishChange, publishTombstones } from '../changes';
@@ -27,6 +44,22 @@ const entityTypes = Object.keys(taggable) as EntityType[];
 const labelSchema = { type: 'string', minLength: 1, maxLength: 191, pattern: '\\S' } as const;
 const pageQuery = { type: 'object', properties: { ...paginationQuery } } as const;
 type PageQuery = { limit?: number; offset?: number; total?: string };
+
+/** A tag as rendered below. */
+const tagBody = objectBody('tag', { label: text });
+
+/** The entities of one type a tag is on: the list envelope under that type's name. */
+const connectedBody = {
+  type: 'object',
+  required: ['limit', 'offset', 'more', 'total'],
+  properties: {
+    ...Object.fromEntries(entityTypes.map((type) => [type, arrayOf(referenceBody)])),
+    limit: integer,
+    offset: integer,
+    more: boolean,
+    total: nullableInteger,
+  },
+};
 
 const changeTagsBody = {
   type: 'object',
@@ -105,6 +138,7 @@ export function tagRoutes(app: FastifyInstance, ctx: CatalogContext): void {
         tags: ['Tags'],
         summary: 'List tags',
         querystring: { type: 'object', properties: { ...paginationQuery, query: { type: 'string' } } },
+        response: { 200: listBody('tags', tagBody) },
       },
     },
     async (request) => {
@@ -132,6 +166,7 @@ export function tagRoutes(app: FastifyInstance, ctx: CatalogContext): void {
             tag: { type: 'object', required: ['label'], properties: { type: { const: 'tag' }, label: labelSchema } },
           },
         },
+        response: { 201: wrappedBody('tag', tagBody) },
       },
     },
     async (request, reply) => {
@@ -153,15 +188,26 @@ export function tagRoutes(app: FastifyInstance, ctx: CatalogContext): void {
     },
   );
 
-  app.get('/tags/:id', { schema: { tags: ['Tags'], summary: 'Get a tag', params: idParams } }, async (request) => {
-    const tag = await findTag((request.params as { id: string }).id);
-    if (!tag) throw notFound('Tag');
-    return { tag: view(tag) };
-  });
+  app.get(
+    '/tags/:id',
+    {
+      schema: {
+        tags: ['Tags'],
+        summary: 'Get a tag',
+        params: idParams,
+        response: { 200: wrappedBody('tag', tagBody) },
+      },
+    },
+    async (request) => {
+      const tag = await findTag((request.params as { id: string }).id);
+      if (!tag) throw notFound('Tag');
+      return { tag: view(tag) };
+    },
+  );
 
   app.delete(
     '/tags/:id',
-    { schema: { tags: ['Tags'], summary: 'Delete a tag', params: idParams } },
+    { schema: { tags: ['Tags'], summary: 'Delete a tag', params: idParams, response: { 204: noContent } } },
     async (request, reply) => {
       ensureAllowed(managesAccount(principalOf(request)), 'Only account managers may delete tags');
       const now = ctx.clock.now();
@@ -194,6 +240,7 @@ export function tagRoutes(app: FastifyInstance, ctx: CatalogContext): void {
             properties: { id: { type: 'string', minLength: 1 }, entity_type: { type: 'string', enum: entityTypes } },
           },
           querystring: pageQuery,
+          response: { 200: connectedBody },
         },
       },
       async (request) => {
@@ -219,7 +266,15 @@ export function tagRoutes(app: FastifyInstance, ctx: CatalogContext): void {
     const { what } = taggable[type];
     app.get(
       `/${type}/:id/tags`,
-      { schema: { tags: ['Tags'], summary: 'Get tags for entities', params: idParams, querystring: pageQuery } },
+      {
+        schema: {
+          tags: ['Tags'],
+          summary: 'Get tags for entities',
+          params: idParams,
+          querystring: pageQuery,
+          response: { 200: listBody('tags', tagBody) },
+        },
+      },
       async (request) => {
         const { id } = request.params as { id: string };
         if (!(await entityExists(type, id))) throw notFound(what);
@@ -239,7 +294,15 @@ export function tagRoutes(app: FastifyInstance, ctx: CatalogContext): void {
 
     app.post(
       `/${type}/:id/change_tags`,
-      { schema: { tags: ['Tags'], summary: 'Assign tags', params: idParams, body: changeTagsBody } },
+      {
+        schema: {
+          tags: ['Tags'],
+          summary: 'Assign tags',
+          params: idParams,
+          body: changeTagsBody,
+          response: { 200: { type: 'object', description: 'Empty: the tags were changed' } },
+        },
+      },
       async (request) => {
         const principal = principalOf(request);
         const { id } = request.params as { id: string };

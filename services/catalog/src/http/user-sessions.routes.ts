@@ -1,4 +1,5 @@
-import { principalOf } from '@klaxon/rest';
+import { noContent } from '@klaxon/kit';
+import { anyObject, arrayOf, principalOf } from '@klaxon/rest';
 import type { FastifyInstance } from 'fastify';
 import type { CatalogContext } from '../context';
 import { findUser } from '../db';
@@ -30,7 +31,16 @@ export function userSessionRoutes(app: FastifyInstance, ctx: CatalogContext): vo
 
   app.get(
     '/users/:id/sessions',
-    { schema: { tags: ['Users'], summary: "List a user's active sessions", params: idParams } },
+    {
+      schema: {
+        tags: ['Users'],
+        summary: "List a user's active sessions",
+        params: idParams,
+        response: {
+          200: { type: 'object', required: ['user_sessions'], properties: { user_sessions: arrayOf(anyObject) } },
+        },
+      },
+    },
     async (request) => {
       await existingUser((request.params as { id: string }).id);
       return { user_sessions: [] };
@@ -39,7 +49,14 @@ export function userSessionRoutes(app: FastifyInstance, ctx: CatalogContext): vo
 
   app.delete(
     '/users/:id/sessions',
-    { schema: { tags: ['Users'], summary: "Delete all user's sessions", params: idParams } },
+    {
+      schema: {
+        tags: ['Users'],
+        summary: "Delete all user's sessions",
+        params: idParams,
+        response: { 204: noContent },
+      },
+    },
     async (request, reply) => {
       const user = await existingUser((request.params as { id: string }).id);
       ensureActsForUser(principalOf(request), user, "Only an owner or admin may end another user's sessions");
@@ -49,7 +66,14 @@ export function userSessionRoutes(app: FastifyInstance, ctx: CatalogContext): vo
 
   app.get(
     '/users/:id/sessions/:type/:session_id',
-    { schema: { tags: ['Users'], summary: "Get a user's session", params: sessionParams } },
+    {
+      schema: {
+        tags: ['Users'],
+        summary: "Get a user's session (none exist: 404)",
+        params: sessionParams,
+        response: {},
+      },
+    },
     async (request) => {
       await existingUser((request.params as { id: string }).id);
       throw notFound('Session');
@@ -58,7 +82,14 @@ export function userSessionRoutes(app: FastifyInstance, ctx: CatalogContext): vo
 
   app.delete(
     '/users/:id/sessions/:type/:session_id',
-    { schema: { tags: ['Users'], summary: "Delete a user's session", params: sessionParams } },
+    {
+      schema: {
+        tags: ['Users'],
+        summary: "Delete a user's session (none exist: 404)",
+        params: sessionParams,
+        response: {},
+      },
+    },
     async (request) => {
       await existingUser((request.params as { id: string }).id);
       throw notFound('Session');

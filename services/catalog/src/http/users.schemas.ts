@@ -1,5 +1,35 @@
-import { accountRoles, idsQuery } from '@klaxon/rest';
-import { idParams, listQuery, queryText, showQuery, wrapped } from './common.schemas';
+import { noContent } from '@klaxon/kit';
+import {
+  accountRoles,
+  arrayOf,
+  boolean,
+  idsQuery,
+  listBody,
+  nullableText,
+  objectBody,
+  objectOrReference,
+  text,
+  wrappedBody,
+} from '@klaxon/rest';
+import { idParams, listQuery, queryText, showQuery, teamsBody, wrapped } from './common.schemas';
+import { contactMethodBody, notificationRuleBody } from './contact-methods.schemas';
+
+/** A user as rendered (views/user.view.ts); `include[]` expands teams, contact methods and rules. */
+export const userBody = objectBody('user', {
+  name: text,
+  email: text,
+  time_zone: text,
+  color: text,
+  role: text,
+  description: nullableText,
+  job_title: text,
+  invitation_sent: boolean,
+  created_via_sso: boolean,
+  teams: teamsBody,
+  contact_methods: arrayOf(objectOrReference(contactMethodBody)),
+  notification_rules: arrayOf(objectOrReference(notificationRuleBody)),
+});
+const oneUser = wrappedBody('user', userBody);
 
 export const userIncludes = ['contact_methods', 'notification_rules', 'teams'] as const;
 
@@ -18,12 +48,14 @@ export const listUsersSchema = {
   tags: ['Users'],
   summary: 'List users',
   querystring: listQuery(userIncludes, { query: queryText, 'team_ids[]': idsQuery }),
+  response: { 200: listBody('users', userBody) },
 };
 
 export const createUserSchema = {
   tags: ['Users'],
   summary: 'Create a user (requires the From header)',
   body: wrapped('user', { type: 'object', required: ['name', 'email'], properties: userFields }),
+  response: { 201: oneUser },
 };
 
 export const showUserSchema = {
@@ -31,14 +63,26 @@ export const showUserSchema = {
   summary: 'Get a user',
   params: idParams,
   querystring: showQuery(userIncludes),
+  response: { 200: oneUser },
 };
-export const showMeSchema = { tags: ['Users'], summary: 'Get the current user', querystring: showQuery(userIncludes) };
+export const showMeSchema = {
+  tags: ['Users'],
+  summary: 'Get the current user',
+  querystring: showQuery(userIncludes),
+  response: { 200: oneUser },
+};
 
 export const updateUserSchema = {
   tags: ['Users'],
   summary: 'Update a user',
   params: idParams,
   body: wrapped('user', { type: 'object', properties: userFields }),
+  response: { 200: oneUser },
 };
 
-export const deleteUserSchema = { tags: ['Users'], summary: 'Delete a user', params: idParams };
+export const deleteUserSchema = {
+  tags: ['Users'],
+  summary: 'Delete a user',
+  params: idParams,
+  response: { 204: noContent },
+};

@@ -4,31 +4,23 @@ import type { CatalogContext } from '../context';
 import { notFound } from '../domain/checks';
 import { findVendor, vendors } from '../domain/vendors';
 import { vendorView } from '../views/vendor.view';
-import { idParams, listQuery, queryText } from './common.schemas';
+import { listVendorsSchema, showVendorSchema } from './vendors.schemas';
 
 export function vendorRoutes(app: FastifyInstance, ctx: CatalogContext): void {
-  app.get(
-    '/vendors',
-    { schema: { tags: ['Vendors'], summary: 'List vendors', querystring: listQuery([], { query: queryText }) } },
-    async (request) => {
-      const query = request.query as { limit?: number; offset?: number; total?: string; query?: string };
-      const needle = query.query?.toLowerCase();
-      const matching = needle ? vendors.filter((v) => v.name.toLowerCase().includes(needle)) : vendors;
-      return pageOf(
-        'vendors',
-        parsePage(query),
-        matching.map((v) => vendorView(ctx.urls, v)),
-      );
-    },
-  );
+  app.get('/vendors', { schema: listVendorsSchema }, async (request) => {
+    const query = request.query as { limit?: number; offset?: number; total?: string; query?: string };
+    const needle = query.query?.toLowerCase();
+    const matching = needle ? vendors.filter((v) => v.name.toLowerCase().includes(needle)) : vendors;
+    return pageOf(
+      'vendors',
+      parsePage(query),
+      matching.map((v) => vendorView(ctx.urls, v)),
+    );
+  });
 
-  app.get(
-    '/vendors/:id',
-    { schema: { tags: ['Vendors'], summary: 'Get a vendor', params: idParams } },
-    async (request) => {
-      const vendor = findVendor((request.params as { id: string }).id);
-      if (!vendor) throw notFound('Vendor');
-      return { vendor: vendorView(ctx.urls, vendor) };
-    },
-  );
+  app.get('/vendors/:id', { schema: showVendorSchema }, async (request) => {
+    const vendor = findVendor((request.params as { id: string }).id);
+    if (!vendor) throw notFound('Vendor');
+    return { vendor: vendorView(ctx.urls, vendor) };
+  });
 }

@@ -2,12 +2,16 @@ import type { Executor } from '@klaxon/db';
 import {
   idsQuery,
   includeQuery,
+  integer,
+  listBody,
+  nullableText,
   pageOf,
   paginationQuery,
   parseIds,
   parseInclude,
   parsePage,
   queryFlag,
+  referenceBody,
   type Urls,
 } from '@klaxon/rest';
 import { formatInstant, parseSchedule, type Schedule } from '@klaxon/schedules';
@@ -39,6 +43,20 @@ const oncallsSchema = {
       'escalation_policy_ids[]': idsQuery,
       'schedule_ids[]': { type: 'array', items: { type: 'string' } },
     },
+  },
+  response: {
+    200: listBody('oncalls', {
+      type: 'object',
+      required: ['escalation_policy', 'escalation_level', 'schedule', 'user', 'start', 'end'],
+      properties: {
+        escalation_policy: referenceBody,
+        escalation_level: integer,
+        schedule: { ...referenceBody, nullable: true },
+        user: referenceBody,
+        start: nullableText,
+        end: nullableText,
+      },
+    }),
   },
 } as const;
 

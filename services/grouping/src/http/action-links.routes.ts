@@ -6,6 +6,7 @@ import type { GroupingContext } from '../incidents/context';
 import { manageIncident } from '../incidents/manage';
 import { answerResponderRequest } from '../incidents/responders';
 import { mayChangeIncidents } from './auth';
+import { htmlPage, htmlPageOrError } from './bodies.schemas';
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -34,7 +35,17 @@ function page(reply: FastifyReply, status: number, title: string, body: string) 
     );
 }
 
+/** Each answer of a link is a page for a person: valid, forbidden (bad signature or role), unknown, expired. */
+const linkPages = (ok: string) => ({
+  200: htmlPage(ok),
+  403: htmlPage('The link is not valid, or its user may not change incidents'),
+  404: htmlPageOrError('Action links are not enabled, the incident does not exist, or the token is too long'),
+  410: htmlPage('The link has expired'),
+});
+
 const tokenSchema = {
+  tags: ['Klaxon'],
+  security: [],
   params: {
     type: 'object',
     required: ['token'],
@@ -67,52 +78,77 @@ export function actionLinkRoutes(
     return undefined;
   };
 
-  app.get('/incident_actions/:token', { schema: tokenSchema, config: { public: true } }, async (request, reply) => {
-    const { token } = request.params as { token: string };
-    const grant = check(reply, token);
-    if (!grant) return reply;
-    const verb = VERB[grant.action];
-    return page(
-      reply,
-      200,
-      verb,
-      `<form id="act" method="post" action="${esc(actionLinkPath(token))}"><button type="submit">${verb} ${esc(grant.incidentId)}</button></form>
+  app.get(
+    '/incident_actions/:token',
+    {
+      schema: {
+        ...tokenSchema,
+        summary: 'The page of a one-click acknowledge, resolve, accept or decline link (Klaxon addition)',
+        response: linkPages('A page that submits itself to act'),
+      },
+      config: { public: true },
+    },
+    async (request, reply) => {
+      const { token } = request.params as { token: string };
+      const grant = check(reply, token);
+      if (!grant) return reply;
+      const verb = VERB[grant.action];
+      return page(
+        reply,
+        200,
+        verb,
+        `<form id="act" method="post" action="${esc(actionLinkPath(token))}"><button type="submit">${verb} ${esc(grant.incidentId)}</button></form>
 <script>document.getElementById('act').submit()</script>`,
-    );
-  });
+      );
+    },
+  );
 
-  app.post('/incident_actions/:token', { schema: tokenSchema, config: { public: true } }, async (request, reply) => {
-    const { token } = request.params as { token: string };
-    const grant = check(reply, token);
-    if (!grant) return reply;
-    const link = `<p><a href="${esc(settings.incidentUrl(grant.incidentId))}">Open the incident</a></p>`;
-    const at = ctx.clock.now();
-    try {
-      const number = await ctx.db.transaction(async (tx) => {
-        const user = await findUser(tx, grant.userId);
-        if (!user || !mayChangeIncidents(user.role)) return 'forbidden' as const;
-        const row = await findIncident(tx, grant.incidentId, true);
-        if (!row) return 'missing' as const;
-        if (grant.action === 'accept' || grant.action === 'decline') {
-          const answered = await answerResponderRequest(tx, ctx, row, user.id, grant.action, at);
-          return answered ? row.number : ('not_pending' as const);
-        }
-        const status = grant.action === 'acknowledge' ? 'acknowledged' : 'resolved';
-        const done = await manageIncident(tx, ctx, row, { status }, { type: 'user', id: user.id }, at);
-        return done.number;
-      });
-      if (number === 'forbidden') return page(reply, 403, 'You may not change this incident', link);
-      if (number === 'missing') return page(reply, 404, 'Incident not found', '');
-      if (number === 'not_pending')
-        return page(reply, 409, 'No request to respond is waiting for your answer on this incident', link);
-      ctx.published();
-      request.log.info({ incidentId: grant.incidentId, action: grant.action }, 'incident_action_link_used');
-      return page(reply, 200, `Incident #${number} ${DONE[grant.action]}`, link);
-    } catch (err) {
-      // A refusal of the lifecycle (already acknowledged, already resolved) is the answer, not a fault.
-      if (!(err instanceof HttpError) || err.status >= 500) throw err;
-      const body = err.body as { error?: { message?: string } };
-      return page(reply, 409, body.error?.message ?? 'The incident could not be changed', link);
-    }
-  });
+  app.post(
+    '/incident_actions/:token',
+    {
+      schema: {
+        ...tokenSchema,
+        summary: 'Acknowledge, resolve, or answer a request to respond, as the notified user, by a signed link (Klaxon addition)',
+        response: {
+          ...linkPages('The incident was changed'),
+          409: htmlPage('The incident could not be changed (already resolved, ...), or no request to respond waits'),
+        },
+      },
+      config: { public: true },
+    },
+    async (request, reply) => {
+      const { token } = request.params as { token: string };
+      const grant = check(reply, token);
+      if (!grant) return reply;
+      const link = `<p><a href="${esc(settings.incidentUrl(grant.incidentId))}">Open the incident</a></p>`;
+      const at = ctx.clock.now();
+      try {
+        const number = await ctx.db.transaction(async (tx) => {
+          const user = await findUser(tx, grant.userId);
+          if (!user || !mayChangeIncidents(user.role)) return 'forbidden' as const;
+          const row = await findIncident(tx, grant.incidentId, true);
+          if (!row) return 'missing' as const;
+          if (grant.action === 'accept' || grant.action === 'decline') {
+            const answered = await answerResponderRequest(tx, ctx, row, user.id, grant.action, at);
+            return answered ? row.number : ('not_pending' as const);
+          }
+          const status = grant.action === 'acknowledge' ? 'acknowledged' : 'resolved';
+          const done = await manageIncident(tx, ctx, row, { status }, { type: 'user', id: user.id }, at);
+          return done.number;
+        });
+        if (number === 'forbidden') return page(reply, 403, 'You may not change this incident', link);
+        if (number === 'missing') return page(reply, 404, 'Incident not found', '');
+        if (number === 'not_pending')
+          return page(reply, 409, 'No request to respond is waiting for your answer on this incident', link);
+        ctx.published();
+        request.log.info({ incidentId: grant.incidentId, action: grant.action }, 'incident_action_link_used');
+        return page(reply, 200, `Incident #${number} ${DONE[grant.action]}`, link);
+      } catch (err) {
+        // A refusal of the lifecycle (already acknowledged, already resolved) is the answer, not a fault.
+        if (!(err instanceof HttpError) || err.status >= 500) throw err;
+        const body = err.body as { error?: { message?: string } };
+        return page(reply, 409, body.error?.message ?? 'The incident could not be changed', link);
+      }
+    },
+  );
 }

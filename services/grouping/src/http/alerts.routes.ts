@@ -1,4 +1,14 @@
-import { includeQuery, listEnvelope, paginationQuery, parseIds, parseInclude, parsePage } from '@klaxon/rest';
+import {
+  arrayOf,
+  includeQuery,
+  listBody,
+  listEnvelope,
+  paginationQuery,
+  parseIds,
+  parseInclude,
+  parsePage,
+  wrappedBody,
+} from '@klaxon/rest';
 import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { type AlertRow, alerts, findIncident, findService, type IncidentRow } from '../db';
@@ -6,6 +16,7 @@ import { type AlertUpdate, updateAlert } from '../incidents/alert-actions';
 import type { GroupingContext } from '../incidents/context';
 import { alertView } from '../views/alert.view';
 import { requester } from './auth';
+import { alertBody } from './bodies.schemas';
 import { ensureBulkLimit, invalid, notFound } from './errors';
 
 const alertUpdate = {
@@ -56,47 +67,69 @@ export function alertRoutes(app: FastifyInstance, ctx: GroupingContext): void {
     );
   }
 
-  app.get('/incidents/:id/alerts', { schema: listSchema }, async (request) => {
-    const query = request.query as Query;
-    const incident = await incidentOr404((request.params as { id: string }).id);
-    const page = parsePage(query);
-    const where: SQL[] = [eq(alerts.incidentId, incident.id)];
-    if (query.alert_key) where.push(eq(alerts.alertKey, query.alert_key));
-    const statuses = parseIds(query, 'statuses') as AlertRow['status'][];
-    if (statuses.length > 0) where.push(inArray(alerts.status, statuses));
-    const [field = 'created_at', dir] = (query.sort_by ?? 'created_at').split(':');
-    const column = field === 'resolved_at' ? alerts.resolvedAt : alerts.createdAt;
-    const rows = await db
-      .select()
-      .from(alerts)
-      .where(and(...where))
-      .orderBy(dir === 'desc' ? desc(column) : asc(column), asc(alerts.id))
-      .limit(page.limit + 1)
-      .offset(page.offset);
-    return listEnvelope('alerts', page, await render(rows, incident, parseInclude(query)), async () => {
-      const [n] = await db
-        .select({ n: sql<number>`count(*)::int` })
+  app.get(
+    '/incidents/:id/alerts',
+    {
+      schema: {
+        ...listSchema,
+        tags: ['Incidents'],
+        summary: 'List alerts for an incident',
+        response: { 200: listBody('alerts', alertBody) },
+      },
+    },
+    async (request) => {
+      const query = request.query as Query;
+      const incident = await incidentOr404((request.params as { id: string }).id);
+      const page = parsePage(query);
+      const where: SQL[] = [eq(alerts.incidentId, incident.id)];
+      if (query.alert_key) where.push(eq(alerts.alertKey, query.alert_key));
+      const statuses = parseIds(query, 'statuses') as AlertRow['status'][];
+      if (statuses.length > 0) where.push(inArray(alerts.status, statuses));
+      const [field = 'created_at', dir] = (query.sort_by ?? 'created_at').split(':');
+      const column = field === 'resolved_at' ? alerts.resolvedAt : alerts.createdAt;
+      const rows = await db
+        .select()
         .from(alerts)
-        .where(and(...where));
-      return n?.n ?? 0;
-    });
-  });
+        .where(and(...where))
+        .orderBy(dir === 'desc' ? desc(column) : asc(column), asc(alerts.id))
+        .limit(page.limit + 1)
+        .offset(page.offset);
+      return listEnvelope('alerts', page, await render(rows, incident, parseInclude(query)), async () => {
+        const [n] = await db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(alerts)
+          .where(and(...where));
+        return n?.n ?? 0;
+      });
+    },
+  );
 
-  app.get('/incidents/:id/alerts/:alert_id', async (request) => {
-    const { id, alert_id } = request.params as { id: string; alert_id: string };
-    const incident = await incidentOr404(id);
-    const [row] = await db
-      .select()
-      .from(alerts)
-      .where(and(eq(alerts.id, alert_id), eq(alerts.incidentId, incident.id)));
-    if (!row) throw notFound('Alert');
-    const [view] = await render([row], incident, new Set());
-    return { alert: view };
-  });
+  app.get(
+    '/incidents/:id/alerts/:alert_id',
+    { schema: { tags: ['Incidents'], summary: 'Get an alert', response: { 200: wrappedBody('alert', alertBody) } } },
+    async (request) => {
+      const { id, alert_id } = request.params as { id: string; alert_id: string };
+      const incident = await incidentOr404(id);
+      const [row] = await db
+        .select()
+        .from(alerts)
+        .where(and(eq(alerts.id, alert_id), eq(alerts.incidentId, incident.id)));
+      if (!row) throw notFound('Alert');
+      const [view] = await render([row], incident, new Set());
+      return { alert: view };
+    },
+  );
 
   app.put(
     '/incidents/:id/alerts/:alert_id',
-    { schema: { body: { type: 'object', required: ['alert'], properties: { alert: alertUpdate } } } },
+    {
+      schema: {
+        tags: ['Incidents'],
+        summary: 'Update an alert',
+        body: { type: 'object', required: ['alert'], properties: { alert: alertUpdate } },
+        response: { 200: wrappedBody('alert', alertBody) },
+      },
+    },
     async (request) => {
       const { id, alert_id } = request.params as { id: string; alert_id: string };
       const update = (request.body as { alert: AlertUpdate }).alert;
@@ -121,6 +154,9 @@ export function alertRoutes(app: FastifyInstance, ctx: GroupingContext): void {
     '/incidents/:id/alerts',
     {
       schema: {
+        tags: ['Incidents'],
+        summary: 'Manage alerts',
+        response: { 200: { type: 'object', required: ['alerts'], properties: { alerts: arrayOf(alertBody) } } },
         body: {
           type: 'object',
           required: ['alerts'],

@@ -1,4 +1,4 @@
-import { idsQuery, listEnvelope, paginationQuery, parseIds, parsePage } from '@klaxon/rest';
+import { idsQuery, listBody, listEnvelope, paginationQuery, parseIds, parsePage, wrappedBody } from '@klaxon/rest';
 import type { FastifyInstance } from 'fastify';
 import {
   type ChangeEventFilter,
@@ -14,6 +14,7 @@ import {
 } from '../db';
 import type { GroupingContext } from '../incidents/context';
 import { changeEventView } from '../views/change-event.view';
+import { changeEventBody } from './bodies.schemas';
 import { invalid, notFound } from './errors';
 import { parseInstant } from './incident-query';
 
@@ -28,10 +29,14 @@ const listSchema = {
       'integration_ids[]': idsQuery,
     },
   },
+  response: { 200: listBody('change_events', changeEventBody) },
 } as const;
 
 const relatedSchema = {
+  tags: ['Change Events'],
+  summary: 'List related change events for an incident',
   querystring: { type: 'object', properties: { limit: paginationQuery.limit } },
+  response: { 200: listBody('change_events', changeEventBody) },
 } as const;
 
 type Query = Record<string, unknown> & {
@@ -90,20 +95,38 @@ export function changeEventRoutes(app: FastifyInstance, ctx: GroupingContext): v
     return listEnvelope('change_events', page, await render(rows), () => countChangeEvents(db, filter));
   }
 
-  app.get('/change_events', { schema: listSchema }, (request) => list(request.query as Query, null));
+  app.get(
+    '/change_events',
+    { schema: { ...listSchema, tags: ['Change Events'], summary: 'List change events' } },
+    (request) => list(request.query as Query, null),
+  );
 
-  app.get('/change_events/:id', async (request) => {
-    const row = await findChangeEvent(db, (request.params as { id: string }).id);
-    if (!row) throw notFound('Change event');
-    const [view] = await render([row]);
-    return { change_event: view };
-  });
+  app.get(
+    '/change_events/:id',
+    {
+      schema: {
+        tags: ['Change Events'],
+        summary: 'Get a change event',
+        response: { 200: wrappedBody('change_event', changeEventBody) },
+      },
+    },
+    async (request) => {
+      const row = await findChangeEvent(db, (request.params as { id: string }).id);
+      if (!row) throw notFound('Change event');
+      const [view] = await render([row]);
+      return { change_event: view };
+    },
+  );
 
-  app.get('/services/:id/change_events', { schema: listSchema }, async (request) => {
-    const { id } = request.params as { id: string };
-    if (!(await findService(db, id))) throw notFound('Service');
-    return list(request.query as Query, [id]);
-  });
+  app.get(
+    '/services/:id/change_events',
+    { schema: { ...listSchema, tags: ['Change Events'], summary: 'List change events for a service' } },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      if (!(await findService(db, id))) throw notFound('Service');
+      return list(request.query as Query, [id]);
+    },
+  );
 
   app.get('/incidents/:id/related_change_events', { schema: relatedSchema }, async (request) => {
     const incident = await findIncident(db, (request.params as { id: string }).id);

@@ -1,9 +1,20 @@
-import { idsQuery, includeQuery, listEnvelope, paginationQuery, parseIds, parseInclude, parsePage } from '@klaxon/rest';
+import {
+  idsQuery,
+  includeQuery,
+  listBody,
+  listEnvelope,
+  paginationQuery,
+  parseIds,
+  parseInclude,
+  parsePage,
+  wrappedBody,
+} from '@klaxon/rest';
 import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { findIncident, type IncidentRow, incidents, type LogEntryRow, logEntries, serviceIdsOfTeams } from '../db';
 import type { GroupingContext } from '../incidents/context';
 import { loadLogExtras, logEntryView } from '../views/log-entry.view';
+import { logEntryBody } from './bodies.schemas';
 import { notFound } from './errors';
 import { parseRange } from './incident-query';
 
@@ -21,6 +32,7 @@ const listSchema = {
       'include[]': include,
     },
   },
+  response: { 200: listBody('log_entries', logEntryBody) },
 } as const;
 
 type Query = Record<string, unknown> & {
@@ -77,27 +89,40 @@ export function logEntryRoutes(app: FastifyInstance, ctx: GroupingContext): void
     });
   }
 
-  app.get('/incidents/:id/log_entries', { schema: listSchema }, async (request) => {
-    const incident = await findIncident(db, (request.params as { id: string }).id);
-    if (!incident) throw notFound('Incident');
-    return list(request.query as Query, [eq(logEntries.incidentId, incident.id)]);
-  });
+  app.get(
+    '/incidents/:id/log_entries',
+    { schema: { ...listSchema, tags: ['Incidents'], summary: 'List log entries for an incident' } },
+    async (request) => {
+      const incident = await findIncident(db, (request.params as { id: string }).id);
+      if (!incident) throw notFound('Incident');
+      return list(request.query as Query, [eq(logEntries.incidentId, incident.id)]);
+    },
+  );
 
-  app.get('/log_entries', { schema: listSchema }, async (request) => {
-    const query = request.query as Query;
-    const where: SQL[] = [];
-    const teamIds = parseIds(query, 'team_ids');
-    if (teamIds.length > 0) {
-      const services = await serviceIdsOfTeams(db, teamIds);
-      where.push(services.length > 0 ? inArray(logEntries.serviceId, services) : sql`false`);
-    }
-    return list(query, where);
-  });
+  app.get(
+    '/log_entries',
+    { schema: { ...listSchema, tags: ['Log Entries'], summary: 'List log entries' } },
+    async (request) => {
+      const query = request.query as Query;
+      const where: SQL[] = [];
+      const teamIds = parseIds(query, 'team_ids');
+      if (teamIds.length > 0) {
+        const services = await serviceIdsOfTeams(db, teamIds);
+        where.push(services.length > 0 ? inArray(logEntries.serviceId, services) : sql`false`);
+      }
+      return list(query, where);
+    },
+  );
 
   app.get(
     '/log_entries/:id',
     {
-      schema: { querystring: { type: 'object', properties: { time_zone: { type: 'string' }, 'include[]': include } } },
+      schema: {
+        tags: ['Log Entries'],
+        summary: 'Get a log entry',
+        querystring: { type: 'object', properties: { time_zone: { type: 'string' }, 'include[]': include } },
+        response: { 200: wrappedBody('log_entry', logEntryBody) },
+      },
     },
     async (request) => {
       const { id } = request.params as { id: string };

@@ -1,8 +1,9 @@
-import { pageOf, paginationQuery, parsePage } from '@klaxon/rest';
+import { listBody, pageOf, paginationQuery, parsePage } from '@klaxon/rest';
 import type { FastifyInstance } from 'fastify';
 import { priorities } from '../domain';
 import type { GroupingContext } from '../incidents/context';
 import { priorityView } from '../views/priority.view';
+import { priorityBody } from './bodies.schemas';
 
 /** GET /priorities: the priorities an incident may be given (served by grouping, which sets them on incidents). */
 export function priorityRoutes(app: FastifyInstance, ctx: GroupingContext): void {
@@ -13,6 +14,7 @@ export function priorityRoutes(app: FastifyInstance, ctx: GroupingContext): void
         tags: ['Priorities'],
         summary: 'List priorities',
         querystring: { type: 'object', properties: { ...paginationQuery } },
+        response: { 200: listBody('priorities', priorityBody) },
       },
     },
     async (request) =>

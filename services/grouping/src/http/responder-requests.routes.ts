@@ -1,14 +1,19 @@
+import { wrappedBody } from '@klaxon/rest';
 import type { FastifyInstance } from 'fastify';
 import { type EscalationPolicySnapshot, findEntities, findIncident, type UserSnapshot } from '../db';
 import type { GroupingContext } from '../incidents/context';
 import { cancelResponders, type ResponderRequestInput, requestResponders } from '../incidents/responders';
 import { loadResponders, respondersRefIds, respondersView } from '../views/responders.view';
 import { requester } from './auth';
+import { responderRequestBody } from './bodies.schemas';
 import { notFound } from './errors';
 
 const targetTypes = ['user', 'user_reference', 'escalation_policy', 'escalation_policy_reference'];
 
 const responderRequestSchema = {
+  tags: ['Incidents'],
+  summary: 'Create a responder request for an incident',
+  response: { 200: wrappedBody('responder_request', responderRequestBody) },
   body: {
     type: 'object',
     required: ['requester_id', 'message', 'responder_request_targets'],

@@ -1,11 +1,16 @@
 import { newObjectId } from '@klaxon/ids';
+import { wrappedBody } from '@klaxon/rest';
 import type { FastifyInstance } from 'fastify';
 import { findEntities, findIncident, statusUpdates, type UserSnapshot } from '../db';
 import type { GroupingContext } from '../incidents/context';
 import { requester } from './auth';
+import { statusUpdateBody } from './bodies.schemas';
 import { invalid, notFound } from './errors';
 
 const statusUpdateSchema = {
+  tags: ['Incidents'],
+  summary: 'Create a status update on an incident',
+  response: { 200: wrappedBody('status_update', statusUpdateBody) },
   params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1 } } },
   body: {
     type: 'object',

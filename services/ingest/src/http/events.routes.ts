@@ -23,6 +23,7 @@ import {
   v1Accepted,
   v2Accepted,
 } from './event-replies';
+import { changeEnqueueSchema, enqueueSchema, v1EventSchema } from './events.schemas';
 import { isJson, useRawEventBodies } from './raw-body';
 
 export interface EventsRoutesOptions {
@@ -65,6 +66,8 @@ interface Endpoint {
   accepted: (dedupKey: string) => { status: number; body: string };
   unknownKey: string;
   throttled: 429 | 403;
+  /** Its OpenAPI description (events.schemas.ts). */
+  schema: object;
 }
 
 const endpoints: Record<string, Endpoint> = {
@@ -75,6 +78,7 @@ const endpoints: Record<string, Endpoint> = {
     accepted: (key) => ({ status: 202, body: v2Accepted(key) }),
     unknownKey: 'Invalid routing key',
     throttled: 429,
+    schema: enqueueSchema,
   },
   '/v2/change/enqueue': {
     api: 'v2',
@@ -83,6 +87,7 @@ const endpoints: Record<string, Endpoint> = {
     accepted: () => ({ status: 202, body: changeAccepted }),
     unknownKey: 'Invalid routing key',
     throttled: 429,
+    schema: changeEnqueueSchema,
   },
   '/generic/2010-04-15/create_event.json': {
     api: 'v1',
@@ -91,6 +96,7 @@ const endpoints: Record<string, Endpoint> = {
     accepted: (key) => ({ status: 200, body: v1Accepted(key) }),
     unknownKey: 'Invalid service key',
     throttled: 403,
+    schema: v1EventSchema,
   },
 };
 
@@ -109,7 +115,11 @@ export async function eventsRoutes(app: FastifyInstance, options: EventsRoutesOp
   });
 
   for (const [url, endpoint] of Object.entries(endpoints)) {
-    app.post(url, (request, reply) => handle(url, endpoint, request, reply));
+    // The schema describes; the handler validates (the body is still raw bytes here), so Fastify's
+    // validation is off for these routes.
+    app.post(url, { schema: endpoint.schema, validatorCompiler: () => () => true }, (request, reply) =>
+      handle(url, endpoint, request, reply),
+    );
   }
 
   async function handle(url: string, endpoint: Endpoint, request: FastifyRequest, reply: FastifyReply) {

@@ -1,4 +1,5 @@
 import { type Database, enqueueOutbox } from '@klaxon/db';
+import { errorResponse, httpError, noContent } from '@klaxon/kit';
 import type { FastifyInstance } from 'fastify';
 import { recordProviderStatus } from '../db';
 import { outbox } from '../db/tables';
@@ -40,9 +41,20 @@ export function twilioStatusRoutes(app: FastifyInstance, deps: TwilioStatusDeps)
     );
     scope.post(
       '/twilio/status/:key',
-      { schema: { params: paramsSchema }, config: { public: true } },
+      {
+        schema: {
+          tags: ['Klaxon'],
+          summary: "Twilio's delivery status callback for a notification attempt (Klaxon addition)",
+          description:
+            'A form body as Twilio posts it, signed with `X-Twilio-Signature` (HMAC-SHA1 with the auth token).',
+          security: [],
+          params: paramsSchema,
+          response: { 204: noContent, 403: errorResponse('access_denied') },
+        },
+        config: { public: true },
+      },
       async (request, reply) => {
-        if (!deps.authToken) return reply.status(404).send();
+        if (!deps.authToken) throw httpError('not_found', ['Twilio status callbacks are not configured']);
         const { key } = request.params as { key: string };
         const form = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
           string,
@@ -52,10 +64,10 @@ export function twilioStatusRoutes(app: FastifyInstance, deps: TwilioStatusDeps)
         const signature = request.headers['x-twilio-signature'];
         if (!validTwilioSignature(deps.authToken, url, form, typeof signature === 'string' ? signature : undefined)) {
           request.log.warn({ key }, 'twilio_callback_signature_invalid');
-          return reply.status(403).send();
+          throw httpError('access_denied', ['The X-Twilio-Signature does not match']);
         }
         const status = providerStatusOf(form);
-        if (!status) return reply.status(400).send();
+        if (!status) throw httpError('invalid_input', ['The callback carries no MessageStatus or CallStatus']);
         const now = deps.now();
         const result = await deps.db.transaction(async (tx) => {
           const r = await recordProviderStatus(tx, key, status, statusRank, status.rank, now);

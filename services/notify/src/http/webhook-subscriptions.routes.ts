@@ -10,8 +10,11 @@ import { newWebhookSecret } from '../webhooks/signature';
 import {
   type CreateBody,
   createSchema,
-  idParams,
+  deleteSchema,
+  enableSchema,
   listSchema,
+  pingSchema,
+  showSchema,
   type UpdateBody,
   updateSchema,
 } from './webhook-subscriptions.schemas';
@@ -135,7 +138,7 @@ export function webhookSubscriptionRoutes(
     return { webhook_subscription: subscriptionView(row, true) };
   });
 
-  app.get('/webhook_subscriptions/:id', { schema: { params: idParams } }, async (request) => ({
+  app.get('/webhook_subscriptions/:id', { schema: showSchema }, async (request) => ({
     webhook_subscription: subscriptionView(await find((request.params as { id: string }).id)),
   }));
 
@@ -162,7 +165,7 @@ export function webhookSubscriptionRoutes(
     return { webhook_subscription: subscriptionView(row) };
   });
 
-  app.delete('/webhook_subscriptions/:id', { schema: { params: idParams } }, async (request, reply) => {
+  app.delete('/webhook_subscriptions/:id', { schema: deleteSchema }, async (request, reply) => {
     ensureManager(request);
     const current = await find((request.params as { id: string }).id);
     await db.transaction(async (tx) => {
@@ -174,7 +177,7 @@ export function webhookSubscriptionRoutes(
     return reply.status(204).send();
   });
 
-  app.post('/webhook_subscriptions/:id/enable', { schema: { params: idParams } }, async (request) => {
+  app.post('/webhook_subscriptions/:id/enable', { schema: enableSchema }, async (request) => {
     ensureManager(request);
     const current = await find((request.params as { id: string }).id);
     const [row] = await db
@@ -185,7 +188,7 @@ export function webhookSubscriptionRoutes(
     return { webhook_subscription: subscriptionView(row ?? current) };
   });
 
-  app.post('/webhook_subscriptions/:id/ping', { schema: { params: idParams } }, async (request, reply) => {
+  app.post('/webhook_subscriptions/:id/ping', { schema: pingSchema }, async (request, reply) => {
     ensureManager(request);
     const current = await find((request.params as { id: string }).id);
     const now = deps.now();
