@@ -108,7 +108,8 @@ export function actionLinkRoutes(
     {
       schema: {
         ...tokenSchema,
-        summary: 'Acknowledge, resolve, or answer a request to respond, as the notified user, by a signed link (Klaxon addition)',
+        summary:
+          'Acknowledge, resolve, or answer a request to respond, as the notified user, by a signed link (Klaxon addition)',
         response: {
           ...linkPages('The incident was changed'),
           409: htmlPage('The incident could not be changed (already resolved, ...), or no request to respond waits'),
