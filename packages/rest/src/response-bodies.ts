@@ -61,3 +61,13 @@ export function listBody(key: string, item: object, description = `A page of ${k
     description,
   };
 }
+
+/** The cursor pagination envelope (audit records): `{<key>: [...], limit, next_cursor}`, null past the last page. */
+export function cursorListBody(key: string, item: object, description = `A page of ${key.replace(/_/g, ' ')}`) {
+  return {
+    type: 'object',
+    required: [key, 'limit', 'next_cursor'],
+    properties: { [key]: arrayOf(item), limit: integer, next_cursor: nullableText },
+    description,
+  };
+}

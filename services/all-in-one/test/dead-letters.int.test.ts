@@ -93,7 +93,8 @@ describe('dead letters', () => {
     database = await testDatabase();
     bus = await testBus(database.db);
     await bus.ensureTopics(allTopics);
-    app = createApp({ name: 'all-in-one', logger: silentLog });
+    // Every answer checked against the schema its route documents (kit's response-schemas.ts).
+    app = createApp({ name: 'all-in-one', logger: silentLog, checkResponses: true });
     await mountAll(
       app,
       { db: database.db, bus, log: silentLog, clock: systemClock, instanceId: `aio-${uniqueSuffix()}` },

@@ -1,3 +1,4 @@
+import { arrayOf, cursorListBody, dateTime, nullableText, referenceBody, text } from '@klaxon/rest';
 import { auditActions, rootResourceTypes } from '../domain/audit-changes';
 import { idParams } from './common.schemas';
 
@@ -23,6 +24,70 @@ const windowQuery = {
   },
 } as const;
 
+/** How an audited change was made (PagerDuty's `method.type`, also the `method_type` filter). */
+const methodTypes = ['browser', 'oauth', 'api_token', 'identity_provider', 'other'] as const;
+
+const nullable = (schema: object) => ({ ...schema, nullable: true }) as const;
+
+/** A change to one reference field of the resource: what was added to it and removed from it. */
+const referenceChangeBody = {
+  type: 'object',
+  required: ['name'],
+  properties: {
+    name: text,
+    description: nullableText,
+    added: nullable(arrayOf(referenceBody)),
+    removed: nullable(arrayOf(referenceBody)),
+  },
+} as const;
+
+/** PagerDuty's AuditRecord, as views/audit-record.view.ts renders it (no `type` or `summary`, as in the spec). */
+const auditRecordBody = {
+  type: 'object',
+  required: ['id', 'execution_time', 'method', 'root_resource', 'action'],
+  properties: {
+    id: text,
+    self: nullableText,
+    execution_time: dateTime,
+    execution_context: nullable({
+      type: 'object',
+      properties: { request_id: nullableText, remote_address: nullableText },
+    }),
+    actors: nullable(arrayOf(referenceBody)),
+    method: {
+      type: 'object',
+      required: ['type'],
+      properties: {
+        type: { type: 'string', enum: [...methodTypes] },
+        truncated_token: nullableText,
+        description: nullableText,
+      },
+    },
+    root_resource: referenceBody,
+    action: { type: 'string', enum: [...auditActions] },
+    details: nullable({
+      type: 'object',
+      required: ['resource'],
+      properties: {
+        resource: referenceBody,
+        fields: nullable(
+          arrayOf({
+            type: 'object',
+            required: ['name'],
+            properties: { name: text, description: nullableText, value: nullableText, before_value: nullableText },
+          }),
+        ),
+        references: nullable(arrayOf(referenceChangeBody)),
+      },
+    }),
+  },
+} as const;
+
+/** Newest first, a page of at most `limit` records and the cursor of the next page. */
+const auditRecordsResponse = {
+  200: cursorListBody('records', auditRecordBody, 'Records matching the query, newest first'),
+};
+
 export interface AuditRecordsQuery {
   limit?: number;
   cursor?: string;
@@ -46,11 +111,12 @@ export const listAuditRecordsSchema = {
       'root_resource_types[]': { type: 'array', items: { type: 'string', enum: [...rootResourceTypes] } },
       actor_type: { type: 'string', enum: ['user_reference', 'api_key_reference', 'app_reference'] },
       actor_id: { type: 'string', minLength: 1, description: 'Requires `actor_type`.' },
-      method_type: { type: 'string', enum: ['browser', 'oauth', 'api_token', 'identity_provider', 'other'] },
+      method_type: { type: 'string', enum: [...methodTypes] },
       method_truncated_token: { type: 'string', minLength: 1, description: 'Requires `method_type`.' },
       'actions[]': { type: 'array', items: { type: 'string', enum: [...auditActions] } },
     },
   },
+  response: auditRecordsResponse,
 } as const;
 
 export const resourceAuditRecordsSchema = (aggregate: AuditedAggregate) => ({
@@ -58,4 +124,5 @@ export const resourceAuditRecordsSchema = (aggregate: AuditedAggregate) => ({
   summary: `List audit records for a ${auditedAggregates[aggregate].toLowerCase()}`,
   params: idParams,
   querystring: { type: 'object', properties: windowQuery },
+  response: auditRecordsResponse,
 });

@@ -4,10 +4,12 @@ import type { CatalogContext } from '../context';
 import { countDeadLetters, deleteDeadLetter, findDeadLetter, listDeadLetters, replayDeadLetter } from '../db';
 import { notFound } from '../domain/checks';
 import { deadLetterView } from '../views/dead-letter.view';
-import { idParams, listQuery } from './common.schemas';
-
-const tags = ['Klaxon'];
-const text = { type: 'string', minLength: 1, maxLength: 255 } as const;
+import {
+  deadLetterSchema,
+  deleteDeadLetterSchema,
+  listDeadLettersSchema,
+  replayDeadLetterSchema,
+} from './dead-letters.schemas';
 
 /** Dead letters hold any service's messages (user data included): the account's owner and admins only. */
 function ensureAdministers(request: FastifyRequest): void {
@@ -21,79 +23,47 @@ function ensureAdministers(request: FastifyRequest): void {
 export function deadLetterRoutes(app: FastifyInstance, ctx: CatalogContext): void {
   const { db, urls } = ctx;
 
-  app.get(
-    '/dead_letters',
-    {
-      schema: {
-        tags,
-        summary: 'List dead letters (Klaxon addition)',
-        description: 'Oldest first. `topic` and `consumer_group` narrow the list.',
-        querystring: listQuery([], { topic: text, consumer_group: text }),
-      },
-    },
-    async (request) => {
-      ensureAdministers(request);
-      const query = request.query as {
-        limit?: number;
-        offset?: number;
-        total?: string;
-        topic?: string;
-        consumer_group?: string;
-      };
-      const page = parsePage(query);
-      const filter = { topic: query.topic, group: query.consumer_group };
-      const rows = await listDeadLetters(db, filter, page);
-      return listEnvelope(
-        'dead_letters',
-        page,
-        rows.map((r) => deadLetterView(urls, r)),
-        () => countDeadLetters(db, filter),
-      );
-    },
-  );
+  app.get('/dead_letters', { schema: listDeadLettersSchema }, async (request) => {
+    ensureAdministers(request);
+    const query = request.query as {
+      limit?: number;
+      offset?: number;
+      total?: string;
+      topic?: string;
+      consumer_group?: string;
+    };
+    const page = parsePage(query);
+    const filter = { topic: query.topic, group: query.consumer_group };
+    const rows = await listDeadLetters(db, filter, page);
+    return listEnvelope(
+      'dead_letters',
+      page,
+      rows.map((r) => deadLetterView(urls, r)),
+      () => countDeadLetters(db, filter),
+    );
+  });
 
-  app.get(
-    '/dead_letters/:id',
-    { schema: { tags, summary: 'Get a dead letter (Klaxon addition)', params: idParams } },
-    async (request) => {
-      ensureAdministers(request);
-      const row = await findDeadLetter(db, (request.params as { id: string }).id);
-      if (!row) throw notFound('Dead letter');
-      return { dead_letter: deadLetterView(urls, row) };
-    },
-  );
+  app.get('/dead_letters/:id', { schema: deadLetterSchema }, async (request) => {
+    ensureAdministers(request);
+    const row = await findDeadLetter(db, (request.params as { id: string }).id);
+    if (!row) throw notFound('Dead letter');
+    return { dead_letter: deadLetterView(urls, row) };
+  });
 
-  app.post(
-    '/dead_letters/:id/replay',
-    {
-      schema: {
-        tags,
-        summary: 'Replay a dead letter (Klaxon addition)',
-        description:
-          'Publishes the message again on its topic and removes the dead letter, in one transaction. ' +
-          'If it fails again, it comes back as a new dead letter.',
-        params: idParams,
-      },
-    },
-    async (request) => {
-      ensureAdministers(request);
-      const row = await replayDeadLetter(db, (request.params as { id: string }).id);
-      if (!row) throw notFound('Dead letter');
-      ctx.published();
-      request.log.info({ deadLetterId: row.id, topic: row.topic, group: row.group }, 'dead_letter_replayed');
-      return { dead_letter: deadLetterView(urls, row) };
-    },
-  );
+  app.post('/dead_letters/:id/replay', { schema: replayDeadLetterSchema }, async (request) => {
+    ensureAdministers(request);
+    const row = await replayDeadLetter(db, (request.params as { id: string }).id);
+    if (!row) throw notFound('Dead letter');
+    ctx.published();
+    request.log.info({ deadLetterId: row.id, topic: row.topic, group: row.group }, 'dead_letter_replayed');
+    return { dead_letter: deadLetterView(urls, row) };
+  });
 
-  app.delete(
-    '/dead_letters/:id',
-    { schema: { tags, summary: 'Delete a dead letter (Klaxon addition)', params: idParams } },
-    async (request, reply) => {
-      ensureAdministers(request);
-      const id = (request.params as { id: string }).id;
-      if (!(await deleteDeadLetter(db, id))) throw notFound('Dead letter');
-      request.log.info({ deadLetterId: id }, 'dead_letter_deleted');
-      return reply.status(204).send();
-    },
-  );
+  app.delete('/dead_letters/:id', { schema: deleteDeadLetterSchema }, async (request, reply) => {
+    ensureAdministers(request);
+    const id = (request.params as { id: string }).id;
+    if (!(await deleteDeadLetter(db, id))) throw notFound('Dead letter');
+    request.log.info({ deadLetterId: id }, 'dead_letter_deleted');
+    return reply.status(204).send();
+  });
 }

@@ -18,6 +18,7 @@ import type { UserRecord } from '../views/user.view';
 import { handoffRuleSnapshot, handoffRuleView } from '../views/user.view';
 import {
   createHandoffRuleSchema,
+  deleteHandoffRuleSchema,
   handoffRuleSchema,
   listHandoffRulesSchema,
   updateHandoffRuleSchema,
@@ -141,7 +142,7 @@ export function handoffRuleRoutes(app: FastifyInstance, ctx: CatalogContext): vo
 
   app.delete(
     '/users/:id/oncall_handoff_notification_rules/:oncall_handoff_notification_rule_id',
-    { schema: handoffRuleSchema },
+    { schema: deleteHandoffRuleSchema },
     async (request, reply) => {
       const { id, oncall_handoff_notification_rule_id: ruleId } = request.params as Params;
       ensureOwnOrAdmin(principalOf(request), id);

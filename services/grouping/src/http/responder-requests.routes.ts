@@ -1,4 +1,4 @@
-import { wrappedBody } from '@klaxon/rest';
+import { arrayOf, wrappedBody } from '@klaxon/rest';
 import type { FastifyInstance } from 'fastify';
 import { type EscalationPolicySnapshot, findEntities, findIncident, type UserSnapshot } from '../db';
 import type { GroupingContext } from '../incidents/context';
@@ -39,7 +39,15 @@ const responderRequestSchema = {
   },
 } as const;
 
+// The targets cancel takes and answers: a user, or an escalation policy (its pending responders).
+const cancelTarget = {
+  type: { type: 'string', enum: ['user_reference', 'escalation_policy_reference'] },
+  id: { type: 'string', minLength: 1 },
+} as const;
+
 const cancelSchema = {
+  tags: ['Incidents'],
+  summary: 'Cancel responder requests for an incident',
   body: {
     type: 'object',
     required: ['requester_id', 'responder_request_targets'],
@@ -48,14 +56,24 @@ const cancelSchema = {
       responder_request_targets: {
         type: 'array',
         minItems: 1,
-        items: {
+        items: { type: 'object', required: ['type', 'id'], properties: cancelTarget },
+      },
+    },
+  },
+  response: {
+    200: {
+      type: 'object',
+      required: ['responder_request_targets'],
+      description: 'Each target as given, with what cancelling did to it',
+      properties: {
+        responder_request_targets: arrayOf({
           type: 'object',
-          required: ['type', 'id'],
+          required: ['type', 'id', 'result'],
           properties: {
-            type: { type: 'string', enum: ['user_reference', 'escalation_policy_reference'] },
-            id: { type: 'string', minLength: 1 },
+            ...cancelTarget,
+            result: { type: 'string', enum: ['cancelled', 'joined', 'declined', 'not_found'] },
           },
-        },
+        }),
       },
     },
   },
