@@ -21,6 +21,7 @@ import {
 } from '@klaxon/testing';
 import type { FastifyInstance } from 'fastify';
 import { mountAll } from '../src';
+import { restClient } from './fixtures/rest-inject';
 
 // A poison event (one grouping can never store while a bug stands) is set aside, listed on
 // /dead_letters and counted on /metrics; once the cause is fixed, a replay makes it an incident;
@@ -36,20 +37,7 @@ describe('dead letters', () => {
   const token = `dl-${uniqueSuffix()}-${uniqueSuffix()}`;
   const email = 'sre@example.com';
 
-  const rest = async (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object, as = token) => {
-    const res = await app.inject({
-      method,
-      url,
-      headers: {
-        authorization: `Token token=${as}`,
-        accept: 'application/vnd.pagerduty+json;version=2',
-        from: email,
-        ...(payload ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(payload ? { payload: JSON.stringify(payload) } : {}),
-    });
-    return { status: res.statusCode, body: (res.body ? res.json() : {}) as Record<string, unknown> };
-  };
+  const rest = restClient(() => app, { token, from: email }).call;
   type DeadLetterView = { id: string; topic: string; consumer_group: string; reason: string; error: string };
   const listed = async (query = '') => {
     const res = await rest('GET', `/dead_letters${query}`);

@@ -14,6 +14,7 @@ import { ingestPlugin, loadIngestConfig } from '@klaxon/ingest';
 import { createApp } from '@klaxon/kit';
 import { silentLog, type TestDatabase, testBus, testDatabase, uniqueSuffix, waitFor } from '@klaxon/testing';
 import type { FastifyInstance } from 'fastify';
+import { restClient } from './fixtures/rest-inject';
 
 // Issue 10's end-to-end run of an escalation policy, on a clock the test moves: an event opens an
 // incident, escalation assigns whoever the schedule has on call at that instant, nobody acknowledges,
@@ -53,22 +54,7 @@ describe('escalation policies run end to end', () => {
     for (const app of replicas.splice(0)) await app.close();
   }
 
-  const rest = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => {
-    const res = await core.inject({
-      method,
-      url,
-      headers: {
-        authorization: `Token token=${token}`,
-        accept: 'application/vnd.pagerduty+json;version=2',
-        from: email,
-        ...(payload ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(payload ? { payload: JSON.stringify(payload) } : {}),
-    });
-    const body = res.json() as Record<string, { id: string } & Record<string, unknown>>;
-    if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
-    return body;
-  };
+  const rest = restClient(() => core, { token, from: email }).ok;
   const rows = <T>(query: ReturnType<typeof sql>) => queryRows<T>(database.db, query);
   const replicated = (id: string) =>
     waitFor(

@@ -19,6 +19,7 @@ import {
 } from '@klaxon/testing';
 import type { FastifyInstance } from 'fastify';
 import { mountAll } from '../src';
+import { restClient } from './fixtures/rest-inject';
 
 // The whole path a monitoring tool and an operator see, only through HTTP: a service with an
 // Events API v2 integration made through the REST API, a trigger on /v2/enqueue, the incident on
@@ -33,20 +34,7 @@ describe.each(['one app', 'split over a serving and a background app'])('events 
   const token = `e2e-${uniqueSuffix()}-${uniqueSuffix()}`;
   const email = 'sre@example.com';
 
-  const rest = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => {
-    const res = await app.inject({
-      method,
-      url,
-      headers: {
-        authorization: `Token token=${token}`,
-        accept: 'application/vnd.pagerduty+json;version=2',
-        from: email,
-        ...(payload ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(payload ? { payload: JSON.stringify(payload) } : {}),
-    });
-    return { status: res.statusCode, body: res.json() as Record<string, unknown> };
-  };
+  const rest = restClient(() => app, { token, from: email }).call;
   const event = (body: object) =>
     app.inject({
       method: 'POST',

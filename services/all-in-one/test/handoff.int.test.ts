@@ -8,6 +8,7 @@ import { notifyPlugin } from '@klaxon/notify';
 import { silentLog, type TestDatabase, testBus, testDatabase, uniqueSuffix, waitFor } from '@klaxon/testing';
 import type { FastifyInstance } from 'fastify';
 import { startSmtpServer } from '../../notify/test/servers';
+import { restClient } from './fixtures/rest-inject';
 
 // On-call handoff notifications end to end, on a clock the test moves: a user's handoff rule (made
 // through the catalog's REST API) -> escalation plans the handoffs of the schedule its policy pages
@@ -45,21 +46,7 @@ describe('on-call handoff notifications', () => {
     for (const app of replicas.splice(0)) await app.close();
   };
 
-  const rest = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => {
-    const res = await core.inject({
-      method,
-      url,
-      headers: {
-        authorization: `Token token=${token}`,
-        accept: 'application/vnd.pagerduty+json;version=2',
-        from: owner,
-        ...(payload ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(payload ? { payload: JSON.stringify(payload) } : {}),
-    });
-    if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
-    return res.json() as Record<string, { id: string } & Record<string, unknown>>;
-  };
+  const rest = restClient(() => core, { token, from: owner }).ok;
   const rows = <T>(query: ReturnType<typeof sql>) => queryRows<T>(database.db, query);
   /** The handoff timers escalation planned: [due, user, kind]. */
   const planned = async () =>

@@ -12,6 +12,7 @@ import { systemClock } from '@klaxon/runtime';
 import { silentLog, type TestDatabase, testBus, testDatabase, uniqueSuffix, waitFor } from '@klaxon/testing';
 import type { FastifyInstance } from 'fastify';
 import { startSmtpServer, startTwilioServer, TWILIO } from '../../notify/test/servers';
+import { restClient } from './fixtures/rest-inject';
 
 // Issue 11's "kill notify mid-burst": events in -> incidents -> escalation assigns each service's
 // on-call user -> notify (a process of its own) emails and texts them. The notify process is killed
@@ -67,21 +68,7 @@ describe('notify killed mid-burst', () => {
     await exited;
   }
 
-  const rest = async (method: 'GET' | 'POST', url: string, payload?: object) => {
-    const res = await core.inject({
-      method,
-      url,
-      headers: {
-        authorization: `Token token=${token}`,
-        accept: 'application/vnd.pagerduty+json;version=2',
-        from: owner,
-        ...(payload ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(payload ? { payload: JSON.stringify(payload) } : {}),
-    });
-    if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
-    return res.json() as Record<string, Record<string, unknown> & { id: string }>;
-  };
+  const rest = restClient(() => core, { token, from: owner }).ok;
   const rows = <T>(query: ReturnType<typeof sql>) => queryRows<T>(database.db, query);
 
   beforeAll(async () => {
