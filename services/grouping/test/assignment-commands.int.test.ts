@@ -159,4 +159,67 @@ describe('incidents.assignments commands', () => {
     await waitFor(async () => (await stateOf(id))?.status === 'acknowledged', { what: 'acknowledged' });
     expect(await pending(id)).toEqual([]);
   });
+
+  it('applies a batch of commands on several incidents as one after the other would', async () => {
+    for (const key of ['batch-a', 'batch-b', 'batch-c']) await h.event({ serviceId: 'PASSIGN', dedupKey: key });
+    const [a, b, c] = await Promise.all(['batch-a', 'batch-b', 'batch-c'].map(incidentFor));
+    const versions = await Promise.all([a, b, c].map(async (id) => (await stateOf(id ?? ''))?.version ?? 0));
+    const escalateAt = new Date(h.clock.now().getTime() + 5 * 60_000);
+    // Published together: A is assigned, escalated and repeated within the batch; B is assigned with
+    // a pending escalation; C reaches nobody.
+    await send([
+      { incidentId: a, assigneeIds: ['PALICE'], escalateAt: timestampFromDate(escalateAt) },
+      { incidentId: b, assigneeIds: ['PBOB'], escalateAt: timestampFromDate(escalateAt) },
+      {
+        incidentId: a,
+        kind: AssignmentCommandKind.ESCALATE,
+        expectedLevel: 1,
+        escalationLevel: 2,
+        assigneeIds: ['PCAROL'],
+      },
+      { incidentId: c, kind: AssignmentCommandKind.NOBODY, reason: 'nobody on call' },
+      {
+        incidentId: a,
+        kind: AssignmentCommandKind.REPEAT,
+        expectedLevel: 2,
+        escalationLevel: 1,
+        assigneeIds: ['PALICE'],
+      },
+    ]);
+    expect(await stateOf(a ?? '')).toMatchObject({
+      version: (versions[0] ?? 0) + 3,
+      escalation_level: 1,
+      assignments: [{ userId: 'PALICE' }],
+    });
+    expect(await stateOf(b ?? '')).toMatchObject({
+      version: (versions[1] ?? 0) + 1,
+      assignments: [{ userId: 'PBOB' }],
+    });
+    expect(await stateOf(c ?? '')).toMatchObject({ version: versions[2], assignments: [] });
+    expect((await logOf(a ?? '')).map((e) => e.type)).toEqual([
+      'trigger',
+      'assign',
+      'escalate',
+      'repeat_escalation_path',
+      'escalate',
+    ]);
+    expect((await logOf(c ?? '')).map((e) => e.type)).toEqual(['trigger', 'exhaust_escalation_path']);
+    // The last command on A said nothing follows; B's escalation is pending.
+    expect(await pending(a ?? '')).toEqual([]);
+    expect(await pending(b ?? '')).toEqual([{ type: 'escalate', at: escalateAt.toISOString() }]);
+    const changesOf = (id: string | undefined) =>
+      h.changes.filter(
+        (m) => m.incidentId === id && m.changes.length > 0 && m.changes[0] !== IncidentChangeKind.TRIGGERED,
+      );
+    await waitFor(() => changesOf(a).length === 3, { what: "A's three changes" });
+    // One message per transition, each with its own version and assignees.
+    expect(changesOf(a).map((m) => [m.changes, Number(m.incidentVersion), m.assignedUserIds])).toEqual([
+      [[IncidentChangeKind.REASSIGNED], (versions[0] ?? 0) + 1, ['PALICE']],
+      [[IncidentChangeKind.ESCALATED], (versions[0] ?? 0) + 2, ['PCAROL']],
+      [[IncidentChangeKind.ESCALATED], (versions[0] ?? 0) + 3, ['PALICE']],
+    ]);
+    expect(JSON.parse(changesOf(a)[2]?.snapshotJson ?? '{}').assignments).toEqual([
+      expect.objectContaining({ assignee: expect.objectContaining({ id: 'PALICE' }) }),
+    ]);
+  });
 });

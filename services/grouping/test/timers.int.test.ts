@@ -92,4 +92,35 @@ describe('incident timers', () => {
     h.clock.advance(501_000);
     await waitFor(async () => (await statusOf(id)) === 'triggered', { what: 'snooze ended' });
   });
+
+  it('fires many due timers in one batch: each incident as its own timer says, alerts resolved with it', async () => {
+    const keys = ['many-1', 'many-2', 'many-3'];
+    for (const key of keys) await h.event({ serviceId: 'PTIMERS', dedupKey: key });
+    await h.event({ serviceId: 'PTIMERS', dedupKey: 'many-1', action: EventAction.ACKNOWLEDGE });
+    const [acked, open2, open3] = await Promise.all(keys.map(incidentFor));
+    // Past the auto-resolve timeout: the acknowledged one unacknowledges (ack timeout), the others resolve.
+    h.clock.advance(3_601_000);
+    await waitFor(
+      async () => (await statusOf(open2 ?? '')) === 'resolved' && (await statusOf(open3 ?? '')) === 'resolved',
+      {
+        what: 'auto-resolved',
+      },
+    );
+    await waitFor(async () => (await statusOf(acked ?? '')) !== 'acknowledged', { what: 'ack timeout' });
+    for (const id of [open2, open3]) {
+      const entries = await h.rows<{ type: string; alert_id: string | null }>(
+        sql`select type, alert_id from grouping.log_entries where incident_id = ${id} order by seq`,
+      );
+      // The alert's own resolve entry comes before the incident's.
+      expect(entries.map((e) => [e.type, e.alert_id !== null])).toEqual([
+        ['trigger', true],
+        ['resolve', true],
+        ['resolve', false],
+      ]);
+      expect(
+        await h.rows(sql`select 1 from grouping.alerts where incident_id = ${id} and status <> 'resolved'`),
+      ).toEqual([]);
+      expect(await h.rows(sql`select 1 from grouping.timers where incident_id = ${id}`)).toEqual([]);
+    }
+  });
 });

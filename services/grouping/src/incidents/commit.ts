@@ -1,16 +1,19 @@
 import { encode, IncidentChangeKind, type ResponderRequested, timestampFromDate, topics } from '@klaxon/contracts';
-import { type Executor, enqueueOutbox, type OutboxMessage } from '@klaxon/db';
+import { type Executor, enqueueOutbox, insertMany, type OutboxMessage, queryRows, updateMany } from '@klaxon/db';
 import { newMessageId, newObjectId } from '@klaxon/ids';
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import {
   type Actor,
   alerts,
   applyTimerCommands,
+  deleteTimers,
   type IncidentRow,
   incidents,
   type LogChannel,
   logEntries,
   outbox,
+  type TimerRow,
+  timers,
 } from '../db';
 import type { lifecycle } from '../domain';
 import { type IncidentView, renderIncident, renderIncidents } from '../views/incident.view';
@@ -159,50 +162,31 @@ export async function publishChange(
 }
 
 /**
- * The incidents.changed messages of many transitions in one transaction, rendered together and
- * queued in one statement by `publish` (a consumer batch's transactions would otherwise render each
- * incident with statements of its own). Views are rendered as the incidents are at `publish`.
- */
-export interface ChangeBatch {
-  add(row: IncidentRow, changes: readonly PublishedKind[], at: Date): void;
-  publish(): Promise<void>;
-}
-
-export function createChangeBatch(ex: Executor, ctx: Pick<GroupingContext, 'urls'>): ChangeBatch {
-  const queued: { row: IncidentRow; changes: readonly PublishedKind[]; at: Date }[] = [];
-  return {
-    add: (row, changes, at) => {
-      queued.push({ row, changes, at });
-    },
-    async publish() {
-      if (queued.length === 0) return;
-      const views = await renderIncidents(
-        ex,
-        ctx.urls,
-        queued.map((q) => q.row),
-      );
-      const messages = queued.map((q, i) => changeMessage(q.row, q.changes, q.at, views[i] as IncidentView));
-      queued.length = 0;
-      await enqueueOutbox(ex, outbox, messages);
-    },
-  };
-}
-
-/**
  * Resolving an incident resolves the alerts still open on it, each with its own resolve log entry,
  * so a later trigger with one of their keys opens a new alert (dedup only sees open alerts). Every
- * path that resolves (REST, bulk, timers, events, merge) commits here. A merge moves the source's
- * alerts to the target before resolving the source, so moved alerts are not touched.
+ * path that resolves (REST, bulk, timers, events, merge) commits here or in a TransitionBatch. A
+ * merge moves the source's alerts to the target before resolving the source, so moved alerts are
+ * not touched.
  */
-async function resolveOpenAlerts(ex: Executor, row: IncidentRow, cause: Cause, at: Date): Promise<void> {
-  const resolved = await ex
-    .update(alerts)
-    .set({ status: 'resolved', resolvedAt: at })
-    .where(and(eq(alerts.incidentId, row.id), eq(alerts.status, 'triggered')))
-    .returning({ id: alerts.id });
-  if (resolved.length === 0) return;
-  await ex.insert(logEntries).values(
-    resolved.map((a) =>
+async function resolveOpenAlerts(
+  ex: Executor,
+  resolving: readonly { row: IncidentRow; cause: Cause; at: Date }[],
+): Promise<Map<string, (typeof logEntries.$inferInsert)[]>> {
+  const entries = new Map<string, (typeof logEntries.$inferInsert)[]>();
+  if (resolving.length === 0) return entries;
+  const byIncident = new Map(resolving.map((r) => [r.row.id, r]));
+  const resolved = await queryRows<{ id: string; incident_id: string }>(
+    ex,
+    sql`update ${alerts} a set status = 'resolved', resolved_at = v.at
+      from unnest(${sql.param([...byIncident.keys()])}::text[],
+        ${sql.param([...byIncident.values()].map((r) => r.at.toISOString()))}::timestamptz[]) as v(incident_id, at)
+      where a.incident_id = v.incident_id and a.status = 'triggered'
+      returning a.id, a.incident_id`,
+  );
+  for (const a of resolved) {
+    const { row, cause, at } = byIncident.get(a.incident_id) as { row: IncidentRow; cause: Cause; at: Date };
+    const list = entries.get(row.id) ?? [];
+    list.push(
       logEntryValues(newObjectId(), {
         type: 'resolve',
         incidentId: row.id,
@@ -210,8 +194,10 @@ async function resolveOpenAlerts(ex: Executor, row: IncidentRow, cause: Cause, a
         cause: { ...cause, note: null, alertId: a.id },
         at,
       }),
-    ),
-  );
+    );
+    entries.set(row.id, list);
+  }
+  return entries;
 }
 
 /** Extra log fields per change (assignees on assign/escalate). */
@@ -222,10 +208,50 @@ function extraFor(change: lifecycle.ChangeKind, next: lifecycle.IncidentState): 
   return {};
 }
 
+/** The columns a transition sets: its new state, and who changed the status (when it changed). */
+function transitionValues(row: IncidentRow, transition: lifecycle.Transition, cause: Cause, at: Date) {
+  const next = transition.incident;
+  const base = rowPatch(row, next, at);
+  const acknowledgements = transition.changes.includes('acknowledged')
+    ? [
+        ...base.acknowledgements,
+        { actor: cause.actor ?? { type: 'service' as const, id: row.serviceId }, at: at.toISOString() },
+      ]
+    : base.acknowledgements;
+  return {
+    ...base,
+    acknowledgements,
+    ...(next.status !== row.status ? { lastStatusChangeBy: cause.actor } : {}),
+    updatedAt: at,
+  };
+}
+
+/** The log entries of a transition's changes, in order. */
+function transitionLogEntries(
+  row: IncidentRow,
+  transition: lifecycle.Transition,
+  cause: Cause,
+  at: Date,
+): NewLogEntry[] {
+  return transition.changes.flatMap((change) => {
+    const type = LOG_TYPES[change];
+    if (!type) return [];
+    return [
+      {
+        type,
+        incidentId: row.id,
+        serviceId: row.serviceId,
+        cause: change === 'resolved' ? cause : { ...cause, note: null },
+        at,
+        extra: extraFor(change, transition.incident),
+      },
+    ];
+  });
+}
+
 /**
  * Stores a lifecycle transition: the row, its timers, one log entry per change, and the
- * incidents.changed message (queued on `batch` when given), all in the caller's transaction.
- * Returns the stored row.
+ * incidents.changed message, all in the caller's transaction. Returns the stored row.
  */
 export async function commitTransition(
   ex: Executor,
@@ -235,48 +261,139 @@ export async function commitTransition(
   cause: Cause,
   at: Date,
   patch: Partial<IncidentRow> = {},
-  batch?: ChangeBatch,
 ): Promise<IncidentRow> {
-  const next = transition.incident;
-  const base = rowPatch(row, next, at);
-  const acknowledgements = transition.changes.includes('acknowledged')
-    ? [
-        ...base.acknowledgements,
-        { actor: cause.actor ?? { type: 'service' as const, id: row.serviceId }, at: at.toISOString() },
-      ]
-    : base.acknowledgements;
-  const statusChanged = next.status !== row.status;
   const [updated] = await ex
     .update(incidents)
-    .set({
-      ...base,
-      acknowledgements,
-      ...(statusChanged ? { lastStatusChangeBy: cause.actor } : {}),
-      ...patch,
-      version: sql`${incidents.version} + 1`,
-      updatedAt: at,
-    })
+    .set({ ...transitionValues(row, transition, cause, at), ...patch, version: sql`${incidents.version} + 1` })
     .where(eq(incidents.id, row.id))
     .returning();
   if (!updated) throw new Error(`incident ${row.id} vanished inside its transaction`);
   await applyTimerCommands(ex, row.id, transition.timers);
-  if (transition.changes.includes('resolved')) await resolveOpenAlerts(ex, row, cause, at);
-  for (const change of transition.changes) {
-    const type = LOG_TYPES[change];
-    if (!type) continue;
-    await insertLogEntry(ex, {
-      type,
-      incidentId: row.id,
-      serviceId: row.serviceId,
-      cause: change === 'resolved' ? cause : { ...cause, note: null },
-      at,
-      extra: extraFor(change, next),
-    });
-  }
+  const alertResolves = transition.changes.includes('resolved')
+    ? await resolveOpenAlerts(ex, [{ row, cause, at }])
+    : new Map();
+  await insertMany(ex, logEntries, [
+    ...(alertResolves.get(row.id) ?? []),
+    ...transitionLogEntries(row, transition, cause, at).map((e) => logEntryValues(newObjectId(), e)),
+  ]);
   // A transition that changed nothing a consumer acts on (an alert joined) publishes nothing.
-  if (transition.changes.length > 0) {
-    if (batch) batch.add(updated, transition.changes, at);
-    else await publishChange(ex, ctx, updated, transition.changes, at);
-  }
+  if (transition.changes.length > 0) await publishChange(ex, ctx, updated, transition.changes, at);
   return updated;
+}
+
+/** The incident columns a TransitionBatch writes: every one a transition may change. */
+const BATCH_COLUMNS = [
+  'id',
+  'status',
+  'title',
+  'urgency',
+  'alertCount',
+  'escalationLevel',
+  'assignments',
+  'acknowledgements',
+  'lastStatusChangeAt',
+  'lastStatusChangeBy',
+  'acknowledgedAt',
+  'resolvedAt',
+  'snoozedUntil',
+  'mergedInto',
+  'version',
+  'updatedAt',
+] as const satisfies readonly (keyof IncidentRow)[];
+
+/**
+ * Many transitions of locked incidents in one transaction, written set-based: `apply` works out each
+ * transition in memory (the next row, its timers, its log entries) and `publish` writes the incidents,
+ * timers, resolved alerts and log entries with one statement each, then renders and queues their
+ * incidents.changed together. A consumer batch's transitions would otherwise cost five statements or
+ * more each. The caller must hold the incidents' locks (`lockIncidents`) and pass each incident's
+ * latest row (the one `apply` returned before).
+ */
+export interface TransitionBatch {
+  /** The row after the transition; nothing is written before `write` or `publish`. */
+  apply(row: IncidentRow, transition: lifecycle.Transition, cause: Cause, at: Date): IncidentRow;
+  /** A log entry of its own (a repeated or exhausted escalation path), kept in order with the others. */
+  log(entry: NewLogEntry): void;
+  /** Writes what was applied so far (before a statement of the caller's that reads those rows). */
+  write(): Promise<void>;
+  /** Writes, then queues the incidents.changed of every transition, rendered as the incidents now are. */
+  publish(): Promise<void>;
+}
+
+export function createTransitionBatch(ex: Executor, ctx: Pick<GroupingContext, 'urls'>): TransitionBatch {
+  const rows = new Map<string, IncidentRow>();
+  /** Per incident and kind, the timer's last command: its due time, or null to disarm it. */
+  const timerCommands = new Map<string, { incidentId: string; kind: TimerRow['kind']; arm: Date | null }>();
+  /** Log entries in order; a resolve's alerts' entries are spliced in where the resolve was applied. */
+  const entries: (NewLogEntry | { resolving: { row: IncidentRow; cause: Cause; at: Date } })[] = [];
+  const messages: { row: IncidentRow; changes: readonly PublishedKind[]; at: Date }[] = [];
+
+  async function write(): Promise<void> {
+    const updated = [...rows.values()];
+    rows.clear();
+    await updateMany(
+      ex,
+      incidents,
+      'id',
+      updated.map((r) => Object.fromEntries(BATCH_COLUMNS.map((c) => [c, r[c]])) as typeof incidents.$inferInsert),
+    );
+    const commands = [...timerCommands.values()];
+    timerCommands.clear();
+    await deleteTimers(
+      ex,
+      commands.filter((c) => c.arm === null),
+    );
+    await insertMany(
+      ex,
+      timers,
+      commands.flatMap((c) => (c.arm ? [{ incidentId: c.incidentId, kind: c.kind, dueAt: c.arm }] : [])),
+      { onConflict: sql`(incident_id, kind) do update set due_at = excluded.due_at` },
+    );
+    const alertResolves = await resolveOpenAlerts(
+      ex,
+      entries.flatMap((e) => ('resolving' in e ? [e.resolving] : [])),
+    );
+    const values = entries.flatMap((e) =>
+      'resolving' in e ? (alertResolves.get(e.resolving.row.id) ?? []) : [logEntryValues(newObjectId(), e)],
+    );
+    entries.length = 0;
+    await insertMany(ex, logEntries, values);
+  }
+
+  return {
+    apply(row, transition, cause, at) {
+      const next: IncidentRow = { ...row, ...transitionValues(row, transition, cause, at), version: row.version + 1 };
+      rows.set(row.id, next);
+      for (const t of transition.timers) {
+        timerCommands.set(`${row.id}\u0000${t.kind}`, {
+          incidentId: row.id,
+          kind: t.kind,
+          arm: 'arm' in t ? t.arm : null,
+        });
+      }
+      if (transition.changes.includes('resolved')) entries.push({ resolving: { row, cause, at } });
+      entries.push(...transitionLogEntries(row, transition, cause, at));
+      if (transition.changes.length > 0) messages.push({ row: next, changes: transition.changes, at });
+      return next;
+    },
+    log(entry) {
+      entries.push(entry);
+    },
+    write,
+    async publish() {
+      await write();
+      if (messages.length === 0) return;
+      const queued = messages.splice(0);
+      const views = await renderIncidents(
+        ex,
+        ctx.urls,
+        queued.map((q) => q.row),
+      );
+      await enqueueOutbox(
+        ex,
+        outbox,
+        queued.map((q, i) => changeMessage(q.row, q.changes, q.at, views[i] as IncidentView)),
+      );
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { type DueTimerPoller, startDueTimerPoller } from '@klaxon/runtime';
 import { claimDueTimers, deleteTimers, lockIncidents, type TimerRow } from '../db';
 import { lifecycle } from '../domain';
-import { commitTransition, createChangeBatch } from '../incidents/commit';
+import { createTransitionBatch } from '../incidents/commit';
 import type { GroupingContext } from '../incidents/context';
 import { stateOf } from '../incidents/state';
 
@@ -11,8 +11,8 @@ const TIMEOUT_CHANNEL = { type: 'timeout' } as const;
 
 /**
  * Claims up to `limit` due timers and applies them in one transaction: the incidents locked in id
- * order, each timer against the incident as the timers before it left it, their incidents.changed
- * rendered and queued together. Stale timers (the incident moved on) are deleted and change nothing.
+ * order, each timer against the incident as the timers before it left it, all written set-based and
+ * their incidents.changed rendered and queued together. Stale timers (the incident moved on) are deleted and change nothing.
  */
 async function fireBatch(ctx: GroupingContext, now: Date, limit: number): Promise<TimerRow[]> {
   return ctx.db.transaction(async (tx) => {
@@ -20,17 +20,17 @@ async function fireBatch(ctx: GroupingContext, now: Date, limit: number): Promis
     if (due.length === 0) return due;
     await deleteTimers(tx, due);
     const rows = new Map((await lockIncidents(tx, [...new Set(due.map((t) => t.incidentId))])).map((r) => [r.id, r]));
-    const changes = createChangeBatch(tx, ctx);
+    const batch = createTransitionBatch(tx, ctx);
     for (const timer of due) {
       const row = rows.get(timer.incidentId);
       if (!row) continue;
       const result = lifecycle.fireTimer(stateOf(row), timer.kind, timer.dueAt);
       if (!result.ok || result.changes.length === 0) continue;
       const cause = { actor: null, channel: TIMEOUT_CHANNEL };
-      rows.set(row.id, await commitTransition(tx, ctx, row, result, cause, timer.dueAt, {}, changes));
+      rows.set(row.id, batch.apply(row, result, cause, timer.dueAt));
       ctx.log.info({ incidentId: row.id, kind: timer.kind }, 'incident_timer_fired');
     }
-    await changes.publish();
+    await batch.publish();
     return due;
   });
 }
