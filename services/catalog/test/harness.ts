@@ -1,11 +1,12 @@
 import type { Bus, Handler, Outcome, OutgoingMessage } from '@klaxon/bus';
 import { decode, encode, timestampFromDate, topics } from '@klaxon/contracts';
+import { sql } from '@klaxon/db';
 import { createApp } from '@klaxon/kit';
 import type { TokenAccess } from '@klaxon/rest';
 import { silentLog, type TestDatabase, testDatabase, uniqueSuffix } from '@klaxon/testing';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { loadCatalogConfig } from '../src/config';
-import { createApiToken, findUserByEmail, setOpenIncidentCount, users } from '../src/db';
+import { createApiToken, findUserByEmail, users } from '../src/db';
 import { catalogPlugin } from '../src/plugin';
 
 export const publicUrl = 'https://klaxon.test';
@@ -183,7 +184,14 @@ export async function catalogHarness(env: Record<string, string> = {}): Promise<
       const token = await tokenFor(id, access);
       return { id, email, token, call: as(token) };
     },
-    setOpenIncidents: (integrationId, open) => setOpenIncidentCount(database.db, integrationId, open),
+    // The read model as incidents.changed would leave it: `open` triggered incidents of the integration.
+    setOpenIncidents: async (integrationId, open) => {
+      await database.db.execute(sql`delete from catalog.incident_states where integration_id = ${integrationId}`);
+      await database.db.execute(sql`insert into catalog.incident_states
+          (incident_id, service_id, integration_id, status, version, occurred_at)
+        select ${integrationId} || '-' || g, i.service_id, i.id, 'triggered', 1, now()
+        from catalog.integrations i, generate_series(1, ${open}::int) g where i.id = ${integrationId}`);
+    },
     incidentChanged: (change) => {
       const message = encode(topics.incidentsChanged, {
         id: `M${uniqueSuffix()}`,

@@ -1,13 +1,11 @@
 import { type Executor, insertMany } from '@klaxon/db';
-import { and, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
 import { type IncidentStateRow, incidentStates } from './incident-states.table';
-import { integrations } from './integrations.table';
 import { maintenanceWindowServices } from './maintenance-window-services.table';
 import { maintenanceWindows } from './maintenance-windows.table';
 
 /**
- * Keeps the latest state of many incidents and the open-incident count of their integrations, in one
- * transaction. Idempotent: a message whose (version, occurred_at) is not above the stored one (a
+ * Keeps the latest state of many incidents, in one statement. Idempotent: a message whose (version, occurred_at) is not above the stored one (a
  * replay, a duplicate) changes nothing. Only the opening message names the integration; later ones
  * keep it. Returns how many incidents changed.
  */
@@ -25,39 +23,32 @@ export async function recordIncidentStates(ex: Executor, states: readonly Incide
     }
   }
   if (latest.size === 0) return 0;
-  return ex.transaction(async (tx) => {
-    const changed = await insertMany<typeof incidentStates, { integration_id: string | null }>(
-      tx,
-      incidentStates,
-      [...latest.values()],
-      {
-        onConflict: sql`(incident_id) do update set service_id = excluded.service_id,
-          integration_id = coalesce(excluded.integration_id, incident_states.integration_id),
-          status = excluded.status, version = excluded.version, occurred_at = excluded.occurred_at
-          where (excluded.version, excluded.occurred_at) > (incident_states.version, incident_states.occurred_at)`,
-        returning: sql`integration_id`,
-      },
-    );
-    const ids = [...new Set(changed.flatMap((r) => (r.integration_id ? [r.integration_id] : [])))].sort();
-    if (ids.length > 0) await countOpenIncidents(tx, ids);
-    return changed.length;
-  });
+  const changed = await insertMany<typeof incidentStates, { incident_id: string }>(
+    ex,
+    incidentStates,
+    [...latest.values()],
+    {
+      onConflict: sql`(incident_id) do update set service_id = excluded.service_id,
+        integration_id = coalesce(excluded.integration_id, incident_states.integration_id),
+        status = excluded.status, version = excluded.version, occurred_at = excluded.occurred_at
+        where (excluded.version, excluded.occurred_at) > (incident_states.version, incident_states.occurred_at)`,
+      returning: sql`incident_id`,
+    },
+  );
+  return changed.length;
 }
 
 /**
- * Recounts integrations' open incidents from the read model (a count, so replays never drift it).
- * Incidents of one integration change in parallel (the topic is keyed by incident): locking the
- * integrations first (in id order, so two recounts never deadlock) makes a second recount wait, and
- * its count statement then sees the first one's committed state.
+ * An integration's open incidents, counted from the read model when asked (moving an integration).
+ * Kept as a counter on the integration instead, every incidents.changed batch had to lock the
+ * integrations it touched, and parallel partitions queued on those locks in an alert storm.
  */
-async function countOpenIncidents(ex: Executor, integrationIds: readonly string[]): Promise<void> {
-  const ids = sql.param(integrationIds);
-  await ex.execute(sql`select id from ${integrations} where id = any(${ids}::text[]) order by id for update`);
-  await ex.execute(sql`update ${integrations} i set open_incidents = c.n
-    from (select ids.id, (select count(*) from ${incidentStates} s
-            where s.integration_id = ids.id and s.status <> 'resolved')::int as n
-          from unnest(${ids}::text[]) as ids(id)) c
-    where i.id = c.id`);
+export async function countOpenIncidents(ex: Executor, integrationId: string): Promise<number> {
+  const [row] = await ex
+    .select({ n: count() })
+    .from(incidentStates)
+    .where(and(eq(incidentStates.integrationId, integrationId), ne(incidentStates.status, 'resolved')));
+  return row?.n ?? 0;
 }
 
 /** What a service's `status` depends on besides its own setting, for each of these services. */

@@ -17,11 +17,6 @@ export const integrations = catalogSchema.table(
     integrationEmail: text('integration_email'),
     /** email_incident_creation, email_filter_mode, email_filters, email_parsers, email_parsing_fallback. */
     emailSettings: jsonb('email_settings').$type<Record<string, unknown>>().notNull().default({}),
-    /**
-     * Open incidents raised through this integration, fed by incidents.changed (the catalog does
-     * not own incidents); moving an integration with too many is refused.
-     */
-    openIncidents: integer('open_incidents').notNull().default(0),
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

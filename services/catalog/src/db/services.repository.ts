@@ -89,11 +89,3 @@ export async function countIntegrations(ex: Executor, serviceId: string): Promis
   const [row] = await ex.select({ n: count() }).from(integrations).where(eq(integrations.serviceId, serviceId));
   return row?.n ?? 0;
 }
-
-/**
- * Sets an integration's open-incident count. The catalog does not own incidents: this is fed from
- * incidents.changed (by a consumer still to come) and guards moving an integration.
- */
-export async function setOpenIncidentCount(ex: Executor, integrationId: string, open: number): Promise<void> {
-  await ex.update(integrations).set({ openIncidents: open }).where(eq(integrations.id, integrationId));
-}

@@ -6,7 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { publishChange, publishTombstones } from '../changes';
 import type { CatalogContext } from '../context';
-import { countIntegrations, findService, type IntegrationRow, integrations } from '../db';
+import { countIntegrations, countOpenIncidents, findService, type IntegrationRow, integrations } from '../db';
 import { invalid, notFound } from '../domain/checks';
 import { maxIntegrationsPerService, resolveIntegration, settingDifferences } from '../domain/integrations';
 import { republishService } from '../snapshots';
@@ -209,9 +209,10 @@ export function integrationRoutes(app: FastifyInstance, ctx: CatalogContext): vo
     const target = await findService(db, targetId);
     if (!target) throw invalid(`service ${targetId} does not exist`);
     ensureManagesService(p, target);
-    if (current.openIncidents > ctx.moveOpenIncidentsLimit) {
+    const open = await countOpenIncidents(db, current.id);
+    if (open > ctx.moveOpenIncidentsLimit) {
       throw limitReached(
-        `The integration has ${current.openIncidents} open incidents; at most ${ctx.moveOpenIncidentsLimit} can be moved`,
+        `The integration has ${open} open incidents; at most ${ctx.moveOpenIncidentsLimit} can be moved`,
       );
     }
     if (target.integrations.length >= maxIntegrationsPerService) {

@@ -1,0 +1,1 @@
+ALTER TABLE "catalog"."integrations" DROP COLUMN "open_incidents";
