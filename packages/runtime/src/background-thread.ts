@@ -139,6 +139,7 @@ export async function runBackground(options: RunBackgroundOptions): Promise<void
         dataDir: env.KLAXON_DATA_DIR,
         poolSize: options.poolSize,
         kafkaBrokers: brokerList(env.KLAXON_KAFKA_BROKERS),
+        batchLingerMs: env.KLAXON_BUS_BATCH_LINGER_MS,
         clientId: `klaxon-${options.name}-background`,
         shareAppends: true,
       },

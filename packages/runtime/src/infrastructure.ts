@@ -18,6 +18,8 @@ export interface InfrastructureConfig {
   clientId: string;
   /** The Postgres-log bus shares its appends with this process's other threads (split all-in-one). */
   shareAppends?: boolean;
+  /** The Postgres-log bus's batchLingerMs (its default when absent). */
+  batchLingerMs?: number | undefined;
 }
 
 export interface Infrastructure {
@@ -45,6 +47,7 @@ export async function openInfrastructure(config: InfrastructureConfig, log: Logg
             db: database.db,
             log,
             ...(config.shareAppends ? { appendsChannel: 'klaxon:bus:appends' } : {}),
+            ...(config.batchLingerMs === undefined ? {} : { batchLingerMs: config.batchLingerMs }),
           });
     // Each topic's dead-letter topic too: catalog keeps their messages (see catalog's dead letters).
     await bus.ensureTopics([...allTopics, ...deadLetterTopicSpecs(allTopics)]);

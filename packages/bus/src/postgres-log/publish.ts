@@ -1,9 +1,7 @@
-import { type Database, insertMany } from '@klaxon/db';
-import { and, asc, eq, or, sql } from 'drizzle-orm';
+import { type Database, queryRows, sql } from '@klaxon/db';
 import type { OutgoingMessage } from '../port';
 import type { LogBusSettings } from './options';
 import { partitionFor } from './partitioner';
-import { messages, partitions } from './tables';
 import { type TopicCatalog, UnknownTopicError } from './topic-catalog';
 
 /** Where a partition's log ends after a commit: the next offset it will assign. */
@@ -35,11 +33,9 @@ export interface PublisherDeps {
   appended(ends: Appended[]): void;
 }
 
-const pairKey = (topic: string, partition: number) => JSON.stringify([topic, partition]);
-
 /**
- * Appends messages to the log. Publishes made while a transaction is in flight wait and then go
- * together in the next one, so the hot path costs one transaction per batch, not per message.
+ * Appends messages to the log. Publishes made while an append is in flight wait and then go
+ * together in the next one, so the hot path costs one round trip per batch, not per message.
  * Offsets come from the locked `partitions` rows, assigned in queue order, so one caller's messages
  * (and one key's, across awaited calls) keep their order.
  */
@@ -50,58 +46,26 @@ export function createPublisher(deps: PublisherDeps): Publisher {
   let running = false;
   let closed = false;
 
-  /** Appends everything in one transaction; resolves after the commit. */
+  /** Appends everything with one call of bus.append (0001_append_function.sql); resolves after the commit. */
   const append = async (batch: readonly Pending[], counts: ReadonlyMap<string, number>) => {
     const rows = batch.flatMap((p) => {
       const count = counts.get(p.topic) ?? 1;
-      return p.messages.map((m) => ({
-        topic: p.topic,
-        partition: partitionFor(m.key, count),
-        key: m.key,
-        value: m.value,
-        headers: m.headers ?? {},
-      }));
+      return p.messages.map((m) => ({ topic: p.topic, partition: partitionFor(m.key, count), message: m }));
     });
-    const touched = new Map<string, { topic: string; partition: number }>();
-    for (const r of rows) touched.set(pairKey(r.topic, r.partition), { topic: r.topic, partition: r.partition });
-    const ends = await db.transaction(async (tx) => {
-      // Locked in one order by every publisher, so concurrent appends cannot deadlock; held until commit.
-      const locked = await tx
-        .select({ topic: partitions.topic, partition: partitions.partition, nextOffset: partitions.nextOffset })
-        .from(partitions)
-        .where(
-          or(
-            ...[...touched.values()].map((t) =>
-              and(eq(partitions.topic, t.topic), eq(partitions.partition, t.partition)),
-            ),
-          ),
-        )
-        .orderBy(asc(partitions.topic), asc(partitions.partition))
-        .for('update');
-      const next = new Map(locked.map((l) => [pairKey(l.topic, l.partition), l.nextOffset]));
-      const withOffsets = rows.map((r) => {
-        const key = pairKey(r.topic, r.partition);
-        const offset = next.get(key);
-        if (offset === undefined) throw new Error(`partition ${r.partition} of topic "${r.topic}" does not exist`);
-        next.set(key, offset + 1);
-        return { ...r, offset };
-      });
-      await insertMany(tx, messages, withOffsets);
-      const result = locked.map((l) => ({
-        topic: l.topic,
-        partition: l.partition,
-        nextOffset: next.get(pairKey(l.topic, l.partition)) ?? l.nextOffset,
-      }));
-      await tx.execute(sql`
-        update ${partitions} set next_offset = v.next_offset
-        from unnest(
-          ${sql.param(result.map((r) => r.topic))}::text[],
-          ${sql.param(result.map((r) => r.partition))}::int[],
-          ${sql.param(result.map((r) => r.nextOffset))}::bigint[]
-        ) as v(topic, partition, next_offset)
-        where ${partitions.topic} = v.topic and ${partitions.partition} = v.partition`);
-      return result;
-    });
+    const ended = await queryRows<{ out_topic: string; out_partition: number; out_next_offset: string }>(
+      db,
+      sql`select * from bus.append(
+        ${sql.param(rows.map((r) => r.topic))}::text[],
+        ${sql.param(rows.map((r) => r.partition))}::integer[],
+        ${sql.param(rows.map((r) => r.message.key))}::text[],
+        ${sql.param(rows.map((r) => r.message.value))}::bytea[],
+        ${sql.param(rows.map((r) => JSON.stringify(r.message.headers ?? {})))}::jsonb[])`,
+    );
+    const ends = ended.map((e) => ({
+      topic: e.out_topic,
+      partition: e.out_partition,
+      nextOffset: Number(e.out_next_offset),
+    }));
     // Committed: whatever happens in these callbacks must not turn the publish into a failure.
     try {
       settings.onPublishTransaction?.(rows.length);
