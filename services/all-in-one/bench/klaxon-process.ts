@@ -116,6 +116,31 @@ function children(pid: number): number[] {
   }
 }
 
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux). */
+const TICKS_PER_S = 100;
+
+/**
+ * CPU seconds the process tree has used: its processes' own user and system time plus that of their
+ * children already reaped (PostgreSQL's backends that ended). With the embedded default the tree
+ * holds the database too, so this is what the whole product spent.
+ */
+export function cpuSecondsOf(pid: number): number {
+  let ticks = 0;
+  const queue = [pid];
+  while (queue.length > 0) {
+    const p = queue.shift() as number;
+    try {
+      // Fields after the command's closing parenthesis; utime, stime, cutime, cstime are 14-17 of stat.
+      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      for (const i of [11, 12, 13, 14]) ticks += Number(fields[i] ?? 0);
+    } catch {
+      // Ended between the listing and the read.
+    }
+    queue.push(...children(p));
+  }
+  return ticks / TICKS_PER_S;
+}
+
 export interface Rss {
   /** The largest single process of the tree: the node process running main.ts (tsx starts it as a child). */
   serverMb: number;

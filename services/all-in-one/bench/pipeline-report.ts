@@ -50,6 +50,12 @@ export interface Figures {
   incidentsNotSeenByPolling: number;
   truncatedPolls: number;
   rssMb: { idleServer: number; endServer: number; endTree: number; peakServer: number };
+  /**
+   * CPU seconds of the server's process tree (with the embedded default, the database too) from the
+   * first event until all incidents were visible, per 1,000 events: the cost of the work, which
+   * holds steady on a machine whose other load moves the rates.
+   */
+  cpuMsPerEvent: number;
   eventLoop?: { peakP99Ms: number; peakMaxMs: number; endP99Ms?: number | undefined } | undefined;
   logFile: string;
 }
@@ -70,6 +76,7 @@ export function summarize(input: {
   upper: Expected;
   watched: WatchResult;
   rss: { idle: Rss; end: Rss; peakServerMb: number };
+  cpuS: number;
   loop?: Figures['eventLoop'];
   logFile: string;
 }): Figures {
@@ -126,6 +133,7 @@ export function summarize(input: {
       endTree: input.rss.end.treeMb,
       peakServer: input.rss.peakServerMb,
     },
+    cpuMsPerEvent: (input.cpuS * 1000) / spec.count,
     eventLoop: input.loop,
     logFile: input.logFile,
   };
@@ -137,8 +145,8 @@ const n2 = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '-' 
 
 export function printTable(rows: Figures[], withHeader: boolean): void {
   const header = [
-    '| setup | mix | offered/s | accepted/s | non-202 | 202 p50 / p99 / max ms | incidents seen/expected | all visible s | drain s | e2e incidents/s | event->incident p50 / p99 s | RSS MB end (peak) | loop p99 / max ms |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| setup | mix | offered/s | accepted/s | non-202 | 202 p50 / p99 / max ms | incidents seen/expected | all visible s | drain s | e2e incidents/s | event->incident p50 / p99 s | RSS MB end (peak) | loop p99 / max ms | CPU ms/event |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   const lines = rows.map((r) => {
     const non202 = Object.entries(r.non202)
@@ -160,6 +168,7 @@ export function printTable(rows: Figures[], withHeader: boolean): void {
       `${n2(r.eventToIncidentS.p50)} / ${n2(r.eventToIncidentS.p99)}`,
       `${n0(r.rssMb.endServer)} (${n0(r.rssMb.peakServer)})`,
       loop,
+      n2(r.cpuMsPerEvent),
       '',
     ]
       .join(' | ')

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { openDatabase, sql } from '@klaxon/db';
 import { createLogger } from '@klaxon/kit';
 import { watchIncidents } from './incident-watch';
-import { eventLoopDelay, type KlaxonProcess, rssOf, startAllInOne } from './klaxon-process';
+import { cpuSecondsOf, eventLoopDelay, type KlaxonProcess, rssOf, startAllInOne } from './klaxon-process';
 import { sendOpenLoop } from './open-loop';
 import { type Figures, printTable, type RunSpec, summarize } from './pipeline-report';
 import { inParallel, restClient } from './rest-client';
@@ -113,6 +113,41 @@ async function warmUp(baseUrl: string, services: Service[]): Promise<void> {
   );
 }
 
+/**
+ * The tree's CPU seconds once it has gone quiet (under a tenth of a core for a second, or after 60 s):
+ * the incidents are visible before escalation and notify are done with them, and their work counts.
+ */
+async function cpuWhenIdle(pid: number): Promise<number> {
+  let last = cpuSecondsOf(pid);
+  for (let i = 0; i < 60; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = cpuSecondsOf(pid);
+    if (now - last < 0.1) return now;
+    last = now;
+  }
+  return last;
+}
+
+/** Messages per consumer transaction, per group, over the child's life (klaxon_consumer_batch_size_messages). */
+async function meanBatchSizes(baseUrl: string): Promise<Record<string, string>> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  // Summed over the series of one group (the serving and background threads label theirs apart).
+  const of = (suffix: string) => {
+    const totals = new Map<string, number>();
+    const pattern = new RegExp(`^klaxon_consumer_batch_size_messages_${suffix}\\{([^}]*)\\} (\\S+)$`, 'gm');
+    for (const m of text.matchAll(pattern)) {
+      const group = /group="([^"]+)"/.exec(m[1] ?? '')?.[1] ?? '';
+      totals.set(group, (totals.get(group) ?? 0) + Number(m[2]));
+    }
+    return totals;
+  };
+  const sums = of('sum');
+  const counts = of('count');
+  const mean: Record<string, string> = {};
+  for (const [group, n] of counts) mean[group] = `${((sums.get(group) ?? 0) / (n || 1)).toFixed(1)} x ${n}`;
+  return mean;
+}
+
 /** RSS and event-loop delay sampled each second while a run lasts: the peaks, not only the end. */
 function sampler(child: KlaxonProcess) {
   const peak = { rssMb: 0, loopP99Ms: 0, loopMaxMs: 0, loopSeen: false };
@@ -158,6 +193,7 @@ async function measure(setup: string, spec: RunSpec, brokers: string, databaseUr
     const events = planEvents(services, spec.mix as Mix, spec.rate, spec.count, runId);
     const watch = watchIncidents(rest, drainTimeoutMs);
     const samples = sampler(child);
+    const cpuBefore = cpuSecondsOf(child.pid);
     log.info({ setup, ...spec, keys: services.reduce((n, s) => n + s.keys.length, 0) }, 'sending');
     const sent = await sendOpenLoop({
       url: `${child.baseUrl}/v2/enqueue`,
@@ -174,6 +210,8 @@ async function measure(setup: string, spec: RunSpec, brokers: string, databaseUr
     watch.expect(expected, upper);
     const watched = await watch.result;
     samples.stop();
+    const cpuS = (await cpuWhenIdle(child.pid)) - cpuBefore;
+    log.info({ setup, ...spec, batches: await meanBatchSizes(child.baseUrl) }, 'consumer_batches');
     const loopEnd = await eventLoopDelay(child.baseUrl);
     return summarize({
       setup,
@@ -185,6 +223,7 @@ async function measure(setup: string, spec: RunSpec, brokers: string, databaseUr
       upper,
       watched,
       rss: { idle, end: rssOf(child.pid), peakServerMb: samples.peak.rssMb },
+      cpuS,
       loop: samples.peak.loopSeen
         ? { peakP99Ms: samples.peak.loopP99Ms, peakMaxMs: samples.peak.loopMaxMs, endP99Ms: loopEnd?.p99Ms }
         : undefined,
