@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
 import type { BatchHandler, BusMessage, Handler, Outcome, SubscribeOptions } from './port';
 import type { Progress } from './progress';
+import { isLostRace } from './transient-error';
 
 const outcomes: ReadonlySet<unknown> = new Set<Outcome>(['ok', 'retry', 'dead-letter', 'drop']);
 const abandoned = Symbol('abandoned');
+/** How many times a batch runs whole when it only lost a race with another transaction. */
+const LOST_RACE_ATTEMPTS = 3;
 
 /** What a partition worker calls: one message at a time always, and whole batches when the subscriber takes them. */
 export interface Handlers {
@@ -52,14 +55,20 @@ export interface BatchDeliveryContext {
  */
 export async function deliverBatch(ctx: BatchDeliveryContext, messages: readonly BusMessage[]): Promise<number> {
   let result: Outcome | readonly Outcome[] | typeof abandoned | undefined;
-  try {
-    result = await Promise.race([ctx.handler(messages), ctx.aborted.then((): typeof abandoned => abandoned)]);
-  } catch (err) {
-    const first = messages[0];
-    ctx.log.warn(
-      { group: ctx.group, topic: first?.topic, partition: first?.partition, size: messages.length, err },
-      'bus_batch_failed',
-    );
+  for (let attempt = 1; ; attempt++) {
+    try {
+      result = await Promise.race([ctx.handler(messages), ctx.aborted.then((): typeof abandoned => abandoned)]);
+      break;
+    } catch (err) {
+      const first = messages[0];
+      ctx.log.warn(
+        { group: ctx.group, topic: first?.topic, partition: first?.partition, size: messages.length, attempt, err },
+        'bus_batch_failed',
+      );
+      // A deadlock or serialization failure rolled back work that will likely pass as it is: the whole
+      // batch again, as going message by message would turn a storm's batch into hundreds of transactions.
+      if (!isLostRace(err) || attempt >= LOST_RACE_ATTEMPTS) break;
+    }
   }
   if (result === abandoned) return 0;
   const settled = result === undefined ? undefined : outcomesOf(result, messages.length);

@@ -8,6 +8,14 @@ export function isTransientError(err: unknown): boolean {
   return someCause(err, isTransientItself);
 }
 
+/** serialization_failure and deadlock_detected: another transaction won; the same work again will likely pass. */
+const LOST_RACE_SQLSTATES: ReadonlySet<string> = new Set(['40001', '40P01']);
+
+/** Whether the work failed only because a concurrent transaction won a race (a deadlock, a serialization failure). */
+export function isLostRace(err: unknown): boolean {
+  return someCause(err, (e) => LOST_RACE_SQLSTATES.has(String((e as ErrorFields).code)));
+}
+
 /**
  * PostgreSQL SQLSTATEs (as pg's DatabaseError carries them in `code`) that say "try again":
  * serialization_failure, deadlock_detected, lock_not_available (lock_timeout), query_canceled

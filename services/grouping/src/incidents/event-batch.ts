@@ -79,6 +79,7 @@ export async function applyEventBatch(
     const rest = events.slice(from);
     const keys = rest.flatMap((e) => (e.dedupKey ? [{ integrationId: e.integrationId, alertKey: e.dedupKey }] : []));
     for (const a of await findOpenAlerts(tx, keys)) open.set(keyOf(a.integrationId, a.alertKey), a);
+    const acting = rest.filter((e) => e.action === EventAction.ACKNOWLEDGE || e.action === EventAction.RESOLVE);
     await grouping.load(
       rest
         .filter((e) => e.action === EventAction.TRIGGER)
@@ -88,6 +89,7 @@ export async function applyEventBatch(
           content: contentOf(e).content,
           at: atOf(ctx, e),
         })),
+      acting.flatMap((e) => open.get(keyOf(e.integrationId, e.dedupKey))?.incidentId ?? []),
     );
     loaded = true;
   };

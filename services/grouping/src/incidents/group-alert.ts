@@ -83,7 +83,12 @@ export function createBatchGrouping(tx: Executor, ctx: GroupingContext) {
   /** Existing incidents joined since the last flush. */
   const joined = new Map<string, Candidate>();
 
-  async function load(alerts: readonly NewAlert[]): Promise<void> {
+  /**
+   * `alsoLock`: the incidents the batch's acknowledges and resolves will change. They are locked in
+   * the same statement as the candidates, in id order, as escalation's assignment batches lock
+   * theirs: locking them one by one later, out of order, deadlocked with those batches in a storm.
+   */
+  async function load(alerts: readonly NewAlert[], alsoLock: readonly string[] = []): Promise<void> {
     const todo = new Map<string, { service: ServiceSnapshot | undefined; contents: AlertContent[]; at: Date }>();
     for (const a of alerts) {
       if (states.has(a.serviceId) || policyOf(a.service).type === 'none') continue;
@@ -91,11 +96,14 @@ export function createBatchGrouping(tx: Executor, ctx: GroupingContext) {
       entry.contents.push(a.content);
       todo.set(a.serviceId, entry);
     }
-    if (todo.size === 0) return;
     const requests = [...todo].map(([serviceId, { service, contents }]) =>
       candidateRequest(serviceId, service, contents),
     );
-    const rows = await lockIncidents(tx, await groupingCandidateIds(tx, requests));
+    const candidateIds = requests.length > 0 ? await groupingCandidateIds(tx, requests) : [];
+    const locked = await lockIncidents(tx, [...new Set([...candidateIds, ...alsoLock])]);
+    if (todo.size === 0) return;
+    const candidates = new Set(candidateIds);
+    const rows = locked.filter((r) => candidates.has(r.id));
     const alertRows = await alertsOfIncidents(
       tx,
       rows.map((r) => r.id),
