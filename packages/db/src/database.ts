@@ -17,6 +17,14 @@ export interface DatabaseConfig {
   poolSize?: number;
   /** Where lost connections are reported (a database restart ends them all). */
   log?: Pick<Logger, 'warn'>;
+  /**
+   * false: this pool's commits return before their WAL is flushed (synchronous_commit=off). Only for
+   * work whose every input is already durable and that is redone when lost: consumers, relays and
+   * timers, whose offsets, outbox rows and timers commit after their work in the same WAL, so a
+   * crash loses their last work and its position together and it runs again. Never for a pool that
+   * answers a request (a 202, a REST write): that promise needs the flush.
+   */
+  synchronousCommit?: boolean;
 }
 
 export interface DatabaseHandle {
@@ -29,7 +37,11 @@ export interface DatabaseHandle {
 }
 
 export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
-  const pool = new Pool({ connectionString: config.url, max: config.poolSize ?? 10 });
+  const pool = new Pool({
+    connectionString: config.url,
+    max: config.poolSize ?? 10,
+    ...(config.synchronousCommit === false ? { options: '-c synchronous_commit=off' } : {}),
+  });
   const lost = (err: Error) => config.log?.warn({ err }, 'database_connection_lost');
   // A connection ending (a database restart ends them all) is an 'error' event on its client, which
   // crashes the process if nobody listens. pg-pool listens only while a client is idle in the pool,

@@ -6,6 +6,10 @@ import { systemClock } from './clock';
 import { brokerList, infrastructureConfigSchema } from './config';
 import { openInfrastructure } from './infrastructure';
 import type { ServiceContext } from './service-context';
+import { lowerThreadPriority } from './thread-priority';
+
+/** The background thread's niceness: below the serving thread's (0), so the Events API comes first. */
+const BACKGROUND_NICENESS = 10;
 
 /** What the serving thread tells the background thread: the database it opened. */
 interface BackgroundData {
@@ -132,6 +136,7 @@ export async function runBackground(options: RunBackgroundOptions): Promise<void
   const data = workerData as BackgroundData;
   const env = loadConfig(infrastructureConfigSchema);
   const log: Logger = createLogger({ level: env.KLAXON_LOG_LEVEL, name: options.name }).child({ thread: 'background' });
+  if (!lowerThreadPriority(BACKGROUND_NICENESS)) log.info('background_thread_priority_unchanged');
   try {
     const infra = await openInfrastructure(
       {
@@ -142,6 +147,8 @@ export async function runBackground(options: RunBackgroundOptions): Promise<void
         batchLingerMs: env.KLAXON_BUS_BATCH_LINGER_MS,
         clientId: `klaxon-${options.name}-background`,
         shareAppends: true,
+        // Consumers, relays and timers only: what they lose in a crash they redo (DatabaseConfig).
+        synchronousCommit: false,
       },
       log,
     );

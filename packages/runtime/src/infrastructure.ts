@@ -18,6 +18,8 @@ export interface InfrastructureConfig {
   clientId: string;
   /** The Postgres-log bus shares its appends with this process's other threads (split all-in-one). */
   shareAppends?: boolean;
+  /** false: commits return before the WAL flush (background work only; see DatabaseConfig). */
+  synchronousCommit?: boolean;
   /** The Postgres-log bus's batchLingerMs (its default when absent). */
   batchLingerMs?: number | undefined;
 }
@@ -38,6 +40,7 @@ export async function openInfrastructure(config: InfrastructureConfig, log: Logg
     database = await openDatabase({
       url: config.databaseUrl || (embedded as EmbeddedPostgres).url,
       ...(config.poolSize ? { poolSize: config.poolSize } : {}),
+      ...(config.synchronousCommit === false ? { synchronousCommit: false } : {}),
       log,
     });
     const bus =
