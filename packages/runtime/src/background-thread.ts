@@ -144,7 +144,6 @@ export async function runBackground(options: RunBackgroundOptions): Promise<void
         dataDir: env.KLAXON_DATA_DIR,
         poolSize: options.poolSize,
         kafkaBrokers: brokerList(env.KLAXON_KAFKA_BROKERS),
-        batchLingerMs: env.KLAXON_BUS_BATCH_LINGER_MS,
         clientId: `klaxon-${options.name}-background`,
         shareAppends: true,
         // Consumers, relays and timers only: what they lose in a crash they redo (DatabaseConfig).

@@ -21,14 +21,6 @@ export const infrastructureConfigSchema = {
       description: 'Comma-separated Kafka bootstrap brokers (host:port). Unset: the Postgres-log bus in the database.',
       default: '',
     },
-    KLAXON_BUS_BATCH_LINGER_MS: {
-      type: 'integer',
-      minimum: 0,
-      maximum: 1000,
-      description:
-        'Postgres-log bus: how long a batch consumer that has caught up waits before it reads again, so that a storm is applied in fewer, larger transactions (latency added to each hop at most).',
-      default: 50,
-    },
   },
 } as const satisfies EnvSchema;
 

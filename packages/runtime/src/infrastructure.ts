@@ -20,8 +20,6 @@ export interface InfrastructureConfig {
   shareAppends?: boolean;
   /** false: commits return before the WAL flush (background work only; see DatabaseConfig). */
   synchronousCommit?: boolean;
-  /** The Postgres-log bus's batchLingerMs (its default when absent). */
-  batchLingerMs?: number | undefined;
 }
 
 export interface Infrastructure {
@@ -50,7 +48,6 @@ export async function openInfrastructure(config: InfrastructureConfig, log: Logg
             db: database.db,
             log,
             ...(config.shareAppends ? { appendsChannel: 'klaxon:bus:appends' } : {}),
-            ...(config.batchLingerMs === undefined ? {} : { batchLingerMs: config.batchLingerMs }),
           });
     // Each topic's dead-letter topic too: catalog keeps their messages (see catalog's dead letters).
     await bus.ensureTopics([...allTopics, ...deadLetterTopicSpecs(allTopics)]);

@@ -37,7 +37,6 @@ export async function runService(options: RunServiceOptions): Promise<FastifyIns
         dataDir: env.KLAXON_DATA_DIR,
         poolSize: options.poolSize,
         kafkaBrokers: brokerList(env.KLAXON_KAFKA_BROKERS),
-        batchLingerMs: env.KLAXON_BUS_BATCH_LINGER_MS,
         clientId: `klaxon-${options.name}`,
         shareAppends: options.background !== undefined,
       },

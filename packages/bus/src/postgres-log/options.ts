@@ -27,11 +27,6 @@ export interface PostgresLogBusOptions {
    * database: each one's appends wake the others' consumers at once (the all-in-one's two threads).
    */
   appendsChannel?: string;
-  /**
-   * How long a batch consumer that has caught up waits before it fetches again (default 50 ms), so
-   * that in a storm each transaction carries the messages of that time instead of one or two.
-   */
-  batchLingerMs?: number;
   /** Called once per committed publish transaction with its message count (metrics; tests of the batching). */
   onPublishTransaction?: (messages: number) => void;
 }
@@ -47,8 +42,6 @@ export interface LogBusSettings {
   maxBackoffMs: number;
   /** Rows read per fetch of one partition. */
   fetchLimit: number;
-  /** After a batch shorter than a fetch, a batch consumer waits this long before the next fetch. */
-  batchLingerMs: number;
   /** Inside a long run of messages, the committed position is at most this old (bounds redelivery). */
   commitIntervalMs: number;
   /** Messages carried by one publish transaction at most; the rest wait for the next one. */
@@ -78,7 +71,6 @@ export function resolveSettings(options: PostgresLogBusOptions): LogBusSettings 
     maxBackoffMs: options.maxRetryBackoffMs ?? 5_000,
     // A batch consumer's batch is at most one fetch.
     fetchLimit: 500,
-    batchLingerMs: options.batchLingerMs ?? 50,
     commitIntervalMs: 1_000,
     maxBatchMessages: 5_000,
     onPublishTransaction: options.onPublishTransaction,

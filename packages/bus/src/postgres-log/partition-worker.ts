@@ -178,11 +178,6 @@ export function startPartitionWorker(options: PartitionWorkerOptions): Partition
         if (Date.now() - lastCommit >= settings.commitIntervalMs) await commit();
       }
       await commit();
-      // Caught up: a batch consumer lets the next messages gather (a message after a quiet spell is
-      // still taken at once, as the worker then sleeps on the signal).
-      if (options.handlers.batch && rows.length < settings.fetchLimit && settings.batchLingerMs > 0) {
-        await pause(settings.batchLingerMs);
-      }
     }
     // The loop ends on stop (commit what is done), abort or a lost lease (commit nothing).
     await commit();
