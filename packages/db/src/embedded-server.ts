@@ -1,7 +1,7 @@
 import { type ChildProcess, execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,7 @@ export interface EmbeddedPostgresOptions {
 
 export interface EmbeddedPostgres {
   /**
-   * postgres://postgres:PASSWORD@%2Ftmp%2Fklaxon-pg-HASH:PORT/postgres: its Unix socket, or
+   * postgres://postgres:PASSWORD@%2Ftmp%2Fklaxon-pg-XXXXXX:PORT/postgres: its Unix socket, or
    * 127.0.0.1:PORT when the socket's path would be too long. It listens on both.
    */
   readonly url: string;
@@ -67,7 +67,7 @@ async function startOwned(
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initialise(dataDir, password, asRoot, log);
   else if (asRoot) await ownByPostgres(dataDir, log);
 
-  const socketDir = await socketFolder(dataDir, asRoot);
+  const socketDir = await socketFolder(asRoot);
   // A port picked free can be taken before the server binds it: try again with another.
   for (let attempt = 1; ; attempt++) {
     const port = await freeLoopbackPort();
@@ -89,6 +89,7 @@ async function startOwned(
       await stopServer(server);
       const output = recent.join('').trim();
       if (attempt < 3 && /could not bind|address already in use/i.test(output)) continue;
+      if (socketDir) await rm(socketDir, { recursive: true, force: true });
       throw new Error(`embedded PostgreSQL in ${dataDir} did not start: ${output.slice(-2_000)}`);
     }
     const child = serverProcess(server);
@@ -102,6 +103,7 @@ async function startOwned(
     // server to stop too; only a kill -9 leaves it running, for the next start to stop.
     const onExit = () => {
       child?.kill('SIGINT');
+      if (socketDir) rmSync(socketDir, { recursive: true, force: true });
       release();
     };
     process.once('exit', onExit);
@@ -219,16 +221,15 @@ const MAX_SOCKET_FOLDER = 107 - '/.s.PGSQL.65535.lock'.length;
 
 /**
  * The folder of the server's Unix socket: short (a socket's path must fit 107 bytes, which a data
- * folder's often would not), one per cluster, and open to the server's user only. Over the socket a
- * query costs the kernel far less than over loopback TCP, whose send runs the receiving side's whole
- * TCP path too: in a storm that was a seventh of the consumers' thread. Undefined (TCP only) when
- * even this path would be too long.
+ * folder's often would not), new for each start (mkdtemp: a fresh name nobody could have planted,
+ * mode 700) and removed on stop. Over the socket a query costs the kernel far less than over loopback
+ * TCP, whose send runs the receiving side's whole TCP path too: in a storm that was a seventh of the
+ * consumers' thread. Undefined (TCP only) when even this path would be too long.
  */
-async function socketFolder(dataDir: string, asRoot: boolean): Promise<string | undefined> {
-  const folder = path.join(tmpdir(), `klaxon-pg-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`);
-  if (folder.length > MAX_SOCKET_FOLDER) return undefined;
-  await mkdir(folder, { recursive: true, mode: 0o700 });
-  await chmod(folder, 0o700);
+async function socketFolder(asRoot: boolean): Promise<string | undefined> {
+  const prefix = path.join(tmpdir(), 'klaxon-pg-');
+  if (prefix.length + 6 > MAX_SOCKET_FOLDER) return undefined;
+  const folder = await mkdtemp(prefix);
   if (asRoot) await execFileAsync('chown', ['postgres:', folder]);
   return folder;
 }
