@@ -222,9 +222,9 @@ const MAX_SOCKET_FOLDER = 107 - '/.s.PGSQL.65535.lock'.length;
 /**
  * The folder of the server's Unix socket: short (a socket's path must fit 107 bytes, which a data
  * folder's often would not), new for each start (mkdtemp: a fresh name nobody could have planted,
- * mode 700) and removed on stop. Over the socket a query costs the kernel far less than over loopback
- * TCP, whose send runs the receiving side's whole TCP path too: in a storm that was a seventh of the
- * consumers' thread. Undefined (TCP only) when even this path would be too long.
+ * mode 700) and removed on stop. A query over the socket skips the loopback TCP stack, whose send
+ * also runs the receiving side's TCP path in the sender's system call. Undefined (TCP only) when even
+ * this path would be too long.
  */
 async function socketFolder(asRoot: boolean): Promise<string | undefined> {
   const prefix = path.join(tmpdir(), 'klaxon-pg-');
