@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Executor } from '@klaxon/db';
-import { newObjectId } from '@klaxon/ids';
+import { newRecordId } from '@klaxon/ids';
 import { principalOf, tokenFromHeader } from '@klaxon/rest';
 import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -110,7 +110,7 @@ export async function recordChange(
   };
   await tx.insert(auditRecords).values({
     ...record,
-    id: newObjectId(),
+    id: newRecordId(),
     rootType: target.rootType,
     rootId: target.rootId,
     rootSummary,
@@ -124,7 +124,7 @@ export async function recordChange(
   for (const { team, details: membership } of membershipChanges(user, details)) {
     await tx.insert(auditRecords).values({
       ...record,
-      id: newObjectId(),
+      id: newRecordId(),
       action: 'update',
       rootType: 'teams',
       rootId: team.id,

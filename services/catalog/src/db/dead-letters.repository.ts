@@ -1,6 +1,6 @@
 import type { DeadLetter } from '@klaxon/bus';
 import { type Database, type Executor, enqueueOutbox, queryRows, sql } from '@klaxon/db';
-import { newObjectId } from '@klaxon/ids';
+import { newRecordId } from '@klaxon/ids';
 import { storableText } from '@klaxon/kit';
 import { and, asc, count, eq, type SQL } from 'drizzle-orm';
 import { type DeadLetterRow, deadLetters } from './dead-letters.table';
@@ -18,7 +18,7 @@ export async function keepDeadLetters(ex: Executor, letters: readonly DeadLetter
     .insert(deadLetters)
     .values(
       letters.map((l) => ({
-        id: newObjectId(),
+        id: newRecordId(),
         topic: text(l.origin.topic),
         partition: l.origin.partition,
         offset: text(l.origin.offset),

@@ -1,4 +1,4 @@
-import { newObjectId } from '@klaxon/ids';
+import { newRecordId } from '@klaxon/ids';
 import { httpError } from '@klaxon/kit';
 import { arrayOf, wrappedBody } from '@klaxon/rest';
 import { asc, eq, sql } from 'drizzle-orm';
@@ -127,7 +127,7 @@ export function incidentActionRoutes(app: FastifyInstance, ctx: GroupingContext)
           throw httpError('product_limit_reached', ['An incident holds at most 2000 notes']);
         const [note] = await tx
           .insert(notes)
-          .values({ id: newObjectId(), incidentId: row.id, userId: actor.id, content, createdAt: at })
+          .values({ id: newRecordId(), incidentId: row.id, userId: actor.id, content, createdAt: at })
           .returning();
         await insertLogEntry(tx, {
           type: 'annotate',

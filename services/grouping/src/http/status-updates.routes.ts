@@ -1,4 +1,4 @@
-import { newObjectId } from '@klaxon/ids';
+import { newRecordId } from '@klaxon/ids';
 import { wrappedBody } from '@klaxon/rest';
 import type { FastifyInstance } from 'fastify';
 import { findEntities, findIncident, statusUpdates, type UserSnapshot } from '../db';
@@ -44,7 +44,7 @@ export function statusUpdateRoutes(app: FastifyInstance, ctx: GroupingContext): 
       const [row] = await tx
         .insert(statusUpdates)
         .values({
-          id: newObjectId(),
+          id: newRecordId(),
           incidentId: incident.id,
           senderId: sender.id,
           message: input.message,

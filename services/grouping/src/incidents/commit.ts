@@ -1,6 +1,6 @@
 import { encode, IncidentChangeKind, type ResponderRequested, timestampFromDate, topics } from '@klaxon/contracts';
 import { type Executor, enqueueOutbox, insertMany, type OutboxMessage, queryRows, updateMany } from '@klaxon/db';
-import { newMessageId, newObjectId } from '@klaxon/ids';
+import { newMessageId, newRecordId } from '@klaxon/ids';
 import { eq, sql } from 'drizzle-orm';
 import {
   type Actor,
@@ -91,7 +91,7 @@ export function logEntryValues(id: string, entry: NewLogEntry): typeof logEntrie
 }
 
 export async function insertLogEntry(ex: Executor, entry: NewLogEntry): Promise<string> {
-  const id = newObjectId();
+  const id = newRecordId();
   await ex.insert(logEntries).values(logEntryValues(id, entry));
   return id;
 }
@@ -187,7 +187,7 @@ async function resolveOpenAlerts(
     const { row, cause, at } = byIncident.get(a.incident_id) as { row: IncidentRow; cause: Cause; at: Date };
     const list = entries.get(row.id) ?? [];
     list.push(
-      logEntryValues(newObjectId(), {
+      logEntryValues(newRecordId(), {
         type: 'resolve',
         incidentId: row.id,
         serviceId: row.serviceId,
@@ -274,7 +274,7 @@ export async function commitTransition(
     : new Map();
   await insertMany(ex, logEntries, [
     ...(alertResolves.get(row.id) ?? []),
-    ...transitionLogEntries(row, transition, cause, at).map((e) => logEntryValues(newObjectId(), e)),
+    ...transitionLogEntries(row, transition, cause, at).map((e) => logEntryValues(newRecordId(), e)),
   ]);
   // A transition that changed nothing a consumer acts on (an alert joined) publishes nothing.
   if (transition.changes.length > 0) await publishChange(ex, ctx, updated, transition.changes, at);
@@ -354,7 +354,7 @@ export function createTransitionBatch(ex: Executor, ctx: Pick<GroupingContext, '
       entries.flatMap((e) => ('resolving' in e ? [e.resolving] : [])),
     );
     const values = entries.flatMap((e) =>
-      'resolving' in e ? (alertResolves.get(e.resolving.row.id) ?? []) : [logEntryValues(newObjectId(), e)],
+      'resolving' in e ? (alertResolves.get(e.resolving.row.id) ?? []) : [logEntryValues(newRecordId(), e)],
     );
     entries.length = 0;
     await insertMany(ex, logEntries, values);

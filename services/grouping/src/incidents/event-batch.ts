@@ -1,6 +1,6 @@
 import { type AcceptedEvent, EventAction, timestampDate } from '@klaxon/contracts';
 import { claimMessages, type Executor, enqueueOutbox, insertMany, sql } from '@klaxon/db';
-import { newObjectId } from '@klaxon/ids';
+import { newRecordId } from '@klaxon/ids';
 import {
   alerts,
   changeEvents,
@@ -176,7 +176,7 @@ export async function applyEventBatch(
     if (decision.kind === 'update-existing-alert') {
       if (existing?.incidentId) {
         pending.logEntries.push(
-          logEntryValues(newObjectId(), {
+          logEntryValues(newRecordId(), {
             type: 'trigger',
             incidentId: existing.incidentId,
             serviceId: existing.serviceId,
@@ -187,7 +187,7 @@ export async function applyEventBatch(
       }
       continue;
     }
-    const alertId = newObjectId();
+    const alertId = newRecordId();
     if (decision.kind === 'suppressed') {
       // Stored resolved (see alertValues): not an open alert, so not in `open`.
       pending.alerts.push(alertValues(event, { id: alertId, content, details, suppressed: true, at }));
@@ -195,9 +195,9 @@ export async function applyEventBatch(
     }
     if (!service) ctx.log.warn({ serviceId: event.serviceId }, 'service_snapshot_missing');
     const cause = eventCause(event, alertId, content);
-    const logId = newObjectId();
+    const logId = newRecordId();
     const placement = grouping.place({ serviceId: event.serviceId, service, content, at });
-    const incidentId = 'join' in placement ? placement.join : newObjectId();
+    const incidentId = 'join' in placement ? placement.join : newRecordId();
     pending.logEntries.push(
       logEntryValues(logId, { type: 'trigger', incidentId, serviceId: event.serviceId, cause, at }),
     );

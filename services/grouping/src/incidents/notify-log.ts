@@ -1,6 +1,6 @@
 import { DeliveryOutcome, type NotificationDelivered } from '@klaxon/contracts';
 import { claimMessages, type Database, insertMany } from '@klaxon/db';
-import { newObjectId } from '@klaxon/ids';
+import { newRecordId } from '@klaxon/ids';
 import { inArray } from 'drizzle-orm';
 import { inbox, incidents, logEntries } from '../db';
 import { logEntryValues } from './commit';
@@ -40,7 +40,7 @@ export async function logNotifications(
       const delivered = m.outcome === DeliveryOutcome.DELIVERED;
       const type = m.contactMethodType || 'unknown';
       return [
-        logEntryValues(newObjectId(), {
+        logEntryValues(newRecordId(), {
           type: 'notify',
           incidentId: m.incidentId,
           serviceId,

@@ -1,5 +1,5 @@
 import type { Executor } from '@klaxon/db';
-import { newObjectId } from '@klaxon/ids';
+import { newRecordId } from '@klaxon/ids';
 import { eq } from 'drizzle-orm';
 import { alerts, applyTimerCommands, type IncidentRow, incidents, type ServiceSnapshot } from '../db';
 import { type GroupingWindow, lifecycle, type Urgency } from '../domain';
@@ -35,7 +35,7 @@ export interface NewIncident {
  * in the caller's transaction. The number comes from the account-wide sequence.
  */
 export async function openIncident(ex: Executor, ctx: Pick<GroupingContext, 'urls'>, input: NewIncident, at: Date) {
-  const id = newObjectId();
+  const id = newRecordId();
   const transition = lifecycle.openIncident({
     id,
     title: input.title,

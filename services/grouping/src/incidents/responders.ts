@@ -1,6 +1,6 @@
 import type { IncidentAssignmentCommand } from '@klaxon/contracts';
 import { type Executor, enqueueOutbox, sql } from '@klaxon/db';
-import { newObjectId } from '@klaxon/ids';
+import { newRecordId } from '@klaxon/ids';
 import { httpError } from '@klaxon/kit';
 import { and, eq, inArray } from 'drizzle-orm';
 import {
@@ -60,7 +60,7 @@ export async function requestResponders(
   const [request] = await tx
     .insert(responderRequests)
     .values({
-      id: newObjectId(),
+      id: newRecordId(),
       incidentId: row.id,
       requesterId: input.requester_id,
       message: input.message,
