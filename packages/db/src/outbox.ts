@@ -159,6 +159,9 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   async function pass(): Promise<number> {
+    // An empty outbox is the common case (every idle poll): one read, and no lease write, whose
+    // commit would be WAL and a flush several times a second for nothing.
+    if ((await db.select({ id: outbox.id }).from(outbox).limit(1)).length === 0) return 0;
     if (!(await holdLease())) return 0;
     const rows = await db.select().from(outbox).orderBy(asc(outbox.id)).limit(batchSize);
     if (rows.length === 0) return 0;

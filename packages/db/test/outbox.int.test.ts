@@ -162,6 +162,30 @@ describe('transactional outbox', () => {
     expect(left[0]?.n).toBe(0);
   });
 
+  it('writes nothing while the outbox is empty: an idle relay takes no lease', async () => {
+    const relay = startOutboxRelay({
+      db: database.db,
+      outbox,
+      lease,
+      publish: async () => {},
+      log: silentLog,
+      owner: 'idle',
+      pollMs: 20,
+    });
+    try {
+      // Several polls' worth of passes.
+      await relay.flush();
+      await new Promise((r) => setTimeout(r, 100));
+      const leases = await queryRows<{ n: number }>(
+        database.db,
+        sql`select count(*)::int as n from outbox_test.outbox_lease`,
+      );
+      expect(leases[0]?.n).toBe(0);
+    } finally {
+      await relay.stop();
+    }
+  });
+
   it('lets one relay publish at a time, and hands the lease over on stop', async () => {
     const byOwner: Record<string, number> = { first: 0, second: 0 };
     const relayOf = (owner: string) =>
@@ -177,11 +201,13 @@ describe('transactional outbox', () => {
         pollMs: 20,
         leaseMs: 60_000,
       });
+    // The lease goes to the first pass that finds work, and stays for leaseMs after each such pass.
+    await enqueueOutbox(database.db, outbox, [message('k', '0')]);
     const first = relayOf('first');
-    await first.flush();
+    await waitFor(() => byOwner.first === 1, { what: 'first relay' });
     const second = relayOf('second');
     await enqueueOutbox(database.db, outbox, [message('k', '1')]);
-    await waitFor(() => byOwner.first === 1, { what: 'first relay' });
+    await waitFor(() => byOwner.first === 2, { what: 'first relay again' });
     await second.flush();
     expect(byOwner.second).toBe(0);
 
